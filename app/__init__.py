@@ -1,0 +1,104 @@
+"""网点活动通 (Branch Events): the application factory."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+import app.database  # noqa: F401  (registers the SQLite/PostgreSQL engine hooks)
+from app.api import api, init_api
+from app.audit.views import bp as audit_bp
+from app.auth.api import blp as auth_api
+from app.auth.cli import users_cli
+from app.auth.models import User
+from app.auth.services import user_for_token
+from app.auth.sessions import init_sessions
+from app.auth.views import bp as auth_bp
+from app.customers.api import blp as customers_api
+from app.customers.cli import customers_cli
+from app.customers.views import bp as customers_bp
+from app.demo import seed_demo_command
+from app.errors import error_response, register_error_handlers
+from app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from app.headers import init_headers
+from app.home.views import bp as home_bp
+from app.org.api import blp as org_api
+from app.templating import init_templating
+from config import ROOT, load_config
+
+
+def select_locale() -> str:
+    chosen = session.get("lang")
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"))
+    app.config.from_mapping(load_config(overrides))
+    app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    if app.config["TRUSTED_PROXIES"]:
+        n = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(ROOT) / "migrations"), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+    _init_login(app)
+    init_api(app)
+    _register_blueprints(app)
+    register_error_handlers(app)
+    init_headers(app)
+    init_sessions(app)
+    init_templating(app)
+    _register_cli(app)
+    return app
+
+
+def _init_login(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        return user if user is not None and user.active else None
+
+    @login_manager.request_loader
+    def load_user_from_token(req):
+        header = req.headers.get("Authorization", "")
+        if header.startswith("Bearer "):
+            return user_for_token(header[7:].strip())
+        return None
+
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        if request.path.startswith("/api/"):
+            return error_response(401, "unauthorized", _("需要登录或有效的 API 令牌"))
+        flash(_("请先登录"), "info")
+        next_url = request.full_path if request.method == "GET" else None
+        return redirect(url_for("auth.login", next=next_url.rstrip("?") if next_url else None))
+
+
+def _register_blueprints(app: Flask) -> None:
+    for blueprint in (auth_api, org_api, customers_api):
+        api.register_blueprint(blueprint)
+    for blueprint in (home_bp, auth_bp, customers_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _register_cli(app: Flask) -> None:
+    app.cli.add_command(users_cli)
+    app.cli.add_command(customers_cli)
+    app.cli.add_command(seed_demo_command)

@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from flask import abort, request
+from flask_login import current_user
+
+from app.api import api_blueprint
+from app.auth import services
+from app.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
+from app.extensions import db, limiter
+from app.security import BANK_ROLES, permission_required, public
+
+blp = api_blueprint("auth_api", __name__, "", "Authentication and the caller's own account")
+
+
+def _body_username_key() -> str:
+    body = request.get_json(silent=True) or {}
+    username = body.get("username") if isinstance(body, dict) else None
+    return "token-user:" + str(username or "").strip().lower()
+
+
+@blp.route("/auth/tokens", methods=["POST"])
+@limiter.limit("30 per minute")
+@limiter.limit("5 per 15 minutes", key_func=_body_username_key,
+               deduct_when=lambda response: response.status_code == 401)
+@blp.arguments(TokenRequestSchema)
+@blp.response(201, TokenSchema)
+@public
+def create_token(body):
+    """Exchange a username and password for a bearer token (shown once)."""
+    user = services.authenticate(body["username"], body["password"])
+    if user is None:
+        db.session.commit()  # keep the failed attempt in the audit log
+        abort(401)
+    secret, token = services.issue_token(user, label="API")
+    db.session.commit()
+    return {"token": secret, "expires_at": token.expires_at}
+
+
+@blp.route("/me", methods=["GET"])
+@blp.response(200, MeSchema)
+@permission_required("me.view")
+def me():
+    """The caller: role, outlet or partner, and the referral code for share links."""
+    user = current_user
+    return {
+        "username": user.username,
+        "display_name": user.display_name,
+        "role": user.role,
+        "outlet_code": user.outlet.code if user.outlet else None,
+        "partner_code": user.partner.code if user.partner else None,
+        "referral_code": user.referral_code if user.role in BANK_ROLES else None,
+    }

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+import click
+import sqlalchemy as sa
+from flask.cli import AppGroup
+
+from app.auth import services
+from app.auth.models import User
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.security import ROLES
+
+users_cli = AppGroup("users", help="Logins and API tokens.")
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+@click.option("--outlet", "outlet_code", help="Outlet code (managers and staff).")
+@click.option("--partner", "partner_code", help="Partner code (partner users).")
+@click.option("--password", required=True, help="At least 8 characters.")
+@click.option("--name", "display_name", help="Display name (defaults to the username).")
+def create_user(username, role, outlet_code, partner_code, password, display_name):
+    """Create a login."""
+    try:
+        user = services.create_user(username, role, password, outlet_code=outlet_code,
+                                    partner_code=partner_code, display_name=display_name)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        for field, message in (exc.fields or {}).items():
+            click.echo(f"error: {field}: {message}", err=True)
+        raise SystemExit(2) from exc
+    db.session.commit()
+    click.echo(f"created {user.username} ({user.role})")
+
+
+@users_cli.command("token")
+@click.argument("username")
+@click.option("--days", type=int, default=None, help="Lifetime in days (default API_TOKEN_DAYS).")
+def create_token(username, days):
+    """Print a new API token for USERNAME (shown once, stored hashed)."""
+    user = services.find_user(username)
+    if user is None:
+        click.echo(f"error: no user {username!r}", err=True)
+        raise SystemExit(2)
+    secret, _token = services.issue_token(user, label="cli", days=days)
+    db.session.commit()
+    click.echo(secret)
+
+
+@users_cli.command("list")
+def list_users():
+    """List logins with role and outlet or partner."""
+    for user in db.session.scalars(sa.select(User).order_by(User.username)):
+        where = user.outlet.code if user.outlet else (user.partner.code if user.partner else "-")
+        click.echo(f"{user.username}\t{user.role}\t{where}\t{'active' if user.active else 'inactive'}")

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.alliance.models import Partner
+from app.extensions import db
+from app.models import IdMixin, TimestampMixin
+from app.org.models import Outlet
+
+
+class User(UserMixin, IdMixin, TimestampMixin, db.Model):
+    """A login. Staff and managers belong to an outlet, partner users to a partner."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        sa.CheckConstraint("role IN ('admin', 'manager', 'staff', 'partner')", name="role"),
+        sa.CheckConstraint("role NOT IN ('manager', 'staff') OR outlet_id IS NOT NULL", name="outlet_role"),
+        sa.CheckConstraint("role <> 'partner' OR partner_id IS NOT NULL", name="partner_role"),
+    )
+
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(sa.String(64))
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    role: Mapped[str] = mapped_column(sa.String(16))
+    outlet_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outlets.id"), index=True)
+    partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
+    # The code in this person's share links (?ref=); unguessable, not the username.
+    referral_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
+    active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+
+    outlet: Mapped[Outlet | None] = relationship()
+    partner: Mapped[Partner | None] = relationship()
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def __repr__(self) -> str:
+        return f"<User {self.username} {self.role}>"
+
+
+class ApiToken(IdMixin, db.Model):
+    """A bearer token. Only its SHA-256 is stored; the token is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(sa.String(12))
+    label: Mapped[str | None] = mapped_column(sa.String(100))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    last_used_at: Mapped[datetime | None]
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,149 @@
+"""Accounts, passwords and API tokens."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.alliance.models import Partner
+from app.audit import services as audit
+from app.auth.models import ApiToken, User
+from app.customers.models import Customer
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import utcnow
+from app.org.models import Outlet
+from app.security import OUTLET_ROLES, PARTNER, ROLES
+from app.tokens import readable_code, sha256_hex, url_token
+
+TOKEN_PREFIX = "be_"
+MIN_PASSWORD_LENGTH = 8
+# Checked against when a username does not exist, so both paths cost the same.
+_DUMMY_HASH = generate_password_hash("timing-equaliser")
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+
+
+def create_user(username: str, role: str, password: str, *, outlet_code: str | None = None,
+                partner_code: str | None = None, display_name: str | None = None, actor=None) -> User:
+    """Create a login; managers and staff need an outlet, partner users a partner."""
+    errors: dict[str, str] = {}
+    username = (username or "").strip().lower()
+    if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
+        errors["username"] = _("用户名只能包含字母、数字、点和下划线")
+    elif find_user(username):
+        errors["username"] = _("用户名已存在")
+    if role not in ROLES:
+        errors["role"] = _("角色应为 admin、manager、staff 或 partner")
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        errors["password"] = _("密码至少 %(n)d 位", n=MIN_PASSWORD_LENGTH)
+    outlet = partner = None
+    if role in OUTLET_ROLES:
+        if not outlet_code:
+            errors["outlet"] = _("网点负责人和营销人员必须指定网点(--outlet)")
+        else:
+            outlet = db.session.scalar(sa.select(Outlet).where(Outlet.code == outlet_code))
+            if outlet is None:
+                errors["outlet"] = _("网点 %(code)s 不存在", code=outlet_code)
+    if role == PARTNER:
+        if not partner_code:
+            errors["partner"] = _("商户账号必须指定联盟商户(--partner)")
+        else:
+            partner = db.session.scalar(sa.select(Partner).where(Partner.code == partner_code))
+            if partner is None:
+                errors["partner"] = _("联盟商户 %(code)s 不存在", code=partner_code)
+    if errors:
+        raise ValidationFailed(fields=errors)
+    user = User(
+        username=username,
+        display_name=(display_name or username).strip(),
+        password_hash=generate_password_hash(password),
+        role=role,
+        outlet=outlet,
+        partner=partner,
+        referral_code=new_referral_code(),
+    )
+    db.session.add(user)
+    db.session.flush()
+    audit.record("user_created", obj=user, actor=actor, outlet_id=user.outlet_id,
+                 details={"username": username, "role": role})
+    return user
+
+
+def new_referral_code() -> str:
+    """A short code for share links, unique across staff and customers."""
+    # Staff and customers share one code space: a ?ref= names exactly one of them.
+    while True:
+        code = readable_code(8)
+        taken = db.session.scalar(sa.select(User.id).where(User.referral_code == code)) or db.session.scalar(
+            sa.select(Customer.id).where(Customer.referral_code == code)
+        )
+        if not taken:
+            return code
+
+
+def authenticate(username: str, password: str) -> User | None:
+    """The user if the password matches and the account is active; audits either way."""
+    user = find_user(username or "")
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password or "")
+        ok = False
+    else:
+        ok = check_password_hash(user.password_hash, password or "") and user.active
+    if not ok:
+        audit.record("login_failed", actor_username=(username or "")[:64], object_type="users",
+                     object_id=user.id if user else None)
+        return None
+    user.last_login_at = utcnow()
+    audit.record("login", actor=user, obj=user)
+    return user
+
+
+def issue_token(user: User, *, label: str | None = None, days: int | None = None,
+                actor=None) -> tuple[str, ApiToken]:
+    """Create an API token; returns the secret (shown once) and its stored record."""
+    secret = TOKEN_PREFIX + url_token(32)
+    now = utcnow()
+    lifetime = timedelta(days=days or current_app.config["API_TOKEN_DAYS"])
+    token = ApiToken(user=user, token_hash=sha256_hex(secret), prefix=secret[:10], label=label,
+                     created_at=now, expires_at=now + lifetime)
+    db.session.add(token)
+    db.session.flush()
+    audit.record("token_created", obj=token, actor=actor or user, object_type="api_tokens",
+                 details={"for": user.username, "expires_at": token.expires_at.isoformat()})
+    return secret, token
+
+
+def user_for_token(secret: str) -> User | None:
+    """The active user a bearer token belongs to, or None if unknown, expired or revoked."""
+    if not secret.startswith(TOKEN_PREFIX):
+        return None
+    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == sha256_hex(secret)))
+    now = utcnow()
+    if token is None or token.revoked_at is not None or token.expires_at <= now:
+        return None
+    if not token.user.active:
+        return None
+    return token.user
+
+
+def revoke_token(token: ApiToken, *, actor=None) -> None:
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        audit.record("token_revoked", obj=token, actor=actor, object_type="api_tokens",
+                     details={"for": token.user.username})
+
+
+def active_tokens(user: User) -> list[ApiToken]:
+    return list(db.session.scalars(
+        sa.select(ApiToken)
+        .where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None), ApiToken.expires_at > utcnow())
+        .order_by(ApiToken.created_at.desc())
+    ))
+

@@ -1,0 +1,127 @@
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from app.audit import services as audit
+from app.auth import services
+from app.auth.models import ApiToken
+from app.auth.forms import LoginForm, TokenForm
+from app.auth.sessions import start_session
+from app.extensions import db, limiter
+from app.security import PARTNER, permission_required, public
+
+bp = Blueprint("auth", __name__, template_folder="templates")
+
+LOCKOUT_MINUTES = 15
+
+
+def _username_key() -> str:
+    return "login-user:" + (request.form.get("username") or "").strip().lower()
+
+
+def _login_failed(_response) -> bool:
+    return bool(g.get("login_failed"))
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site relative paths, so a login link cannot bounce to another host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def landing_for(user) -> str:
+    return url_for("auth.account") if user.role == PARTNER else url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(f"5 per {LOCKOUT_MINUTES} minutes", key_func=_username_key, methods=["POST"],
+               deduct_when=_login_failed)
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(landing_for(current_user))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        user = services.authenticate(form.username.data, form.password.data)
+        if user is None:
+            g.login_failed = True
+            db.session.commit()  # the failed attempt stays in the audit log
+            error = _("用户名或密码不正确")
+        else:
+            next_url = _safe_next(request.args.get("next"))
+            session.clear()  # a fresh session: nothing from before login carries over
+            login_user(user, remember=bool(form.remember.data))
+            start_session()
+            db.session.commit()
+            return redirect(next_url or landing_for(user), code=303)
+    elif request.method == "POST":
+        g.login_failed = True
+    return render_template("auth/login.html", form=form, error=error), (401 if error else 200)
+
+
+@bp.errorhandler(429)
+def locked_out(_error):
+    form = LoginForm()
+    message = _("登录失败次数过多,已暂时锁定,请 %(n)d 分钟后再试", n=LOCKOUT_MINUTES)
+    return render_template("auth/login.html", form=form, error=message), 429
+
+
+@bp.route("/logout", methods=["POST"])
+@permission_required("me.view")
+def logout():
+    audit.record("logout", obj=current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("您已退出登录"), "info")
+    return redirect(url_for("auth.login"), code=303)
+
+
+@bp.route("/me", methods=["GET"])
+@permission_required("me.view")
+def account():
+    return render_template("auth/account.html", tokens=services.active_tokens(current_user),
+                           token_form=TokenForm(), new_token=None)
+
+
+@bp.route("/me/tokens", methods=["POST"])
+@permission_required("me.view")
+def create_token():
+    form = TokenForm()
+    new_token = None
+    if form.validate_on_submit():
+        new_token, _record = services.issue_token(current_user, label=form.label.data or None)
+        db.session.commit()
+    # The secret is shown on this one page and never again (only its hash is stored).
+    return render_template("auth/account.html", tokens=services.active_tokens(current_user),
+                           token_form=TokenForm(formdata=None), new_token=new_token)
+
+
+@bp.route("/me/tokens/<int:token_id>/revoke", methods=["POST"])
+@permission_required("me.view")
+def revoke_token(token_id: int):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        return render_template("errors/error.html", status=404, message=_("找不到该令牌")), 404
+    services.revoke_token(token, actor=current_user)
+    db.session.commit()
+    flash(_("令牌已吊销"), "success")
+    return redirect(url_for("auth.account"), code=303)
+
+
+@bp.route("/lang/<code>", methods=["GET"])
+@public
+def set_language(code: str):
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    return redirect(_safe_next(request.args.get("next")) or url_for("auth.login"))

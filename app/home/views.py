@@ -1,0 +1,53 @@
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, jsonify, redirect, render_template, url_for
+from flask_login import current_user
+
+from app.audit.models import AuditEntry
+from app.audit.services import ACTIONS
+from app.customers.services import count_customers
+from app.extensions import db
+from app.home.panels import register_panel, render_panels
+from app.security import PARTNER, permission_required, public
+from app.timefmt import local_today
+
+bp = Blueprint("home", __name__, template_folder="templates")
+
+
+def _summary_panel(user) -> dict:
+    recent = list(db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.actor_id == user.id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(8)
+    ))
+    return {"outlet": user.outlet, "customers": count_customers(), "recent": recent, "actions": ACTIONS}
+
+
+register_panel(90, "home/_summary.html", _summary_panel)
+
+
+@bp.route("/", methods=["GET"])
+@public
+def root():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    if current_user.role == PARTNER:
+        return redirect(url_for("auth.account"))
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/today", methods=["GET"])
+@permission_required("home.view")
+def index():
+    return render_template("home/index.html", panels=render_panels(current_user), today=local_today())
+
+
+@bp.route("/healthz", methods=["GET"])
+@public
+def healthz():
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError:  # any failure to reach the database means "down"
+        db.session.rollback()
+        return jsonify({"status": "error", "db": "down"}), 503
+    return jsonify({"status": "ok", "db": "ok"})

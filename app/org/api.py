@@ -1,0 +1,52 @@
+from __future__ import annotations
+
+from app.api import api_blueprint
+from app.extensions import db
+from app.org import reference, services
+from app.org.schemas import KeyNameListSchema, OutletListSchema, OutletSchema
+from app.security import permission_required
+
+blp = api_blueprint("org_api", __name__, "", "Outlets and reference data")
+
+
+@blp.route("/outlets", methods=["GET"])
+@blp.response(200, OutletListSchema)
+@permission_required("outlets.view")
+def list_outlets():
+    """The outlets the caller may see (all of them for an admin)."""
+    return {"items": services.visible_outlets()}
+
+
+@blp.route("/outlets", methods=["POST"])
+@blp.arguments(OutletSchema)
+@blp.response(201, OutletSchema)
+@permission_required("outlets.create")
+def create_outlet(body):
+    """Create an outlet (admin)."""
+    outlet = services.create_outlet(body["code"], body["name"], body.get("address"))
+    db.session.commit()
+    return outlet
+
+
+@blp.route("/segments", methods=["GET"])
+@blp.response(200, KeyNameListSchema)
+@permission_required("reference.view")
+def segments():
+    """Customer groups (客群): stable keys with Chinese names."""
+    return {"items": reference.items(reference.SEGMENTS)}
+
+
+@blp.route("/partner-categories", methods=["GET"])
+@blp.response(200, KeyNameListSchema)
+@permission_required("reference.view")
+def partner_categories():
+    """Partner merchant categories: stable keys with Chinese names."""
+    return {"items": reference.items(reference.PARTNER_CATEGORIES)}
+
+
+@blp.route("/tiers", methods=["GET"])
+@blp.response(200, KeyNameListSchema)
+@permission_required("reference.view")
+def tiers():
+    """Customer value tiers: standard, gold, platinum, diamond."""
+    return {"items": reference.items(reference.TIERS)}

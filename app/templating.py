@@ -1,0 +1,77 @@
+"""Jinja filters and globals shared by every page."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, current_app, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from app.org import reference
+from app.privacy import mask_name, mask_phone
+from app.security import BANK_ROLES, can
+from app.timefmt import to_local
+
+WEEKDAYS = "一二三四五六日"
+
+# The staff tab bar: (key, label, endpoint, blueprints that light it up).
+# A tab appears only once its feature's endpoint exists: no placeholder entries.
+TABS = [
+    ("today", _l("今日"), "home.index", {"home"}),
+    ("events", _l("活动"), "events.index", {"events", "planning", "checkin"}),
+    ("customers", _l("客户"), "customers.index", {"customers", "followups"}),
+    ("me", _l("我的"), "auth.account", {"auth", "audit"}),
+]
+
+
+def nav_tabs() -> list[dict]:
+    if not current_user.is_authenticated or current_user.role not in BANK_ROLES:
+        return []
+    blueprint = request.blueprint if request else None
+    return [
+        {"key": key, "label": label, "url": url_for(endpoint), "active": blueprint in blueprints}
+        for key, label, endpoint, blueprints in TABS
+        if endpoint in current_app.view_functions
+    ]
+
+
+def format_dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    local = to_local(value)
+    return local.strftime(fmt) if local else ""
+
+
+def format_date_cn(value: date | datetime | None) -> str:
+    """`9月25日 周五`: how dates read on a phone in China."""
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        value = to_local(value)
+    return f"{value.month}月{value.day}日 周{WEEKDAYS[value.weekday()]}"
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        dt=format_dt,
+        date_cn=format_date_cn,
+        mask_name=mask_name,
+        mask_phone=mask_phone,
+        segment_name=lambda key: str(reference.SEGMENTS.get(key, key)),
+        tier_name=lambda key: str(reference.TIERS.get(key, key)),
+        partner_category_name=lambda key: str(reference.PARTNER_CATEGORIES.get(key, key)),
+    )
+    app.jinja_env.globals.update(can=can, csrf_token=generate_csrf)
+
+    @app.context_processor
+    def page_globals():
+        locale = str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])
+        return {
+            "html_lang": "zh-CN" if locale.startswith("zh") else locale.replace("_", "-"),
+            "locale": locale,
+            "languages": current_app.config["LANGUAGES"],
+            "current_path": request.full_path.rstrip("?") if request else "/",
+            "user": current_user,
+            "nav_tabs": nav_tabs(),
+        }

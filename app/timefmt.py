@@ -1,0 +1,41 @@
+"""Times: stored in UTC, shown and exchanged in the deployment's time zone."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+
+
+def local_tz() -> ZoneInfo:
+    return ZoneInfo(current_app.config["TIMEZONE"])
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(local_tz())
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 with the local offset: 2026-09-25T14:00:00+08:00 (API.md)."""
+    local = to_local(value)
+    return local.isoformat(timespec="seconds") if local else None
+
+
+def local_now() -> datetime:
+    return datetime.now(local_tz())
+
+
+def local_today() -> date:
+    return local_now().date()
+
+
+def aware(value: datetime) -> datetime:
+    """Treat a naive datetime (from a form) as local time."""
+    if value.tzinfo is None:
+        return value.replace(tzinfo=local_tz())
+    return value

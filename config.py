@@ -1,0 +1,128 @@
+"""Configuration from environment variables or a `.env` file.
+
+The variables and their defaults are the public contract of ../shared/API.md
+(SECRET_KEY, DATABASE_URL, REDIS_URL, BASE_URL, TIMEZONE, RATELIMIT_ENABLED);
+the README lists the few additions (APP_ENV, session and proxy settings).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+ROOT = Path(__file__).resolve().parent
+INSTANCE_DIR = ROOT / "instance"
+
+load_dotenv(ROOT / ".env")
+
+
+class ConfigError(RuntimeError):
+    """The deployment is misconfigured; the message says which variable."""
+
+
+def _flag(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}") from exc
+
+
+def _local_secret_key() -> str:
+    """A key generated once into instance/ so `make run` needs no setup.
+
+    Never used in production: there SECRET_KEY must come from the environment.
+    """
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _normalise_db_url(url: str) -> str:
+    # Heroku-style and bare postgres URLs mean psycopg 3 here.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+def load_config(overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping from the environment (and test overrides)."""
+    overrides = overrides or {}
+    app_env = overrides.get("APP_ENV", os.environ.get("APP_ENV", "development")).strip().lower()
+    production = app_env == "production"
+
+    secret = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY", "").strip()
+    if not secret:
+        if production:
+            raise ConfigError("SECRET_KEY is required when APP_ENV=production")
+        secret = _local_secret_key()
+
+    db_url = overrides.get("DATABASE_URL") or os.environ.get("DATABASE_URL", "").strip()
+    if not db_url:
+        INSTANCE_DIR.mkdir(exist_ok=True)
+        db_url = f"sqlite:///{INSTANCE_DIR / 'branch_events.db'}"
+    db_url = _normalise_db_url(db_url)
+
+    redis_url = overrides.get("REDIS_URL", os.environ.get("REDIS_URL", "").strip()) or None
+    ratelimit_enabled = overrides.get("RATELIMIT_ENABLED", _flag("RATELIMIT_ENABLED", True))
+
+    config = {
+        "APP_ENV": app_env,
+        "PRODUCTION": production,
+        "SECRET_KEY": secret,
+        "SQLALCHEMY_DATABASE_URI": db_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": redis_url,
+        "BASE_URL": (os.environ.get("BASE_URL", "").strip().rstrip("/") or None),
+        "TIMEZONE": os.environ.get("TIMEZONE", "").strip() or "Asia/Shanghai",
+        # Flask-Limiter
+        "RATELIMIT_ENABLED": ratelimit_enabled,
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "RATELIMIT_KEY_PREFIX": "branch-events",
+        # Sessions: signed cookie, short-lived, never readable by scripts.
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
+        "REMEMBER_COOKIE_DURATION_DAYS": _int("REMEMBER_COOKIE_DAYS", 7),
+        "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
+        "API_TOKEN_DAYS": _int("API_TOKEN_DAYS", 90),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # Requests are small forms and JSON; uploads (customer imports) stay under 5 MB.
+        "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 512 * 1024,
+        "WTF_CSRF_TIME_LIMIT": None,  # the session's own timeouts bound a token's life
+        # Babel
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": {"zh_Hans_CN": "简体中文", "en": "English"},
+        # flask-smorest: the OpenAPI document is generated from the code.
+        "API_TITLE": "网点活动通 Branch Events API",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.1.0",
+        "OPENAPI_URL_PREFIX": "/api/v1",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+    config.update(overrides)
+    return config
