@@ -108,6 +108,7 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
         "API_TOKEN_DAYS": _int("API_TOKEN_DAYS", 90),
+        "PASSWORD_HASH_METHOD": "scrypt",
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Requests are small forms and JSON; uploads (customer imports) stay under 5 MB.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, has_request_context, redirect, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -32,7 +32,7 @@ from config import ROOT, load_config
 
 
 def select_locale() -> str:
-    chosen = session.get("lang")
+    chosen = session.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

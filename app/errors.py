@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
@@ -171,11 +172,17 @@ def handle_http_exception(error: HTTPException):
     if is_api_request():
         return error_response(status, code, message, fields, headers)
     if status == 401:
-        from flask_login import current_app
         return current_app.login_manager.unauthorized()
     html = render_template("errors/error.html", status=status, message=message), status
     response = html if not headers else (*html, headers)
     return response
+
+
+def handle_csrf_error(error: CSRFError):
+    message = str(_l("页面已过期或请求来源不可信,请刷新页面后重试"))
+    if is_api_request():
+        return error_response(400, "csrf_failed", message)
+    return render_template("errors/error.html", status=400, message=message), 400
 
 
 def handle_domain_error(error: DomainError):
@@ -194,6 +201,7 @@ def handle_unexpected(error: Exception):
 
 
 def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(Exception, handle_unexpected)

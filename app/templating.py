@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import Flask, current_app, request, url_for
-from flask_babel import lazy_gettext as _l
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 

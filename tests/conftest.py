@@ -19,7 +19,6 @@ from flask_migrate import upgrade
 from app import create_app
 from app.extensions import db, limiter
 from app.security import run_as_system
-
 from tests.factories import Factories
 
 DB_KIND = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
@@ -52,6 +51,8 @@ TEST_CONFIG = {
     "RATELIMIT_STORAGE_URI": "memory://",
     "SESSION_COOKIE_SECURE": False,
     "SERVER_NAME": None,
+    # Fast hashing keeps the suite quick; production uses scrypt (config.py).
+    "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
 }
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import has_request_context, request
-
 from flask_babel import lazy_gettext as _l
 
 from app.audit.models import AuditEntry

@@ -19,12 +19,12 @@ def _body_username_key() -> str:
 
 
 @blp.route("/auth/tokens", methods=["POST"])
+@public
 @limiter.limit("30 per minute")
 @limiter.limit("5 per 15 minutes", key_func=_body_username_key,
                deduct_when=lambda response: response.status_code == 401)
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
-@public
 def create_token(body):
     """Exchange a username and password for a bearer token (shown once)."""
     user = services.authenticate(body["username"], body["password"])
@@ -37,8 +37,8 @@ def create_token(body):
 
 
 @blp.route("/me", methods=["GET"])
-@blp.response(200, MeSchema)
 @permission_required("me.view")
+@blp.response(200, MeSchema)
 def me():
     """The caller: role, outlet or partner, and the referral code for share links."""
     user = current_user

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -22,8 +23,12 @@ from app.tokens import readable_code, sha256_hex, url_token
 
 TOKEN_PREFIX = "be_"
 MIN_PASSWORD_LENGTH = 8
-# Checked against when a username does not exist, so both paths cost the same.
-_DUMMY_HASH = generate_password_hash("timing-equaliser")
+
+
+@functools.cache
+def _dummy_hash(method: str) -> str:
+    """Checked against when a username does not exist, so both paths cost the same."""
+    return generate_password_hash("timing-equaliser", method=method)
 
 
 def find_user(username: str) -> User | None:
@@ -63,7 +68,7 @@ def create_user(username: str, role: str, password: str, *, outlet_code: str | N
     user = User(
         username=username,
         display_name=(display_name or username).strip(),
-        password_hash=generate_password_hash(password),
+        password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
         role=role,
         outlet=outlet,
         partner=partner,
@@ -92,7 +97,7 @@ def authenticate(username: str, password: str) -> User | None:
     """The user if the password matches and the account is active; audits either way."""
     user = find_user(username or "")
     if user is None:
-        check_password_hash(_DUMMY_HASH, password or "")
+        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password or "")
         ok = False
     else:
         ok = check_password_hash(user.password_hash, password or "") and user.active

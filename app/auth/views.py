@@ -8,8 +8,8 @@ from flask_login import current_user, login_user, logout_user
 
 from app.audit import services as audit
 from app.auth import services
-from app.auth.models import ApiToken
 from app.auth.forms import LoginForm, TokenForm
+from app.auth.models import ApiToken
 from app.auth.sessions import start_session
 from app.extensions import db, limiter
 from app.security import PARTNER, permission_required, public

@@ -13,10 +13,10 @@ blp = api_blueprint("customers_api", __name__, "/customers", "Customers and pros
 
 
 @blp.route("", methods=["POST"])
+@permission_required("customers.edit")
 @blp.arguments(CustomerInSchema)
 @blp.response(201, CustomerOutSchema)
 @blp.alt_response(200, schema=CustomerOutSchema, description="An existing phone updated that customer")
-@permission_required("customers.edit")
 def create_customer(body):
     """Create a customer; an existing phone in that outlet updates that customer (200)."""
     customer, created = services.upsert(CustomerInput(**body), source="api")
@@ -29,9 +29,9 @@ def create_customer(body):
 
 
 @blp.route("", methods=["GET"])
+@permission_required("customers.view")
 @blp.arguments(CustomerQuerySchema, location="query")
 @blp.response(200, CustomerListSchema)
-@permission_required("customers.view")
 def list_customers(query):
     """Search the caller's outlets by `phone`, or `q` (name, or the last four digits)."""
     items = services.search(query["q"], phone=query["phone"], segment=query["segment"],

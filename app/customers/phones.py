@@ -21,8 +21,8 @@ def normalize_mobile(raw: str | None) -> str:
     number must be a valid mainland mobile according to libphonenumber.
     """
     text = _SEPARATORS.sub("", (raw or "").strip())
-    if not text:
-        raise InvalidPhone("empty")
+    if not re.fullmatch(r"\+?\d+", text):
+        raise InvalidPhone("only digits, an optional +, spaces and dashes are allowed")
     if text.startswith("0086"):
         text = "+86" + text[4:]
     elif text.startswith("86") and len(text) == 13:

@@ -1,0 +1,90 @@
+"""Headers, CSRF, caching and the no-inline-script rule, on real pages."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from app import create_app
+from tests.conftest import TEST_CONFIG
+
+
+def test_security_headers_on_pages_and_api(client, make):
+    for response in (client.get("/login"), client.get("/healthz")):
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert "unsafe-inline" not in csp
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_pages_have_no_inline_scripts_or_external_hosts(client, auth, make):
+    outlet = make.outlet()
+    make.user("admin", username="boss")
+    make.customer(outlet)
+    auth.login("boss")
+    for path in ("/today", "/customers", "/customers/new", "/me", "/admin/audit", "/customers/import"):
+        html = client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"""(src|href)=["'](https?:)?//""", html), path
+        assert " style=" not in html, path
+        assert '<html lang="zh-CN">' in html
+
+
+@pytest.fixture
+def csrf_client(database_url):
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": True})
+    return app.test_client()
+
+
+def test_forms_refuse_posts_without_a_csrf_token(csrf_client, make):
+    make.user("staff", username="csrf.user")
+    response = csrf_client.post("/login", data={"username": "csrf.user", "password": make.PASSWORD})
+    assert response.status_code == 400
+    assert "页面已过期或请求来源不可信" in response.get_data(as_text=True)
+    assert csrf_client.get("/today").status_code == 302
+    page = csrf_client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    ok = csrf_client.post("/login", data={"username": "csrf.user", "password": make.PASSWORD,
+                                          "csrf_token": token})
+    assert ok.status_code == 303
+
+
+def test_api_calls_riding_on_a_session_cookie_need_the_csrf_header(csrf_client, make):
+    outlet = make.outlet("CS1")
+    make.user("staff", outlet=outlet, username="cookie.user")
+    page = csrf_client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    csrf_client.post("/login", data={"username": "cookie.user", "password": make.PASSWORD, "csrf_token": token})
+    body = {"name": "跨站", "phone": "19900006001", "outlet_code": "CS1"}
+    forged = csrf_client.post("/api/v1/customers", json=body)
+    assert forged.status_code == 400 and forged.get_json()["error"]["code"] == "csrf_failed"
+    fresh = re.search(r'name="csrf_token" value="([^"]+)"', csrf_client.get("/me").get_data(as_text=True)).group(1)
+    allowed = csrf_client.post("/api/v1/customers", json=body, headers={"X-CSRFToken": fresh})
+    assert allowed.status_code == 201
+
+
+def test_bearer_token_calls_need_no_csrf_token(csrf_client, make):
+    outlet = make.outlet("CS2")
+    headers = make.token_headers(make.user("staff", outlet=outlet))
+    response = csrf_client.post("/api/v1/customers", headers=headers,
+                                json={"name": "令牌", "phone": "19900006002", "outlet_code": "CS2"})
+    assert response.status_code == 201
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    from config import ConfigError, load_config
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        load_config({"APP_ENV": "production"})
+
+
+def test_production_cookies_are_secure():
+    from config import load_config
+
+    config = load_config({"APP_ENV": "production", "SECRET_KEY": "x" * 40})
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True and config["SESSION_COOKIE_SAMESITE"] == "Lax"
