@@ -9,6 +9,7 @@ from flask import Flask, current_app, flash, has_request_context, redirect, requ
 from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import app.all_models  # noqa: F401  (the complete metadata for migrations)
 import app.database  # noqa: F401  (registers the SQLite/PostgreSQL engine hooks)
 from app.api import api, init_api
 from app.audit.views import bp as audit_bp
@@ -22,6 +23,11 @@ from app.customers.api import blp as customers_api
 from app.customers.cli import customers_cli
 from app.customers.views import bp as customers_bp
 from app.demo import seed_demo_command
+from app.events import home as events_home  # noqa: F401  (registers the 今日 panel)
+from app.events.api import blp as events_api
+from app.events.public import bp as public_bp
+from app.events.public_api import blp as public_api
+from app.events.views import bp as events_bp
 from app.errors import error_response, register_error_handlers
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.headers import init_headers
@@ -92,9 +98,9 @@ def _init_login(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for blueprint in (auth_api, org_api, customers_api):
+    for blueprint in (auth_api, org_api, customers_api, events_api, public_api):
         api.register_blueprint(blueprint)
-    for blueprint in (home_bp, auth_bp, customers_bp, audit_bp):
+    for blueprint in (home_bp, auth_bp, customers_bp, audit_bp, events_bp, public_bp):
         app.register_blueprint(blueprint)
 
 

@@ -89,6 +89,7 @@ _FIELD_MESSAGES = {
     "Not a valid boolean.": _l("应为 true 或 false"),
     "Not a valid datetime.": _l("应为 ISO 8601 时间,如 2026-09-25T14:00:00+08:00"),
     "Not a valid date.": _l("应为日期,如 2026-09-25"),
+    "Not a valid aware datetime.": _l("应为带时区的 ISO 8601 时间,如 2026-09-25T14:00:00+08:00"),
     "Not a valid list.": _l("应为列表"),
     "Not a valid mapping type.": _l("应为对象"),
     "Invalid input type.": _l("类型不正确"),

@@ -36,6 +36,28 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.view": frozenset({ADMIN}),
     "users.manage": frozenset({ADMIN}),
     "home.view": BANK_ROLES,
+    # planning and events
+    "templates.view": BANK_ROLES,
+    "templates.save": BANK_ROLES,
+    "events.view": BANK_ROLES,
+    "events.edit": BANK_ROLES,
+    "events.publish": BANK_ROLES,
+    "events.cancel": frozenset({ADMIN, MANAGER}),
+    "events.finish": BANK_ROLES,
+    "events.export": BANK_ROLES,
+    # check-in at the door
+    "checkin.scan": BANK_ROLES,
+    "checkin.undo": frozenset({ADMIN, MANAGER}),
+    # alliance
+    "partners.view": BANK_ROLES,
+    "partners.manage": frozenset({ADMIN}),
+    "offers.manage": frozenset({ADMIN, MANAGER}),
+    "partners.performance": frozenset({ADMIN, MANAGER}),
+    "partner.portal": frozenset({PARTNER}),
+    # follow-ups and results
+    "followups.work": BANK_ROLES,
+    "followups.assign": frozenset({ADMIN, MANAGER}),
+    "dashboard.view": frozenset({ADMIN, MANAGER}),
 }
 
 

@@ -74,4 +74,5 @@ def init_templating(app: Flask) -> None:
             "current_path": request.full_path.rstrip("?") if request else "/",
             "user": current_user,
             "nav_tabs": nav_tabs(),
+            "current_app_endpoints": current_app.view_functions,
         }

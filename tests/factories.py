@@ -54,3 +54,39 @@ class Factories:
         customer, _created = upsert(CustomerInput(name=name, phone=phone, outlet_code=outlet.code, **fields))
         db.session.commit()
         return customer
+
+    def event(self, outlet: Outlet | None = None, *, publish: bool = True, capacity: int = 10,
+              waitlist: bool = True, max_party_size: int = 1, starts_in_days: int = 7, hours: int = 2,
+              questions: list | None = None, template_key: str | None = None, title: str = "测试活动(测试)",
+              owner=None, **fields):
+        """An event (published by default) that starts in a week; `questions=[]` means none."""
+        from datetime import timedelta
+
+        from app.events import services as event_services
+        from app.models import utcnow
+        from app.planning.catalogue import builtin_templates
+        from app.security import run_as_system
+
+        outlet = outlet or self.outlet()
+        starts = utcnow().replace(microsecond=0) + timedelta(days=starts_in_days)
+        key = template_key or sorted(builtin_templates())[0]
+        event = event_services.create_event(event_services.EventInput(
+            template_key=key, outlet_code=outlet.code, starts_at=starts, ends_at=starts + timedelta(hours=hours),
+            capacity=capacity, waitlist=waitlist, max_party_size=max_party_size, title=title,
+            questions=questions if questions is not None else [], venue="网点二楼(测试)", **fields))
+        if owner is not None:
+            event.owner_id = owner.id
+        if publish:
+            event_services.publish(event)
+        db.session.commit()
+        run_as_system()
+        return event
+
+    def registration(self, event, name: str = "王小明", phone: str | None = None, party_size: int = 1, **kw):
+        from app.events.registration import RegistrationInput, register
+
+        phone = phone or f"1990001{next(_counter) % 10000:04d}"
+        registration, _created = register(event, RegistrationInput(name=name, phone=phone, consent=True,
+                                                                    party_size=party_size, **kw))
+        db.session.commit()
+        return registration

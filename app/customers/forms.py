@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -27,10 +28,11 @@ class CustomerForm(FlaskForm):
     note = TextAreaField(_l("备注"), validators=[Length(max=500)])
 
     def fill_choices(self, outlets, owners) -> None:
-        self.outlet_code.choices = [(o.code, o.name) for o in outlets]
-        self.segments.choices = [(k, str(v)) for k, v in reference.SEGMENTS.items()]
-        self.tier.choices = [(k, str(v)) for k, v in reference.TIERS.items()]
-        self.owner.choices = [("", _l("(无)"))] + [(u.username, u.display_name) for u in owners]
+        self.outlet_code.choices = [SelectChoice(o.code, o.name) for o in outlets]
+        self.segments.choices = [SelectChoice(k, str(v)) for k, v in reference.SEGMENTS.items()]
+        self.tier.choices = [SelectChoice(k, str(v)) for k, v in reference.TIERS.items()]
+        self.owner.choices = [SelectChoice("", str(_l("(无)")))] + [SelectChoice(u.username, u.display_name)
+                                                                 for u in owners]
 
 
 class ImportForm(FlaskForm):

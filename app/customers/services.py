@@ -191,3 +191,28 @@ def record_consent(customer: Customer, *, purpose: str, text_version: str, chann
     audit.record("consent_recorded", obj=customer, actor=None,
                  details={"purpose": purpose, "text_version": text_version, "channel": channel})
     return consent
+
+
+def find_or_create_for_registration(outlet_id: int, name: str, phone: str) -> tuple[Customer, bool]:
+    """The customer with this phone in this outlet, or a new prospect record.
+
+    Returns (customer, was_customer). The staff-maintained name of an existing
+    customer is not overwritten by what a registrant typed. Two registrations
+    of the same new number at once (different events) both end with one record.
+    """
+    existing = find_by_phone(outlet_id, phone)
+    if existing is not None:
+        return existing, existing.is_customer
+    savepoint = db.session.begin_nested()
+    customer = Customer(outlet_id=outlet_id, name=name, phone=phone, phone_last4=phone[-4:], is_customer=False,
+                        tier="standard", referral_code=new_referral_code())
+    db.session.add(customer)
+    try:
+        db.session.flush()
+    except sa.exc.IntegrityError:
+        savepoint.rollback()
+        existing = find_by_phone(outlet_id, phone)
+        return existing, existing.is_customer
+    savepoint.commit()
+    audit.record("customer_created", obj=customer, details={"source": "registration", "fields": ["name", "phone"]})
+    return customer, False

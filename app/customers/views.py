@@ -3,6 +3,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from wtforms.fields.choices import SelectChoice
 
 from app.auth.models import User
 from app.customers import services
@@ -110,7 +111,7 @@ def edit(customer_id: int):
 def import_page():
     form = ImportForm()
     outlets = visible_outlets()
-    form.outlet_code.choices = [(o.code, o.name) for o in outlets]
+    form.outlet_code.choices = [SelectChoice(o.code, o.name) for o in outlets]
     report = None
     if form.validate_on_submit():
         upload = form.file.data

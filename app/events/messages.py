@@ -1,0 +1,57 @@
+"""What registrants are told, and when: every message goes through the notifier's outbox."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+
+from app.notify.services import notify
+from app.templating import format_dt
+from app.urls import external_url
+
+
+def _ticket_url(registration) -> str:
+    return external_url("public.ticket", token=registration.ticket_token)
+
+
+def _when(event) -> str:
+    return format_dt(event.starts_at, "%m月%d日 %H:%M")
+
+
+def registration_confirmed(registration) -> None:
+    event = registration.event
+    notify("registration_confirmed", registration.phone, _(
+        "【%(outlet)s】%(name)s您好,您已成功报名「%(title)s」,时间 %(when)s,地点 %(venue)s。"
+        "入场凭证:%(url)s", outlet=event.outlet.name, name=registration.name, title=event.title,
+        when=_when(event), venue=event.venue or _("详见活动页"), url=_ticket_url(registration)),
+        event=event, registration=registration)
+
+
+def registration_waitlisted(registration) -> None:
+    event = registration.event
+    notify("registration_waitlisted", registration.phone, _(
+        "【%(outlet)s】「%(title)s」名额已满,您已进入候补名单。有名额空出时会按先后顺序自动为您确认并通知您。"
+        "查看:%(url)s", outlet=event.outlet.name, title=event.title, url=_ticket_url(registration)),
+        event=event, registration=registration)
+
+
+def waitlist_promoted(registration) -> None:
+    event = registration.event
+    notify("waitlist_promoted", registration.phone, _(
+        "【%(outlet)s】好消息:您候补的「%(title)s」已有名额,报名已确认。时间 %(when)s。入场凭证:%(url)s",
+        outlet=event.outlet.name, title=event.title, when=_when(event), url=_ticket_url(registration)),
+        event=event, registration=registration)
+
+
+def registration_cancelled(registration) -> None:
+    event = registration.event
+    notify("registration_cancelled", registration.phone, _(
+        "【%(outlet)s】您已取消「%(title)s」的报名。期待下次相见。", outlet=event.outlet.name, title=event.title),
+        event=event, registration=registration)
+
+
+def event_cancelled_message(registration, reason: str | None) -> None:
+    event = registration.event
+    notify("event_cancelled", registration.phone, _(
+        "【%(outlet)s】很抱歉,「%(title)s」(%(when)s)已取消。%(reason)s给您带来不便,敬请谅解。",
+        outlet=event.outlet.name, title=event.title, when=_when(event),
+        reason=(reason.strip() + "。") if reason else ""), event=event, registration=registration)

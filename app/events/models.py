@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.auth.models import User
+from app.customers.models import Customer
+from app.extensions import db
+from app.models import IdMixin, JSONType, TimestampMixin, utcnow
+from app.org.models import Outlet
+
+EVENT_STATUSES = ("draft", "published", "finished", "cancelled")
+REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
+REGISTRATION_SOURCES = ("public", "walk_in", "staff")
+Money = sa.Numeric(12, 2)
+
+
+class Event(IdMixin, TimestampMixin, db.Model):
+    """A customer event of one outlet: draft → published → finished, or cancelled.
+
+    Questions, agenda and the follow-up playbook are copied from the template
+    when the event is created, so later template edits never change an event.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('draft', 'published', 'finished', 'cancelled')", name="status"),
+        sa.CheckConstraint("capacity >= 1", name="capacity"),
+        sa.CheckConstraint("max_party_size >= 1", name="max_party_size"),
+        sa.CheckConstraint("ends_at > starts_at", name="ends_after_starts"),
+        sa.Index("ix_events_outlet_starts", "outlet_id", "starts_at"),
+    )
+
+    outlet_id: Mapped[int] = mapped_column(sa.ForeignKey("outlets.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    template_key: Mapped[str] = mapped_column(sa.String(80), index=True)
+    title: Mapped[str] = mapped_column(sa.String(120))
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+    venue: Mapped[str] = mapped_column(sa.String(200), default="")
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    registration_closes_at: Mapped[datetime | None]
+    capacity: Mapped[int]
+    waitlist: Mapped[bool] = mapped_column(default=True)
+    max_party_size: Mapped[int] = mapped_column(default=1)
+    segments: Mapped[list] = mapped_column(JSONType, default=list)
+    questions: Mapped[list] = mapped_column(JSONType, default=list)
+    agenda: Mapped[list] = mapped_column(JSONType, default=list)
+    materials: Mapped[list] = mapped_column(JSONType, default=list)
+    gifts: Mapped[list] = mapped_column(JSONType, default=list)
+    playbook: Mapped[dict] = mapped_column(JSONType, default=dict)
+    goals: Mapped[dict] = mapped_column(JSONType, default=dict)
+    budget: Mapped[Decimal | None] = mapped_column(Money)
+    actual_cost: Mapped[Decimal | None] = mapped_column(Money)
+    status: Mapped[str] = mapped_column(sa.String(16), default="draft", index=True)
+    # The public address /e/<slug>: short, random, assigned when published.
+    slug: Mapped[str | None] = mapped_column(sa.String(16), unique=True)
+    # Seeds the daily rotating code of the venue's self check-in QR.
+    self_checkin_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    published_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+
+    outlet: Mapped[Outlet] = relationship()
+    owner: Mapped[User | None] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<Event {self.id} {self.status} {self.title!r}>"
+
+
+class Registration(IdMixin, db.Model):
+    """One person's registration (with their party) for one event.
+
+    One per phone per event (a database constraint). `checked_in_at` is the
+    current check-in state, derived from the append-only check-in history in
+    the same transaction that appends to it.
+    """
+
+    __tablename__ = "registrations"
+    __table_args__ = (
+        sa.UniqueConstraint("event_id", "phone", name="uq_registrations_event_phone"),
+        sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name="status"),
+        sa.CheckConstraint("source IN ('public', 'walk_in', 'staff')", name="source"),
+        sa.CheckConstraint("party_size >= 1", name="party_size"),
+        sa.Index("ix_registrations_event_status", "event_id", "status"),
+        sa.Index("ix_registrations_event_last4", "event_id", "phone_last4"),
+    )
+
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"))
+    customer_id: Mapped[int] = mapped_column(sa.ForeignKey("customers.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(50))
+    phone: Mapped[str] = mapped_column(sa.String(11))
+    phone_last4: Mapped[str] = mapped_column(sa.String(4))
+    party_size: Mapped[int] = mapped_column(default=1)
+    answers: Mapped[dict] = mapped_column(JSONType, default=dict)
+    status: Mapped[str] = mapped_column(sa.String(16))
+    source: Mapped[str] = mapped_column(sa.String(16), default="public")
+    # Whether this person was already a customer when registering (newcomer otherwise).
+    was_customer: Mapped[bool] = mapped_column(default=False)
+    # Unguessable (128 bits), not derived from ids: the ticket URL /t/<token>.
+    ticket_token: Mapped[str] = mapped_column(sa.String(32), unique=True)
+    ref_code: Mapped[str | None] = mapped_column(sa.String(16))
+    referrer_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    referrer_customer_id: Mapped[int | None] = mapped_column(sa.ForeignKey("customers.id", ondelete="SET NULL"))
+    consent_version: Mapped[str | None] = mapped_column(sa.String(32))
+    over_capacity: Mapped[bool] = mapped_column(default=False)  # a walk-in staff let in past capacity
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    confirmed_at: Mapped[datetime | None]
+    cancelled_at: Mapped[datetime | None]
+    checked_in_at: Mapped[datetime | None]
+    checkin_method: Mapped[str | None] = mapped_column(sa.String(16))
+
+    event: Mapped[Event] = relationship()
+    customer: Mapped[Customer] = relationship(foreign_keys=[customer_id])
+    referrer_user: Mapped[User | None] = relationship(foreign_keys=[referrer_user_id])
+    referrer_customer: Mapped[Customer | None] = relationship(foreign_keys=[referrer_customer_id])
+
+    @property
+    def outlet_id(self) -> int:
+        return self.event.outlet_id

@@ -1,0 +1,171 @@
+"""Public pages (no login): the registration page, the ticket, its QR and calendar file.
+
+Most visitors arrive inside WeChat's in-app browser from a poster or a shared
+link; every page works without JavaScript and reads well at 360 px.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.alliance.models import Voucher
+from app.customers.phones import InvalidPhone, normalize_mobile
+from app.errors import DomainError, ValidationFailed
+from app.events import forms as registration_forms
+from app.events import registration as service
+from app.events.consent import CONSENT_VERSION, consent_purpose, consent_text
+from app.events.ics import ticket_ics
+from app.events.models import Event
+from app.events.services import event_counts
+from app.extensions import db, limiter
+from app.qr import qr_png
+from app.security import BANK_ROLES, may_see_outlet, public
+from app.urls import external_url
+
+bp = Blueprint("public", __name__, template_folder="templates")
+
+PUBLIC_BODY_LIMIT = 16 * 1024  # a registration is a few hundred bytes
+
+
+def phone_key() -> str:
+    """Rate-limit key per mobile number, whatever spelling was typed."""
+    body = request.get_json(silent=True) if request.is_json else request.form
+    raw = (body or {}).get("phone") if isinstance(body, dict) or hasattr(body, "get") else ""
+    try:
+        return "phone:" + normalize_mobile(str(raw or ""))
+    except InvalidPhone:
+        return "phone:" + str(raw or "")[:20]
+
+
+@bp.before_request
+def _limit_body():
+    if request.content_length and request.content_length > PUBLIC_BODY_LIMIT:
+        abort(413)
+
+
+def published_event_or_404(slug: str) -> Event:
+    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    if event is None or event.status in ("draft", "cancelled"):
+        abort(404)
+    return event
+
+
+def ticket_or_404(token: str):
+    registration = service.registration_by_token(token)
+    if registration is None:
+        abort(404)
+    return registration
+
+
+def vouchers_of(registration) -> list[Voucher]:
+    return list(db.session.scalars(sa.select(Voucher).where(Voucher.registration_id == registration.id)
+                                   .order_by(Voucher.issued_at)))
+
+
+@bp.route("/e/<slug>", methods=["GET", "POST"])
+@limiter.limit("60 per minute", methods=["GET"])
+@limiter.limit("20 per minute", methods=["POST"])
+@limiter.limit("5 per 10 minutes", methods=["POST"], key_func=phone_key)
+@public
+def register(slug: str):
+    event = published_event_or_404(slug)
+    form = registration_forms.registration_form(event, request.form if request.method == "POST" else None)
+    ref = (request.values.get("ref") or "").strip()[:16]
+    error = None
+    if request.method == "POST" and form.validate_on_submit():
+        data = service.RegistrationInput(
+            name=form.name.data, phone=form.phone.data, consent=bool(form.consent.data),
+            party_size=getattr(form, "party_size", None) and form.party_size.data or 1,
+            answers=registration_forms.answers_from(form, event), ref=ref or None)
+        try:
+            registration, _created = service.register(event, data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            registration_forms.show_errors(form, exc.fields or {})
+            error = _("请按提示修改后再提交")
+        except DomainError as exc:
+            db.session.rollback()
+            error = exc.message
+        else:
+            db.session.commit()
+            return redirect(url_for("public.ticket", token=registration.ticket_token, new=1), code=303)
+    elif request.method == "POST":
+        error = _("页面已过期,请重新提交")
+    status = 200 if error is None else 422
+    closed = not service.registration_is_open(event)
+    return render_template("public/register.html", event=event, form=form, error=error, ref=ref,
+                           counts=event_counts(event), closed=closed, consent=consent_text(event.outlet.name),
+                           consent_version=CONSENT_VERSION,
+                           share_url=external_url("public.register", slug=slug)), status
+
+
+@bp.route("/t/<token>", methods=["GET"])
+@limiter.limit("120 per minute")
+@public
+def ticket(token: str):
+    registration = ticket_or_404(token)
+    staff_view = (current_user.is_authenticated and current_user.role in BANK_ROLES
+                  and may_see_outlet(registration.event.outlet_id))
+    return render_template("public/ticket.html", registration=registration, event=registration.event,
+                           vouchers=vouchers_of(registration), staff_view=staff_view,
+                           just_registered=request.args.get("new") == "1",
+                           ticket_url=external_url("public.ticket", token=token),
+                           invite_url=external_url("public.register", slug=registration.event.slug,
+                                                   ref=registration.customer.referral_code))
+
+
+@bp.route("/t/<token>/qr.png", methods=["GET"])
+@limiter.limit("120 per minute")
+@public
+def ticket_qr(token: str):
+    registration = ticket_or_404(token)
+    png = qr_png(external_url("public.ticket", token=registration.ticket_token), box_size=8)
+    return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.route("/t/<token>/vouchers/<code>/qr.png", methods=["GET"])
+@limiter.limit("120 per minute")
+@public
+def voucher_qr(token: str, code: str):
+    """A voucher's QR for the merchant's scanner; only reachable through its own ticket."""
+    registration = ticket_or_404(token)
+    if code not in {v.code for v in vouchers_of(registration)}:
+        abort(404)
+    return Response(qr_png(code, box_size=6), mimetype="image/png",
+                    headers={"Cache-Control": "private, max-age=3600"})
+
+
+@bp.route("/t/<token>/event.ics", methods=["GET"])
+@limiter.limit("60 per minute")
+@public
+def ticket_calendar(token: str):
+    registration = ticket_or_404(token)
+    body = ticket_ics(registration, external_url("public.ticket", token=token))
+    return Response(body, mimetype="text/calendar", headers={
+        "Content-Disposition": "attachment; filename=event.ics"})
+
+
+@bp.route("/t/<token>/cancel", methods=["POST"])
+@limiter.limit("10 per minute")
+@public
+def cancel(token: str):
+    registration = ticket_or_404(token)
+    try:
+        service.cancel_registration(registration)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_template("public/ticket.html", registration=registration, event=registration.event,
+                               vouchers=vouchers_of(registration), staff_view=False, just_registered=False,
+                               error=exc.message, ticket_url=external_url("public.ticket", token=token),
+                               invite_url=None), exc.status
+    db.session.commit()
+    return redirect(url_for("public.ticket", token=token), code=303)
+
+
+@bp.route("/privacy", methods=["GET"])
+@public
+def privacy():
+    return render_template("public/privacy.html", purpose=consent_purpose(), version=CONSENT_VERSION)

@@ -1,0 +1,146 @@
+"""The public JSON API (no login; rate limited): event info, registration, tickets."""
+
+from __future__ import annotations
+
+from flask import jsonify
+from marshmallow import Schema, fields, validate
+
+from app.alliance.services import voucher_state
+from app.api import api_blueprint
+from app.events import registration as service
+from app.events.models import Event
+from app.events.schemas import StatusSchema
+from app.events.public import phone_key, published_event_or_404, ticket_or_404, vouchers_of
+from app.events.services import event_counts
+from app.extensions import db, limiter
+from app.fields import LocalDateTime
+from app.privacy import mask_name
+from app.security import public
+from app.urls import external_url
+
+blp = api_blueprint("public_api", __name__, "/public", "Public registration and tickets (no login, rate limited)")
+
+
+class PublicEventSchema(Schema):
+    title = fields.String()
+    description = fields.String()
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+    venue = fields.String()
+    seats_left = fields.Integer()
+    status = fields.String(metadata={"description": "published (open or closed for registration) or finished"})
+    registration_open = fields.Boolean()
+    max_party_size = fields.Integer()
+    questions = fields.List(fields.Dict())
+    outlet_name = fields.String()
+
+
+class RegistrationRequestSchema(Schema):
+    name = fields.String(required=True)
+    phone = fields.String(required=True)
+    consent = fields.Boolean(required=True)
+    party_size = fields.Integer(load_default=1, strict=True)
+    answers = fields.Dict(load_default=dict)
+    ref = fields.String(load_default=None, validate=validate.Length(max=16))
+
+
+class RegistrationResultSchema(Schema):
+    status = fields.String()
+    ticket_token = fields.String()
+    ticket_url = fields.String()
+
+
+class VoucherSchema(Schema):
+    code = fields.String()
+    offer_title = fields.String()
+    partner_name = fields.String()
+    terms = fields.String()
+    valid_until = fields.Date()
+    status = fields.String(metadata={"description": "unused, redeemed, expired or void"})
+    redeemed_at = LocalDateTime(allow_none=True)
+
+
+class TicketEventSchema(Schema):
+    title = fields.String()
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+    venue = fields.String()
+    status = fields.String()
+    outlet_name = fields.String()
+
+
+class TicketSchema(Schema):
+    event = fields.Nested(TicketEventSchema)
+    name = fields.String()
+    party_size = fields.Integer()
+    status = fields.String()
+    checked_in_at = LocalDateTime(allow_none=True)
+    vouchers = fields.List(fields.Nested(VoucherSchema))
+
+
+def public_event(event: Event) -> dict:
+    return {"title": event.title, "description": event.description, "starts_at": event.starts_at,
+            "ends_at": event.ends_at, "venue": event.venue, "seats_left": event_counts(event)["seats_left"],
+            "status": event.status, "registration_open": service.registration_is_open(event),
+            "max_party_size": event.max_party_size, "questions": event.questions, "outlet_name": event.outlet.name}
+
+
+@blp.route("/events/<slug>", methods=["GET"])
+@public
+@limiter.limit("60 per minute")
+@blp.response(200, PublicEventSchema)
+def get_event(slug: str):
+    """A published event's public details and seats left; drafts and cancelled events are 404."""
+    return public_event(published_event_or_404(slug))
+
+
+@blp.route("/events/<slug>/registrations", methods=["POST"])
+@public
+@limiter.limit("20 per minute")
+@limiter.limit("5 per 10 minutes", key_func=phone_key)
+@blp.arguments(RegistrationRequestSchema)
+@blp.response(201, RegistrationResultSchema)
+@blp.alt_response(200, schema=RegistrationResultSchema, description="This phone was already registered")
+def register(body, slug: str):
+    """Register: confirmed or waitlisted at once; the same phone again returns its registration (200)."""
+    event = published_event_or_404(slug)
+    registration, created = service.register(event, service.RegistrationInput(**body))
+    db.session.commit()
+    result = {"status": registration.status, "ticket_token": registration.ticket_token,
+              "ticket_url": external_url("public.ticket", token=registration.ticket_token)}
+    if created:
+        return result
+    response = jsonify(result)
+    response.status_code = 200
+    return response
+
+
+@blp.route("/tickets/<token>", methods=["GET"])
+@public
+@limiter.limit("120 per minute")
+@blp.response(200, TicketSchema)
+def get_ticket(token: str):
+    """A ticket with the person's name masked, its check-in state and vouchers."""
+    registration = ticket_or_404(token)
+    event = registration.event
+    return {
+        "event": {"title": event.title, "starts_at": event.starts_at, "ends_at": event.ends_at,
+                  "venue": event.venue, "status": event.status, "outlet_name": event.outlet.name},
+        "name": mask_name(registration.name), "party_size": registration.party_size,
+        "status": registration.status, "checked_in_at": registration.checked_in_at,
+        "vouchers": [{"code": v.code, "offer_title": v.offer.title, "partner_name": v.offer.partner.name,
+                      "terms": v.offer.terms, "valid_until": v.offer.valid_until, "status": voucher_state(v),
+                      "redeemed_at": v.redeemed_at} for v in vouchers_of(registration)],
+    }
+
+
+@blp.route("/tickets/<token>/cancel", methods=["POST"])
+@public
+@limiter.limit("10 per minute")
+@blp.response(200, StatusSchema)
+def cancel(token: str):
+    """Cancel a registration; the freed seats go to the waitlist, first come first served."""
+    registration = ticket_or_404(token)
+    service.cancel_registration(registration)
+    db.session.commit()
+    return {"status": registration.status}

@@ -1,0 +1,260 @@
+"""Registration: capacity that never oversells, the waitlist, cancellations, tickets.
+
+Capacity decisions are made with the event row locked (PostgreSQL: SELECT …
+FOR UPDATE; SQLite: the BEGIN IMMEDIATE write lock), re-counting seats after
+the lock, never count-then-insert. Seats are people: a party of three takes three.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+
+from app.alliance.services import issue_vouchers
+from app.auth.models import User
+from app.customers.models import Customer
+from app.customers.phones import InvalidPhone, normalize_mobile
+from app.customers.services import find_or_create_for_registration, record_consent
+from app.database import lock_for_update
+from app.errors import NotFound, ValidationFailed
+from app.events import messages
+from app.events.consent import CONSENT_VERSION, consent_purpose
+from app.events.errors import AlreadyCheckedIn, EventFull, InvalidTransition, RegistrationClosed
+from app.events.models import Event, Registration
+from app.events.questions import validate_answers
+from app.extensions import db
+from app.models import utcnow
+from app.tokens import url_token
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+MAX_NAME = 50
+
+
+@dataclass
+class RegistrationInput:
+    name: str | None = None
+    phone: str | None = None
+    consent: bool = False
+    party_size: int | str | None = 1
+    answers: dict = field(default_factory=dict)
+    ref: str | None = None
+
+
+@dataclass
+class CleanRegistration:
+    name: str
+    phone: str
+    party_size: int
+    answers: dict
+
+
+def validate(event: Event, data: RegistrationInput, *, require_consent: bool = True) -> CleanRegistration:
+    """Check what a registrant typed; every problem is reported against its field, in Chinese."""
+    errors: dict[str, str] = {}
+    name = (data.name or "").strip()
+    if not name:
+        errors["name"] = _("请填写姓名")
+    elif len(name) > MAX_NAME:
+        errors["name"] = _("姓名不超过 %(n)d 个字", n=MAX_NAME)
+    phone = ""
+    try:
+        phone = normalize_mobile(data.phone)
+    except InvalidPhone:
+        errors["phone"] = _("请填写正确的 11 位手机号")
+    party = data.party_size if data.party_size not in (None, "") else 1
+    try:
+        party = int(party)
+    except (TypeError, ValueError):
+        party = 0
+    if not 1 <= party <= event.max_party_size:
+        errors["party_size"] = (_("本活动每人限报 1 位") if event.max_party_size == 1
+                                else _("人数应为 1 到 %(n)d 位", n=event.max_party_size))
+    answers, answer_errors = validate_answers(event.questions or [], data.answers or {})
+    errors.update(answer_errors)
+    if require_consent and data.consent is not True:
+        errors["consent"] = _("请阅读并同意个人信息使用说明")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return CleanRegistration(name=name, phone=phone, party_size=party, answers=answers)
+
+
+def registration_is_open(event: Event) -> bool:
+    """Published, and neither the registration deadline nor the event's end has passed."""
+    now = utcnow()
+    return event.status == "published" and now < event.ends_at and (
+        event.registration_closes_at is None or now < event.registration_closes_at)
+
+
+def _ensure_open(event: Event, *, at_door: bool) -> None:
+    if event.status != "published":
+        raise NotFound()  # drafts and cancelled events do not exist publicly
+    if not at_door and not registration_is_open(event):  # staff register walk-ins while the event runs
+        raise RegistrationClosed()
+
+
+def _existing(event_id: int, phone: str) -> Registration | None:
+    return db.session.scalar(sa.select(Registration).where(Registration.event_id == event_id,
+                                                           Registration.phone == phone))
+
+
+def seats_taken(event_id: int) -> int:
+    """People (party sizes) holding confirmed seats."""
+    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Registration.party_size), 0)).where(
+        Registration.event_id == event_id, Registration.status == "confirmed")) or 0
+
+
+def register(event: Event, data: RegistrationInput, *, source: str = "public",
+             allow_over_capacity: bool = False) -> tuple[Registration, bool]:
+    """Register a person for an event; returns (registration, created).
+
+    The same phone again gets its existing registration back. Confirmed while
+    seats remain, else waitlisted (waitlist on) or EventFull (off). A walk-in
+    (`source="walk_in"`) may be let in past capacity only when staff say so.
+    """
+    clean = validate(event, data, require_consent=source == "public")
+    at_door = source == "walk_in"
+    _ensure_open(event, at_door=at_door)
+    existing = _existing(event.id, clean.phone)
+    if existing is not None:
+        return existing, False
+    event = lock_for_update(db.session, Event, event.id)
+    _ensure_open(event, at_door=at_door)
+    existing = _existing(event.id, clean.phone)  # re-check: another request may have won the lock first
+    if existing is not None:
+        return existing, False
+    fits = seats_taken(event.id) + clean.party_size <= event.capacity
+    over_capacity = False
+    if fits:
+        status = "confirmed"
+    elif allow_over_capacity:
+        status, over_capacity = "confirmed", True
+    elif event.waitlist and not at_door:
+        status = "waitlisted"
+    else:
+        raise EventFull()
+    customer, was_customer = find_or_create_for_registration(event.outlet_id, clean.name, clean.phone)
+    if source == "public":
+        record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration")
+    referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer)
+    now = utcnow()
+    registration = Registration(
+        event=event, customer=customer, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
+        party_size=clean.party_size, answers=clean.answers, status=status, source=source,
+        was_customer=was_customer, ticket_token=url_token(16), ref_code=(data.ref or "").strip()[:16] or None,
+        referrer_user=referrer_user, referrer_customer=referrer_customer,
+        consent_version=CONSENT_VERSION if source == "public" else None, over_capacity=over_capacity,
+        created_at=now, confirmed_at=now if status == "confirmed" else None,
+    )
+    db.session.add(registration)
+    db.session.flush()
+    if status == "confirmed":
+        issue_vouchers(registration, "registration")
+        if source == "public":
+            messages.registration_confirmed(registration)
+    else:
+        messages.registration_waitlisted(registration)
+    return registration, True
+
+
+def resolve_ref(code: str | None, outlet_id: int, registrant: Customer) -> tuple[User | None, Customer | None]:
+    """Who brought this registration: a staff member's or a customer's referral code (never oneself)."""
+    code = (code or "").strip().upper()
+    if not code:
+        return None, None
+    user = db.session.scalar(sa.select(User).where(User.referral_code == code, User.active))
+    if user is not None and user.role != "partner":
+        return user, None
+    customer = db.session.scalar(sa.select(Customer).where(Customer.referral_code == code,
+                                                           Customer.outlet_id == outlet_id))
+    if customer is not None and customer.id != registrant.id:
+        return None, customer
+    return None, None
+
+
+def confirm_from_waitlist(registration: Registration) -> None:
+    registration.status = "confirmed"
+    registration.confirmed_at = utcnow()
+    db.session.flush()
+    issue_vouchers(registration, "registration")
+    messages.waitlist_promoted(registration)
+
+
+def promote_waitlist(event: Event) -> list[Registration]:
+    """Confirm the earliest waitlisted registrations that fit the free seats.
+
+    Call with the event row locked; runs in the same transaction as the
+    cancellation or capacity change that freed the seats.
+    """
+    free = event.capacity - seats_taken(event.id)
+    promoted: list[Registration] = []
+    if free <= 0 or event.status != "published":
+        return promoted
+    waiting = db.session.scalars(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.status == "waitlisted")
+        .order_by(Registration.created_at, Registration.id)).all()
+    for registration in waiting:
+        if registration.party_size <= free:
+            confirm_from_waitlist(registration)
+            free -= registration.party_size
+            promoted.append(registration)
+        if free <= 0:
+            break
+    return promoted
+
+
+def cancel_registration(registration: Registration) -> list[Registration]:
+    """Cancel a registration; freed seats go to the waitlist, first come first served.
+
+    Returns the registrations promoted from the waitlist. Cancelling twice is harmless.
+    """
+    event = lock_for_update(db.session, Event, registration.event_id)
+    db.session.refresh(registration)
+    if registration.status == "cancelled":
+        return []
+    if registration.checked_in_at is not None:
+        raise AlreadyCheckedIn()
+    if event.status != "published" or event.ends_at <= utcnow():
+        raise InvalidTransition(_("活动已结束或已取消,无需取消报名"))
+    was_confirmed = registration.status == "confirmed"
+    registration.status = "cancelled"
+    registration.cancelled_at = utcnow()
+    db.session.flush()
+    messages.registration_cancelled(registration)
+    return promote_waitlist(event) if was_confirmed else []
+
+
+def registration_by_token(token: str | None) -> Registration | None:
+    """The registration a ticket token names; a malformed or tampered token finds nothing."""
+    if not token or not TOKEN_PATTERN.match(token):
+        return None
+    return db.session.scalar(sa.select(Registration).where(Registration.ticket_token == token))
+
+
+def registrations_for(event: Event, q: str | None = None, status: str | None = None) -> list[Registration]:
+    """An event's registrations for its staff; search by name or the last four digits."""
+    stmt = sa.select(Registration).where(Registration.event_id == event.id)
+    q = (q or "").strip()
+    if q:
+        stmt = stmt.where(Registration.phone_last4 == q) if q.isdigit() and len(q) == 4 else \
+            stmt.where(Registration.name.contains(q, autoescape=True))
+    if status:
+        stmt = stmt.where(Registration.status == status)
+    return list(db.session.scalars(stmt.order_by(Registration.created_at, Registration.id)))
+
+
+def referral_counts(event: Event) -> list[tuple[str, int, int]]:
+    """(referrer's name, registrations, people) for the event's confirmed and waitlisted registrations."""
+    rows = db.session.execute(
+        sa.select(sa.func.coalesce(User.display_name, Customer.name), sa.func.count(Registration.id),
+                  sa.func.coalesce(sa.func.sum(Registration.party_size), 0))
+        .select_from(Registration)
+        .outerjoin(User, User.id == Registration.referrer_user_id)
+        .outerjoin(Customer, Customer.id == Registration.referrer_customer_id)
+        .where(Registration.event_id == event.id, Registration.status != "cancelled",
+               sa.or_(Registration.referrer_user_id.isnot(None), Registration.referrer_customer_id.isnot(None)))
+        .group_by(sa.func.coalesce(User.display_name, Customer.name))
+        .order_by(sa.func.count(Registration.id).desc())).all()
+    return [(name, count, int(people)) for name, count, people in rows]

@@ -1,0 +1,288 @@
+"""Staff pages for events: the list, the event page, the form, and its actions."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+import sqlalchemy as sa
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from app.alliance.models import Offer, Partner
+from app.auth.models import User
+from app.errors import DomainError, ValidationFailed
+from app.events import registration as registration_service
+from app.events import services
+from app.events.event_forms import EventForm
+from app.events.models import Event
+from app.events.questions import from_lines, to_lines
+from app.events.services import EventInput
+from app.extensions import db
+from app.org.services import visible_outlets
+from app.pdf import posters
+from app.pdf.posters import PosterContent
+from app.planning.services import find_template, save_event_as_template
+from app.security import get_scoped_or_404, permission_required, scope_to_outlets
+from app.templating import format_date_cn
+from app.timefmt import aware, local_today, local_tz, to_local
+from app.urls import external_url
+
+bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
+STATUS_NAMES = {"draft": "草稿", "published": "报名中", "finished": "已结束", "cancelled": "已取消"}
+
+
+def _day_start(day) -> datetime:
+    return datetime.combine(day, time.min, local_tz())
+
+
+@bp.route("", methods=["GET"])
+@permission_required("events.view")
+def index():
+    args = request.args
+    stmt = scope_to_outlets(sa.select(Event), Event.outlet_id)
+    status = args.get("status") if args.get("status") in STATUS_NAMES else None
+    if status:
+        stmt = stmt.where(Event.status == status)
+    when = args.get("when", "upcoming")
+    today = _day_start(local_today())
+    if when == "upcoming":
+        stmt = stmt.where(Event.ends_at >= today).order_by(Event.starts_at)
+    elif when == "past":
+        stmt = stmt.where(Event.ends_at < today).order_by(Event.starts_at.desc())
+    else:
+        stmt = stmt.order_by(Event.starts_at.desc())
+    owner = args.get("owner")
+    if owner == "me":
+        stmt = stmt.where(Event.owner_id == current_user.id)
+    events = list(db.session.scalars(stmt.limit(200)))
+    counts = {e.id: services.event_counts(e) for e in events}
+    return render_template("events/index.html", events=events, counts=counts, status=status, when=when,
+                           owner=owner, status_names=STATUS_NAMES)
+
+
+@bp.route("/<int:event_id>", methods=["GET"])
+@permission_required("events.view")
+def detail(event_id: int):
+    event = get_scoped_or_404(Event, event_id)
+    q = request.args.get("q", "").strip()[:50]
+    registrations = registration_service.registrations_for(event, q or None)
+    share_url = external_url("public.register", slug=event.slug, ref=current_user.referral_code) if event.slug else None
+    offers = list(db.session.scalars(sa.select(Offer).where(Offer.id.in_(services.offer_ids(event)))))
+    return render_template("events/detail.html", event=event, counts=services.event_counts(event),
+                           registrations=registrations, q=q, referrals=registration_service.referral_counts(event),
+                           share_url=share_url, status_names=STATUS_NAMES, offers=offers,
+                           template=find_template(event.template_key, event.outlet_id))
+
+
+def _available_offers() -> list[Offer]:
+    today = local_today()
+    return list(db.session.scalars(sa.select(Offer).join(Partner).where(
+        Offer.active, Offer.valid_until >= today, Partner.status == "active").order_by(Partner.name, Offer.title)))
+
+
+def _event_input(form: EventForm, template_key: str | None, previous_questions) -> EventInput:
+    questions = from_lines(form.questions_text.data or "", previous_questions)
+    goals = {k: v for k, v in {
+        "attendance_rate": form.goal_attendance_rate.data / 100 if form.goal_attendance_rate.data is not None else None,
+        "newcomers": form.goal_newcomers.data, "conversions": form.goal_conversions.data}.items() if v is not None}
+    return EventInput(
+        template_key=template_key, outlet_code=form.outlet_code.data, title=form.title.data,
+        starts_at=aware(form.starts_at.data), ends_at=aware(form.ends_at.data),
+        registration_closes_at=aware(form.registration_closes_at.data) if form.registration_closes_at.data else None,
+        venue=form.venue.data or "", capacity=form.capacity.data, max_party_size=form.max_party_size.data,
+        waitlist=bool(form.waitlist.data), description=form.description.data or "", segments=form.segments.data or [],
+        questions=questions, offer_ids=form.offer_ids.data or [], budget=form.budget.data,
+        actual_cost=form.actual_cost.data, goals=goals)
+
+
+def _show_errors(form: EventForm, exc: ValidationFailed) -> None:
+    aliases = {"questions": "questions_text"}
+    for key, message in (exc.fields or {}).items():
+        field = getattr(form, aliases.get(key, key), None)
+        if field is not None:
+            field.errors = [*(field.errors or []), message]
+        else:
+            flash(message, "error")
+
+
+def _prefill(form: EventForm, template: dict, offers: list[Offer]) -> None:
+    """Start the form from a template: its name, capacity, questions and suggested partners' offers."""
+    form.title.data = template.get("name")
+    form.description.data = template.get("description", "")
+    form.capacity.data = template.get("default_capacity")
+    form.max_party_size.data = template.get("max_party_size", 1)
+    form.segments.data = list(template.get("segments", []))
+    form.questions_text.data = to_lines(template.get("questions", []))
+    goals = template.get("goals") or {}
+    if goals.get("attendance_rate") is not None:
+        form.goal_attendance_rate.data = round(goals["attendance_rate"] * 100)
+    form.goal_newcomers.data = goals.get("newcomers")
+    form.goal_conversions.data = goals.get("conversions")
+    if template.get("budget", {}).get("per_head") and template.get("default_capacity"):
+        form.budget.data = template["budget"]["per_head"] * template["default_capacity"]
+    suggested = set(template.get("partner_categories", []))
+    form.offer_ids.data = [o.id for o in offers if o.partner.category in suggested]
+    day = request.args.get("date")
+    try:
+        start_day = datetime.strptime(day, "%Y-%m-%d").date() if day else local_today() + timedelta(days=14)
+    except ValueError:
+        start_day = local_today() + timedelta(days=14)
+    form.starts_at.data = datetime.combine(start_day, time(14, 0))
+    form.ends_at.data = datetime.combine(start_day, time(16, 0))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@permission_required("events.edit")
+def create():
+    outlets = visible_outlets()
+    offers = _available_offers()
+    form = EventForm()
+    form.fill_choices(outlets, offers)
+    template_key = request.values.get("template") or form.template_key.data
+    template = find_template(template_key, current_user.outlet_id) if template_key else None
+    if template is None:
+        flash(_("请先从模板库选择一个模板"), "info")
+        return redirect(url_for("planning.templates"))
+    if request.method == "GET":
+        _prefill(form, template, offers)
+        form.template_key.data = template_key
+        if current_user.outlet:
+            form.outlet_code.data = current_user.outlet.code
+    elif form.validate_on_submit():
+        try:
+            event = services.create_event(_event_input(form, template_key, template.get("questions")))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        except ValueError as exc:  # the questions' line format
+            db.session.rollback()
+            form.questions_text.errors = [str(exc)]
+        else:
+            db.session.commit()
+            flash(_("活动草稿已保存"), "success")
+            return redirect(url_for("events.detail", event_id=event.id), code=303)
+    return render_template("events/form.html", form=form, event=None, template=template)
+
+
+@bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
+@permission_required("events.edit")
+def edit(event_id: int):
+    event = get_scoped_or_404(Event, event_id)
+    offers = _available_offers()
+    form = EventForm(obj=event if request.method == "GET" else None)
+    form.fill_choices([event.outlet], offers)
+    if request.method == "GET":
+        form.outlet_code.data = event.outlet.code
+        form.starts_at.data = to_local(event.starts_at).replace(tzinfo=None)
+        form.ends_at.data = to_local(event.ends_at).replace(tzinfo=None)
+        if event.registration_closes_at:
+            form.registration_closes_at.data = to_local(event.registration_closes_at).replace(tzinfo=None)
+        form.questions_text.data = to_lines(event.questions)
+        form.offer_ids.data = services.offer_ids(event)
+        goals = event.goals or {}
+        form.goal_attendance_rate.data = round(goals["attendance_rate"] * 100) if "attendance_rate" in goals else None
+        form.goal_newcomers.data = goals.get("newcomers")
+        form.goal_conversions.data = goals.get("conversions")
+    elif form.validate_on_submit():
+        try:
+            services.update_event(event, _event_input(form, None, event.questions))
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _show_errors(form, exc)
+        except ValueError as exc:
+            db.session.rollback()
+            form.questions_text.errors = [str(exc)]
+        except DomainError as exc:
+            db.session.rollback()
+            flash(exc.message, "error")
+        else:
+            db.session.commit()
+            flash(_("已保存"), "success")
+            return redirect(url_for("events.detail", event_id=event.id), code=303)
+    return render_template("events/form.html", form=form, event=event,
+                           template=find_template(event.template_key, event.outlet_id))
+
+
+def _act(event_id: int, action, success: str, target=None):
+    """Run one state change from a button; a refused change is explained on the event page."""
+    event = get_scoped_or_404(Event, event_id)
+    try:
+        result = action(event)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+        return redirect(url_for("events.detail", event_id=event_id), code=303)
+    db.session.commit()
+    flash(success, "success")
+    return redirect(target(result) if target else url_for("events.detail", event_id=event_id), code=303)
+
+
+@bp.route("/<int:event_id>/publish", methods=["POST"])
+@permission_required("events.publish")
+def publish(event_id: int):
+    return _act(event_id, services.publish, _("已发布,报名已开放"))
+
+
+@bp.route("/<int:event_id>/cancel", methods=["POST"])
+@permission_required("events.cancel")
+def cancel(event_id: int):
+    reason = request.form.get("reason", "").strip()[:200] or None
+    return _act(event_id, lambda e: services.cancel_event(e, reason), _("活动已取消,已通知报名者"))
+
+
+@bp.route("/<int:event_id>/clone", methods=["POST"])
+@permission_required("events.edit")
+def clone(event_id: int):
+    return _act(event_id, services.clone_event, _("已复制为新草稿,请修改时间"),
+                target=lambda copy: url_for("events.edit", event_id=copy.id))
+
+
+@bp.route("/<int:event_id>/delete", methods=["POST"])
+@permission_required("events.edit")
+def delete(event_id: int):
+    return _act(event_id, services.delete_draft, _("草稿已删除"), target=lambda _r: url_for("events.index"))
+
+
+@bp.route("/<int:event_id>/save-template", methods=["POST"])
+@permission_required("templates.save")
+def save_template(event_id: int):
+    name = request.form.get("name", "").strip()[:120] or None
+    return _act(event_id, lambda e: save_event_as_template(e, name, current_user), _("已存为本网点模板"))
+
+
+def _poster_content(event: Event, referrer: User | None) -> PosterContent:
+    partners = list(db.session.scalars(sa.select(Partner.name).join(Offer).where(
+        Offer.id.in_(services.offer_ids(event))).distinct()))
+    start, end = to_local(event.starts_at), to_local(event.ends_at)
+    return PosterContent(
+        title=event.title, subtitle=(event.description or "").split("\n")[0][:60],
+        date_text=f"{format_date_cn(start)} {start:%H:%M}–{end:%H:%M}", venue=event.venue,
+        partner_names=partners, outlet_name=event.outlet.name,
+        url=external_url("public.register", slug=event.slug, ref=referrer.referral_code if referrer else None),
+        referrer_name=referrer.display_name if referrer else None, footer=_("扫码报名 · 名额有限"))
+
+
+def _poster(event_id: int, render, mimetype: str, extension: str):
+    event = get_scoped_or_404(Event, event_id)
+    if not event.slug:
+        flash(_("活动发布后才有海报"), "info")
+        return redirect(url_for("events.detail", event_id=event_id))
+    # ?mine=1: a personal poster whose QR carries this staff member's referral code.
+    referrer = current_user._get_current_object() if request.args.get("mine") == "1" else None
+    body = render(_poster_content(event, referrer))
+    filename = f"event-{event.id}{'-' + referrer.referral_code if referrer else ''}.{extension}"
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"inline; filename={filename}", "Cache-Control": "private, no-store"})
+
+
+@bp.route("/<int:event_id>/poster.png", methods=["GET"])
+@permission_required("events.view")
+def poster_png(event_id: int):
+    return _poster(event_id, posters.poster_png, "image/png", "png")
+
+
+@bp.route("/<int:event_id>/poster.pdf", methods=["GET"])
+@permission_required("events.view")
+def poster_pdf(event_id: int):
+    return _poster(event_id, posters.poster_pdf, "application/pdf", "pdf")

@@ -1,0 +1,72 @@
+"""The notifier: one interface for every message, an outbox, pluggable senders.
+
+`notify(...)` only writes an outbox row inside the caller's transaction, so a
+registration never waits for an SMS gateway and a rolled-back request sends
+nothing. `deliver_pending()` hands pending rows to the configured backend
+(`NOTIFY_BACKEND`: `log` now; SMS and e-mail adapters implement `Backend`).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Protocol
+
+import sqlalchemy as sa
+from flask import current_app
+
+from app.extensions import db
+from app.models import utcnow
+from app.notify.models import Notification
+from app.privacy import mask_phone
+
+log = logging.getLogger("app.notify")
+
+
+def notify(kind: str, recipient: str, body: str, *, channel: str = "sms", subject: str = "", event=None,
+           registration=None, user=None, payload: dict | None = None) -> Notification:
+    message = Notification(kind=kind, channel=channel, recipient=recipient, subject=subject, body=body,
+                           payload=payload or {}, event_id=getattr(event, "id", None),
+                           registration_id=getattr(registration, "id", None), user_id=getattr(user, "id", None))
+    db.session.add(message)
+    return message
+
+
+class Backend(Protocol):
+    def send(self, message: Notification) -> None:
+        """Deliver one message or raise; the caller records the outcome."""
+
+
+class LogBackend:
+    """Writes messages to the application log; the default until a gateway is configured."""
+
+    def send(self, message: Notification) -> None:
+        # Only the masked recipient is logged: logs are read by more people than customer data is.
+        recipient = mask_phone(message.recipient) if message.channel == "sms" else message.recipient
+        log.info("notify %s via %s to %s: %s", message.kind, message.channel, recipient, message.body)
+
+
+BACKENDS: dict[str, type] = {"log": LogBackend}
+MAX_ATTEMPTS = 5
+
+
+def deliver_pending(limit: int = 200) -> dict[str, int]:
+    """Send pending messages; each row is claimed with a row lock so two senders never send one twice."""
+    backend = BACKENDS[current_app.config.get("NOTIFY_BACKEND", "log")]()
+    stmt = (sa.select(Notification).where(Notification.status == "pending").order_by(Notification.id)
+            .limit(limit).with_for_update(skip_locked=True))
+    sent = failed = 0
+    for message in db.session.scalars(stmt):
+        message.attempts += 1
+        try:
+            backend.send(message)
+        except Exception as exc:  # any gateway failure is recorded and retried later
+            message.error = str(exc)[:500]
+            if message.attempts >= MAX_ATTEMPTS:
+                message.status = "failed"
+            failed += 1
+        else:
+            message.status = "sent"
+            message.sent_at = utcnow()
+            sent += 1
+    db.session.commit()
+    return {"sent": sent, "failed": failed}

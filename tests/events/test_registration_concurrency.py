@@ -1,0 +1,73 @@
+"""Capacity is never oversold: real concurrent requests against gunicorn with 4 worker processes."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from app.events.models import Registration
+from app.extensions import db
+from tests.server import gunicorn
+
+pytestmark = pytest.mark.concurrency
+
+
+def _race(base: str, slug: str, bodies: list[dict], clients: int = 32) -> list[tuple[int, dict]]:
+    def post(body):
+        response = requests.post(f"{base}/api/v1/public/events/{slug}/registrations", json=body, timeout=60)
+        return response.status_code, response.json()
+
+    with ThreadPoolExecutor(max_workers=clients) as pool:
+        return list(pool.map(post, bodies))
+
+
+def _body(i: int, party: int = 1) -> dict:
+    return {"name": f"并发{i}", "phone": f"1380000{i:04d}", "consent": True, "party_size": party}
+
+
+def test_racing_registrations_never_exceed_capacity_without_waitlist(database_url, make):
+    event = make.event(capacity=25, waitlist=False)
+    slug = event.slug
+    db.session.remove()  # hold no lock while the server works
+    with gunicorn(database_url, workers=4) as base:
+        results = _race(base, slug, [_body(i) for i in range(120)])
+    statuses = sorted(code for code, _body in results)
+    assert statuses.count(201) == 25
+    assert statuses.count(409) == 95
+    assert all(body["error"]["code"] == "event_full" for code, body in results if code == 409)
+    confirmed = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.status == "confirmed"))
+    assert confirmed == 25
+
+
+def test_racing_parties_with_a_waitlist_fill_seats_exactly_once(database_url, make):
+    event = make.event(capacity=40, waitlist=True, max_party_size=3)
+    slug = event.slug
+    db.session.remove()
+    bodies = [_body(i, party=1 + i % 3) for i in range(90)]
+    with gunicorn(database_url, workers=4) as base:
+        results = _race(base, slug, bodies)
+    assert {code for code, _ in results} == {201}
+    seats = db.session.scalar(sa.select(sa.func.sum(Registration.party_size)).where(
+        Registration.event_id == event.id, Registration.status == "confirmed"))
+    waiting = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.status == "waitlisted"))
+    assert seats <= 40
+    assert seats >= 38  # only a party too big for the last seats may leave one or two empty
+    assert waiting == 90 - db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
+        Registration.event_id == event.id, Registration.status == "confirmed"))
+
+
+def test_the_same_phone_racing_itself_makes_one_registration(database_url, make):
+    event = make.event(capacity=10)
+    slug = event.slug
+    db.session.remove()
+    with gunicorn(database_url, workers=4) as base:
+        results = _race(base, slug, [_body(7)] * 16, clients=16)
+    codes = sorted(code for code, _ in results)
+    assert codes.count(201) == 1 and codes.count(200) == 15
+    assert len({body["ticket_token"] for _, body in results}) == 1
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
