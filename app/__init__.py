@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 import logging
 from pathlib import Path
 
@@ -64,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_login(app)
     init_api(app)
     _register_blueprints(app)
+    _init_features(app)
     register_error_handlers(app)
     init_headers(app)
     init_sessions(app)
@@ -95,6 +97,19 @@ def _init_login(app: Flask) -> None:
         flash(_("请先登录"), "info")
         next_url = request.full_path if request.method == "GET" else None
         return redirect(url_for("auth.login", next=next_url.rstrip("?") if next_url else None))
+
+
+# Feature packages that wire themselves in: each has `init_app(app)` in its __init__.py
+# (blueprints, API blueprints via app.api.api, CLI commands, home panels).
+FEATURES = ("planning", "checkin", "alliance", "followups", "jobs")
+
+
+def _init_features(app: Flask) -> None:
+    for name in FEATURES:
+        module = importlib.import_module(f"app.{name}")
+        init = getattr(module, "init_app", None)
+        if init is not None:
+            init(app)
 
 
 def _register_blueprints(app: Flask) -> None:

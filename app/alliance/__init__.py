@@ -1,0 +1,1 @@
+"""The cross-industry alliance: partners, offers, vouchers, the partner portal."""

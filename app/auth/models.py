@@ -31,6 +31,8 @@ class User(UserMixin, IdMixin, TimestampMixin, db.Model):
     # The code in this person's share links (?ref=); unguessable, not the username.
     referral_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
+    # Opening a ticket link checks the person in at once instead of offering a button.
+    checkin_on_open: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_login_at: Mapped[datetime | None]
 
     outlet: Mapped[Outlet | None] = relationship()

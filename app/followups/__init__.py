@@ -1,0 +1,1 @@
+"""Follow-up lists and event results."""

@@ -1,0 +1,1 @@
+"""Scheduled work that runs once per period across processes."""
