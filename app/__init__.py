@@ -10,7 +10,7 @@ from flask import Flask, current_app, flash, has_request_context, redirect, requ
 from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import app.all_models  # noqa: F401  (the complete metadata for migrations)
+import app.all_models  # the complete metadata for migrations
 import app.database  # noqa: F401  (registers the SQLite/PostgreSQL engine hooks)
 from app.api import api, init_api
 from app.audit.views import bp as audit_bp
@@ -24,16 +24,17 @@ from app.customers.api import blp as customers_api
 from app.customers.cli import customers_cli
 from app.customers.views import bp as customers_bp
 from app.demo import seed_demo_command
+from app.errors import error_response, register_error_handlers
 from app.events import home as events_home  # noqa: F401  (registers the 今日 panel)
 from app.events.api import blp as events_api
 from app.events.public import bp as public_bp
 from app.events.public_api import blp as public_api
 from app.events.views import bp as events_bp
-from app.errors import error_response, register_error_handlers
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.headers import init_headers
 from app.home.views import bp as home_bp
 from app.org.api import blp as org_api
+from app.planning.catalogue import builtin_templates
 from app.templating import init_templating
 from config import ROOT, load_config
 
@@ -66,6 +67,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_api(app)
     _register_blueprints(app)
     _init_features(app)
+    builtin_templates()  # a malformed catalogue file fails here, at start, naming the file and field
     register_error_handlers(app)
     init_headers(app)
     init_sessions(app)

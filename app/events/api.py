@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
+
 from app.api import api_blueprint
 from app.events import registration as registration_service
 from app.events import services

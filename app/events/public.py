@@ -78,7 +78,7 @@ def register(slug: str):
     if request.method == "POST" and form.validate_on_submit():
         data = service.RegistrationInput(
             name=form.name.data, phone=form.phone.data, consent=bool(form.consent.data),
-            party_size=getattr(form, "party_size", None) and form.party_size.data or 1,
+            party_size=(getattr(form, "party_size", None) and form.party_size.data) or 1,
             answers=registration_forms.answers_from(form, event), ref=ref or None)
         try:
             registration, _created = service.register(event, data)

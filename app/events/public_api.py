@@ -9,8 +9,8 @@ from app.alliance.services import voucher_state
 from app.api import api_blueprint
 from app.events import registration as service
 from app.events.models import Event
-from app.events.schemas import StatusSchema
 from app.events.public import phone_key, published_event_or_404, ticket_or_404, vouchers_of
+from app.events.schemas import StatusSchema
 from app.events.services import event_counts
 from app.extensions import db, limiter
 from app.fields import LocalDateTime

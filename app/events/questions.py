@@ -88,7 +88,8 @@ def to_lines(questions: list[dict]) -> str:
             extra = ",".join(q.get("options") or [])
         elif kind == "number" and (q.get("min") is not None or q.get("max") is not None):
             extra = f"{q.get('min', '')}-{q.get('max', '')}"
-        lines.append(" | ".join([q["label"], TYPE_NAMES[kind], "必填" if q.get("required") else "选填", extra]).rstrip(" |"))
+        required = "必填" if q.get("required") else "选填"
+        lines.append(" | ".join([q["label"], TYPE_NAMES[kind], required, extra]).rstrip(" |"))
     return "\n".join(lines)
 
 

@@ -53,9 +53,9 @@ def save_event_as_template(event, name: str | None = None, actor=None) -> Outlet
         "playbook": dict(event.playbook or {}),
         "builtin_base": base.get("key"),
     }
-    template = OutletTemplate(outlet_id=event.outlet_id, key=f"outlet_{event.outlet_id}_{slug}_{readable_code(4).lower()}",
-                              name=(name or event.title)[:120], data=data, source_event_id=event.id,
-                              created_by_id=getattr(actor, "id", None))
+    key = f"outlet_{event.outlet_id}_{slug}_{readable_code(4).lower()}"
+    template = OutletTemplate(outlet_id=event.outlet_id, key=key, name=(name or event.title)[:120], data=data,
+                              source_event_id=event.id, created_by_id=getattr(actor, "id", None))
     db.session.add(template)
     db.session.flush()
     audit.record("template_saved", obj=template, outlet_id=event.outlet_id,

@@ -73,8 +73,9 @@ def test_list_filters_by_status_and_dates(client, make):
     make.event(outlet, publish=False, title="草稿(测试)", starts_in_days=40)
     drafts = client.get("/api/v1/events?status=draft", headers=headers).get_json()["items"]
     assert [e["title"] for e in drafts] == ["草稿(测试)"]
-    from app.timefmt import local_today
     from datetime import timedelta
+
+    from app.timefmt import local_today
 
     soon = (local_today() + timedelta(days=10)).isoformat()
     near = client.get(f"/api/v1/events?to={soon}", headers=headers).get_json()["items"]

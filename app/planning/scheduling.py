@@ -1,0 +1,96 @@
+"""Choosing the day to hold an event: on or shortly before its occasion, never on a day off.
+
+Each template says which days suit it (free weekends for people who work or
+go to school, working days for visits to a workplace, or any). Publishing
+needs at least a week, so days that leave time to publish are preferred, but
+an occasion is never missed for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from app.planning.holidays import break_start, is_day_off, is_free_weekend, is_working_day
+from app.planning.occasions import OccasionDate
+
+ONE_DAY = timedelta(days=1)
+MIN_PUBLISH_DAYS = 7  # a link and poster need about a week in WeChat groups to fill seats
+EVERGREEN_LEAD_DAYS = 14  # planning time for an event that no occasion dictates
+SHORTLY_BEFORE_DAYS = 6  # "shortly before" an occasion: within the week ending on it
+WEEKEND_REACH_DAYS = 13  # ...or the fortnight, when that week has no free weekend (国庆 2026)
+WEEKDAYS = "一二三四五六日"
+_SUITS = {"weekend": is_free_weekend, "workday": is_working_day}
+
+
+def weekday_name(day: date) -> str:
+    return "周" + WEEKDAYS[day.weekday()]
+
+
+def month_day(day: date) -> str:
+    return f"{day.month} 月 {day.day} 日"
+
+
+def suits(prefer: str, day: date) -> bool:
+    """Whether `day` is the kind of day a template prefers ("weekend", "workday" or "any")."""
+    check = _SUITS.get(prefer)
+    return check(day) if check is not None else not is_day_off(day)
+
+
+def pick_day(first: date, last: date, *, ready: Sequence[date], prefer: str, latest: bool) -> date | None:
+    """The best day in [first, last] that is not a day off, or None.
+
+    Preference, strongest first: the kind of day the template wants (`prefer`:
+    weekend, workday or any), then being on or after each `ready` threshold in
+    turn; among equals the latest day (occasions) or the earliest (seasons,
+    evergreen events).
+    """
+    days = [first + n * ONE_DAY for n in range((last - first).days + 1)]
+    days = [day for day in days if not is_day_off(day)]
+    if latest:
+        days.reverse()
+    for need_suit in (True, False) if prefer in _SUITS else (False,):
+        for threshold in (*ready, None):
+            for day in days:
+                if need_suit and not suits(prefer, day):
+                    continue
+                if threshold is not None and day < threshold:
+                    continue
+                return day
+    return None
+
+
+def occasion_day_slot(item: OccasionDate, *, floor: date, ref: date, prefer: str) -> date | None:
+    """A day on or within a week before a single-day occasion, before its holiday break if any."""
+    latest = item.date
+    if is_day_off(latest):
+        latest = break_start(latest) - ONE_DAY
+    ready = (ref + MIN_PUBLISH_DAYS * ONE_DAY,)
+    first = max(floor, latest - SHORTLY_BEFORE_DAYS * ONE_DAY)
+    if first > latest:
+        return None  # every suitable day has already passed
+    day = pick_day(first, latest, ready=ready, prefer=prefer, latest=True)
+    if day is not None and prefer == "weekend" and not suits(prefer, day):
+        # A weekday right before a long break suits families less than the weekend a week earlier.
+        wider = pick_day(max(floor, latest - WEEKEND_REACH_DAYS * ONE_DAY), latest, ready=ready,
+                         prefer=prefer, latest=True)
+        if wider is not None and suits(prefer, wider):
+            return wider
+    return day
+
+
+def season_slot(item: OccasionDate, lead_days: int, *, floor: date, last: date, ref: date,
+                prefer: str) -> date | None:
+    """The earliest good day inside the season and the window, ideally a full lead time away."""
+    first = max(floor, item.date)
+    last = min(last, item.end)
+    if first > last:
+        return None
+    ready = (ref + lead_days * ONE_DAY, ref + MIN_PUBLISH_DAYS * ONE_DAY)
+    return pick_day(first, last, ready=ready, prefer=prefer, latest=False)
+
+
+def evergreen_slot(*, floor: date, last: date, ref: date, prefer: str) -> date | None:
+    """The earliest good day in the window that leaves the usual planning time."""
+    ready = (ref + EVERGREEN_LEAD_DAYS * ONE_DAY, ref + MIN_PUBLISH_DAYS * ONE_DAY)
+    return pick_day(floor, last, ready=ready, prefer=prefer, latest=False)

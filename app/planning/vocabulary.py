@@ -1,0 +1,27 @@
+"""The planning vocabulary: lens and category keys with their Chinese names.
+
+Keys are stored in template files and sent through the API, so they never
+change; names are what marketers read. Plain strings, usable without an app.
+"""
+
+from __future__ import annotations
+
+# The five planning lenses of 活动策划依据 (DOMAIN.md): every template is indexed by them.
+LENSES: dict[str, str] = {
+    "timely": "实时",
+    "current": "时事",
+    "segment": "客群",
+    "alliance": "联盟",
+    "welfare": "公益",
+}
+
+CATEGORIES: dict[str, str] = {
+    "family": "亲子",
+    "salon": "沙龙/讲座",
+    "festival": "节庆",
+    "literacy": "公益/金融知识",
+    "silver": "健康/银发",
+    "appreciation": "客户答谢",
+    "alliance": "异业联盟",
+    "outreach": "进单位/进社区",
+}
