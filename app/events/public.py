@@ -40,10 +40,13 @@ def phone_key() -> str:
         return "phone:" + str(raw or "")[:20]
 
 
-@bp.before_request
-def _limit_body():
+def limit_body():
+    """Public requests are small; refuse a large body before anything reads it."""
     if request.content_length and request.content_length > PUBLIC_BODY_LIMIT:
         abort(413)
+
+
+bp.before_request(limit_body)
 
 
 def published_event_or_404(slug: str) -> Event:

@@ -9,7 +9,7 @@ from app.alliance.services import voucher_state
 from app.api import api_blueprint
 from app.events import registration as service
 from app.events.models import Event
-from app.events.public import phone_key, published_event_or_404, ticket_or_404, vouchers_of
+from app.events.public import limit_body, phone_key, published_event_or_404, ticket_or_404, vouchers_of
 from app.events.schemas import StatusSchema
 from app.events.services import event_counts
 from app.extensions import db, limiter
@@ -19,6 +19,7 @@ from app.security import public
 from app.urls import external_url
 
 blp = api_blueprint("public_api", __name__, "/public", "Public registration and tickets (no login, rate limited)")
+blp.before_request(limit_body)
 
 
 class PublicEventSchema(Schema):

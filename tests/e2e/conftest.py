@@ -63,6 +63,17 @@ def phone(browser):
     context.close()
 
 
+def release_db() -> None:
+    """End the test's transaction so the served app can write (SQLite has one writer).
+
+    Call after setting up data and before driving the browser; read any ORM
+    attributes you need first, since reading them later opens a new transaction.
+    """
+    from app.extensions import db
+
+    db.session.commit()
+
+
 def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / f"{name}.png"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import release_db, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -13,6 +13,7 @@ def test_staff_signs_in_on_a_phone_and_sees_today(live_server, phone, make):
     outlet = make.outlet("BR01", name="瓯海支行营业部(测试)")
     make.user("staff", outlet=outlet, username="phone.staff", name="林晓")
     make.customer(outlet, name="测试客户")
+    release_db()
     phone.goto(f"{live_server}/login")
     assert phone.locator("html").get_attribute("lang") == "zh-CN"
     screenshot(phone, "login")
@@ -37,6 +38,7 @@ def test_staff_signs_in_on_a_phone_and_sees_today(live_server, phone, make):
 
 def test_a_wrong_password_shows_the_error_under_the_form(live_server, phone, make):
     make.user("staff", username="typo.staff")
+    release_db()
     phone.goto(f"{live_server}/login")
     phone.fill("#username", "typo.staff")
     phone.fill("#password", "not-the-password")
