@@ -109,6 +109,10 @@ def load_config(overrides: dict | None = None) -> dict:
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
         "API_TOKEN_DAYS": _int("API_TOKEN_DAYS", 90),
         "PASSWORD_HASH_METHOD": "scrypt",
+        # Scheduled work (`flask jobs run-due`): finish published events this many hours after they end.
+        "AUTO_FINISH_HOURS": _int("AUTO_FINISH_HOURS", 24),
+        # The daily digest of due follow-ups goes out once per local day, from this hour on.
+        "DIGEST_HOUR": _int("DIGEST_HOUR", 8),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Requests are small forms and JSON; uploads (customer imports) stay under 5 MB.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,

@@ -23,7 +23,7 @@ TABS = [
     ("today", _l("今日"), "home.index", {"home"}),
     ("events", _l("活动"), "events.index", {"events", "planning", "checkin"}),
     ("customers", _l("客户"), "customers.index", {"customers", "followups"}),
-    ("me", _l("我的"), "auth.account", {"auth", "audit"}),
+    ("me", _l("我的"), "auth.account", {"auth", "audit", "alliance"}),
 ]
 
 

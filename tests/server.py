@@ -40,7 +40,7 @@ def gunicorn(database_url: str, workers: int = 4, threads: int = 1, extra_env: d
     process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 120  # a loaded 2-core machine can take half a minute
         while True:
             try:
                 if requests.get(base + "/healthz", timeout=5).status_code == 200:

@@ -139,9 +139,9 @@ def test_pages_need_a_login(client):
     assert "/login?next=/customers" in response.headers["Location"]
 
 
-def test_partner_users_land_on_their_account_page_not_staff_pages(client, auth, make):
+def test_partner_users_land_on_the_partner_portal_not_staff_pages(client, auth, make):
     make.user("partner", username="bakery.user")
     response = auth.login("bakery.user")
-    assert response.headers["Location"].endswith("/me")
+    assert response.headers["Location"].endswith("/partner")
     assert client.get("/customers").status_code == 403
     assert client.get("/today").status_code == 403

@@ -1,1 +1,16 @@
 """The cross-industry alliance: partners, offers, vouchers, the partner portal."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from app.alliance import api as alliance_api
+    from app.alliance import portal, views
+    from app.api import api
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(portal.bp)
+    api.register_blueprint(alliance_api.blp)
+    api.register_blueprint(alliance_api.portal_blp)

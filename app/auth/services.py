@@ -6,6 +6,7 @@ import functools
 from datetime import timedelta
 
 import sqlalchemy as sa
+from sqlalchemy.orm import joinedload
 from flask import current_app
 from flask_babel import gettext as _
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -129,7 +130,9 @@ def user_for_token(secret: str) -> User | None:
     """The active user a bearer token belongs to, or None if unknown, expired or revoked."""
     if not secret.startswith(TOKEN_PREFIX):
         return None
-    token = db.session.scalar(sa.select(ApiToken).where(ApiToken.token_hash == sha256_hex(secret)))
+    # The user comes in the same query: every API call pays for this lookup.
+    token = db.session.scalar(sa.select(ApiToken).options(joinedload(ApiToken.user))
+                              .where(ApiToken.token_hash == sha256_hex(secret)))
     now = utcnow()
     if token is None or token.revoked_at is not None or token.expires_at <= now:
         return None

@@ -38,7 +38,7 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def landing_for(user) -> str:
-    return url_for("auth.account") if user.role == PARTNER else url_for("home.index")
+    return url_for("partner_portal.home") if user.role == PARTNER else url_for("home.index")
 
 
 @bp.route("/login", methods=["GET", "POST"])

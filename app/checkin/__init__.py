@@ -1,1 +1,16 @@
 """Check-in at the door. `init_app` wires its pages, API and panels into the app."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from app.api import api as api_registry
+from app.checkin.api import blp as checkin_api
+from app.checkin.public import bp as public_bp
+from app.checkin.views import bp as pages_bp
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(public_bp)
+    api_registry.register_blueprint(checkin_api)

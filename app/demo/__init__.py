@@ -10,12 +10,14 @@ from __future__ import annotations
 import click
 from flask.cli import with_appcontext
 
+from app.demo.alliance import seed_alliance
+from app.demo.events import seed_events
 from app.demo.org import seed_org
 from app.extensions import db
 from app.security import run_as_system
 
 # Features add their own steps (events, partners' offers …) after the organisation.
-SEED_STEPS = [seed_org]
+SEED_STEPS = [seed_org, seed_alliance, seed_events]
 
 
 @click.command("seed-demo")

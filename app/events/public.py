@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.alliance.models import Voucher
+from app.checkin.links import ticket_checkin
 from app.customers.phones import InvalidPhone, normalize_mobile
 from app.errors import DomainError, ValidationFailed
 from app.events import forms as registration_forms
@@ -112,8 +113,9 @@ def ticket(token: str):
     registration = ticket_or_404(token)
     staff_view = (current_user.is_authenticated and current_user.role in BANK_ROLES
                   and may_see_outlet(registration.event.outlet_id))
+    checkin = ticket_checkin(registration) if staff_view else None  # may check in at once (user setting)
     return render_template("public/ticket.html", registration=registration, event=registration.event,
-                           vouchers=vouchers_of(registration), staff_view=staff_view,
+                           vouchers=vouchers_of(registration), staff_view=staff_view, checkin=checkin,
                            just_registered=request.args.get("new") == "1",
                            ticket_url=external_url("public.ticket", token=token),
                            invite_url=external_url("public.register", slug=registration.event.slug,

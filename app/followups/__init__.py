@@ -1,1 +1,51 @@
-"""Follow-up lists and event results."""
+"""Follow-up lists and event results. `init_app` wires pages, API, the 今日待办 panel and template helpers."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask
+
+from app.models import utcnow
+
+
+def event_finishable(event) -> bool:
+    """Whether the event page offers "结束活动": published and already started (the service re-checks)."""
+    return event.status == "published" and event.starts_at <= utcnow()
+
+
+def yuan(value) -> str:
+    """¥50,000.00; an empty string for no amount."""
+    return "" if value is None else f"¥{Decimal(value):,.2f}"
+
+
+def yuan_short(value) -> str:
+    """¥5.2万 for big amounts, so a phone's stat tile stays one line."""
+    amount = Decimal(value or 0)
+    return f"¥{amount / 10000:,.1f}万" if amount >= 10000 else f"¥{amount:,.0f}"
+
+
+def init_app(app: Flask) -> None:
+    # Imported here, not at the top: other features import app.followups.models, which runs this
+    # package's __init__ first; pulling the views in at that moment would import them half-way.
+    from app.api import api
+    from app.followups import home  # importing registers the 今日待办 panel
+    from app.followups.api import blp, events_blp
+    from app.followups.queries import customer_history
+    from app.followups.results_views import bp as results_bp
+    from app.followups.views import bp
+    from app.followups.vocabulary import CONTACT_METHODS, LIST_NAMES, STATUS_NAMES, product_name
+
+    app.register_blueprint(bp)
+    app.register_blueprint(results_bp)
+    api.register_blueprint(blp)
+    api.register_blueprint(events_blp)
+    app.jinja_env.globals.update(event_finishable=event_finishable, customer_followup_history=customer_history,
+                                 followup_message=home.message_text)
+    app.jinja_env.filters.update(
+        followup_list_name=lambda key: str(LIST_NAMES.get(key, key)),
+        followup_status_name=lambda key: str(STATUS_NAMES.get(key, key)),
+        product_name=product_name,
+        contact_method_name=lambda key: str(CONTACT_METHODS.get(key, key)),
+        yuan=yuan, yuan_short=yuan_short,
+    )

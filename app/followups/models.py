@@ -42,7 +42,7 @@ class FollowUp(IdMixin, TimestampMixin, db.Model):
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     due_date: Mapped[date]
     status: Mapped[str] = mapped_column(sa.String(16), default="open")
-    talking_points: Mapped[list] = mapped_column(JSONType, default=list)
+    talking_points: Mapped[list] = mapped_column(JSONType, default=lambda: [])  # `list` is a column here
     outcome_product: Mapped[str | None] = mapped_column(sa.String(32))
     outcome_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     note: Mapped[str | None] = mapped_column(sa.Text)

@@ -32,7 +32,7 @@ def root():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
     if current_user.role == PARTNER:
-        return redirect(url_for("auth.account"))
+        return redirect(url_for("partner_portal.home"))
     return redirect(url_for("home.index"))
 
 

@@ -1,1 +1,12 @@
-"""Scheduled work that runs once per period across processes."""
+"""Scheduled work that runs once per period across processes. `init_app` adds `flask jobs …`."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    # Imported here: app.all_models imports app.jobs.models, which runs this file first.
+    from app.jobs.cli import jobs_cli
+
+    app.cli.add_command(jobs_cli)

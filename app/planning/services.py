@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import re
+from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
 from app.audit import services as audit
+from app.events.models import Event, Registration
 from app.extensions import db
-from app.planning.catalogue import builtin_templates
+from app.followups.models import FollowUp
+from app.planning.catalogue import Template, builtin_templates
 from app.planning.models import OutletTemplate
+from app.planning.occasions import OccasionDate
+from app.planning.recommend import Recommendation, recommend
+from app.planning.vocabulary import CATEGORIES
 from app.security import scope_to_outlets
+from app.timefmt import local_today, local_tz, to_local
 from app.tokens import readable_code
 
 
@@ -61,3 +68,145 @@ def save_event_as_template(event, name: str | None = None, actor=None) -> Outlet
     audit.record("template_saved", obj=template, outlet_id=event.outlet_id,
                  details={"event_id": event.id, "name": template.name})
     return template
+
+
+# --- reading the catalogue for pages and the API --------------------------------------------------
+
+SOURCE_BUILTIN, SOURCE_OUTLET = "builtin", "outlet"
+_SAVED_DEFAULTS = {"category": None, "lenses": [], "description": "", "segments": [], "occasions": [],
+                   "partner_categories": [], "questions": [], "agenda": [], "materials": [], "gifts": [],
+                   "playbook": {}, "goals": {}, "budget": {}, "preferred_days": "any"}
+
+
+def _builtin_dict(template: Template) -> dict:
+    return {**template.to_dict(), "source": SOURCE_BUILTIN, "outlet_id": None, "outlet_code": None}
+
+
+def _saved_dict(saved: OutletTemplate) -> dict:
+    data = {**_SAVED_DEFAULTS, **(saved.data or {})}
+    data.update(key=saved.key, name=saved.name, source=SOURCE_OUTLET, outlet_id=saved.outlet_id,
+                outlet_code=saved.outlet.code, category_name=CATEGORIES.get(data["category"] or "", ""))
+    return data
+
+
+def template_catalogue(*, segment: str | None = None, category: str | None = None,
+                       partner_category: str | None = None, occasion: str | None = None) -> list[dict]:
+    """Built-in templates, then those saved by the caller's outlets (never another outlet's), filtered.
+
+    Every item has the built-in shape plus `source` ("builtin" or "outlet") and `outlet_code`.
+    """
+    items = [_builtin_dict(t) for t in builtin_templates().values()]
+    items += [_saved_dict(saved) for saved in outlet_templates()]
+    wanted = (("segments", segment), ("partner_categories", partner_category), ("occasions", occasion))
+    return [item for item in items
+            if (category is None or item["category"] == category)
+            and all(value is None or value in (item.get(field) or []) for field, value in wanted)]
+
+
+def template_detail(key: str) -> dict | None:
+    """One template in the catalogue's shape: built-in, or saved by an outlet the caller may see."""
+    builtin = builtin_templates().get(key)
+    if builtin is not None:
+        return _builtin_dict(builtin)
+    stmt = scope_to_outlets(sa.select(OutletTemplate).where(OutletTemplate.key == key), OutletTemplate.outlet_id)
+    saved = db.session.scalar(stmt)
+    return _saved_dict(saved) if saved is not None else None
+
+
+# --- what the outlet has done: recent uses and track record --------------------------------------
+
+def recent_template_uses(outlet_id: int) -> dict[str, date]:
+    """Template key -> local date of the outlet's latest event with it (past or scheduled, not cancelled).
+
+    An event made from an outlet's saved template also counts for the built-in template it
+    came from, so a renamed copy does not dodge the "done this recently" penalty.
+    """
+    stmt = scope_to_outlets(
+        sa.select(Event.template_key, sa.func.max(Event.starts_at))
+        .where(Event.outlet_id == outlet_id, Event.status != "cancelled").group_by(Event.template_key),
+        Event.outlet_id)
+    uses = {key: to_local(when).date() for key, when in db.session.execute(stmt)}
+    bases = db.session.execute(sa.select(OutletTemplate.key, OutletTemplate.data).where(
+        OutletTemplate.key.in_(list(uses)))) if uses else []
+    for key, data in bases:
+        base = (data or {}).get("builtin_base")
+        if base and (base not in uses or uses[base] < uses[key]):
+            uses[base] = uses[key]
+    return uses
+
+
+def track_record_for(outlet_id: int | None) -> dict[str, dict]:
+    """Template key -> {events, attendance_rate, conversions} over the outlet's finished events.
+
+    `events` counts finished events; `attendance_rate` is the mean over those events of checked-in
+    confirmed registrations / confirmed registrations (events nobody registered for are skipped;
+    None when none are left); `conversions` counts follow-ups of those events marked "converted".
+    `outlet_id` None means every outlet the caller may see (an admin's whole network).
+    """
+    confirmed = Registration.status == "confirmed"
+    per_event = sa.select(
+        Event.id, Event.template_key,
+        sa.func.sum(sa.case((confirmed, 1), else_=0)),
+        sa.func.sum(sa.case((sa.and_(confirmed, Registration.checked_in_at.is_not(None)), 1), else_=0)),
+    ).outerjoin(Registration, Registration.event_id == Event.id).where(Event.status == "finished")
+    if outlet_id is not None:
+        per_event = per_event.where(Event.outlet_id == outlet_id)
+    per_event = scope_to_outlets(per_event, Event.outlet_id).group_by(Event.id, Event.template_key)
+    record: dict[str, dict] = {}
+    rates: dict[str, list[float]] = {}
+    for _event_id, key, registered, attended in db.session.execute(per_event):
+        entry = record.setdefault(key, {"events": 0, "attendance_rate": None, "conversions": 0})
+        entry["events"] += 1
+        if registered:
+            rates.setdefault(key, []).append(int(attended or 0) / int(registered))
+    for key, values in rates.items():
+        record[key]["attendance_rate"] = sum(values) / len(values)
+    converted = sa.select(Event.template_key, sa.func.count(FollowUp.id)).join(Event, FollowUp.event_id == Event.id) \
+        .where(Event.status == "finished", FollowUp.status == "converted")
+    if outlet_id is not None:
+        converted = converted.where(Event.outlet_id == outlet_id)
+    converted = scope_to_outlets(converted, Event.outlet_id).group_by(Event.template_key)
+    for key, count in db.session.execute(converted):
+        if key in record:
+            record[key]["conversions"] = int(count)
+    return record
+
+
+# --- recommendations ------------------------------------------------------------------------------
+
+def recommendations_for(start: date, days: int, *, segment: str | None = None, partner_category: str | None = None,
+                        outlet_id: int | None = None) -> list[Recommendation]:
+    """Built-in templates ranked for [start, start+days) from today's point of view, best first.
+
+    With an outlet, templates it used recently (or has scheduled) are demoted; without one
+    (an admin looking at the whole network) there is no such penalty.
+    """
+    uses = recent_template_uses(outlet_id) if outlet_id is not None else {}
+    return recommend(builtin_templates().values(), start, days, segment=segment,
+                     partner_category=partner_category, recent_uses=uses, today=local_today())
+
+
+# How far before a single-day occasion the window opens: the scheduler looks at most two weeks back.
+OCCASION_WINDOW_DAYS = 14
+
+
+def occasion_recommendations(item: OccasionDate, *, segment: str | None = None,
+                             outlet_id: int | None = None) -> list[Recommendation]:
+    """The plans for one occurrence of an occasion (a festival day, or a season while it runs)."""
+    if item.occasion.is_season:
+        start, days = item.date, (item.end - item.date).days + 1
+    else:
+        start, days = item.date - timedelta(days=OCCASION_WINDOW_DAYS), OCCASION_WINDOW_DAYS + 1
+    found = recommendations_for(start, days, segment=segment, outlet_id=outlet_id)
+    return [rec for rec in found if rec.occasion is not None and rec.occasion.key == item.key
+            and rec.occasion.date == item.date]
+
+
+def events_between(first: date, last: date) -> list[Event]:
+    """The caller's outlets' events starting on local days first..last, cancelled ones left out."""
+    tz = local_tz()
+    stmt = scope_to_outlets(sa.select(Event), Event.outlet_id).where(
+        Event.status != "cancelled",
+        Event.starts_at >= datetime.combine(first, time.min, tz),
+        Event.starts_at < datetime.combine(last + timedelta(days=1), time.min, tz))
+    return list(db.session.scalars(stmt.order_by(Event.starts_at, Event.id)))

@@ -24,8 +24,10 @@
     }, {
       preferredCamera: "environment",
       maxScansPerSecond: options.maxScansPerSecond || 10,
-      highlightScanRegion: true,
-      highlightCodeOutline: true,
+      // qr-scanner draws its highlight overlay with style attributes, which our CSP
+      // (style-src 'self') forbids; the pages draw their own frame in CSS instead.
+      highlightScanRegion: false,
+      highlightCodeOutline: false,
       returnDetailedScanResult: true
     });
     var started = scanner.start();

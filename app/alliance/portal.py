@@ -1,0 +1,106 @@
+"""The partner portal (/partner, partner users only, phone first): scan or type a code, statistics, statements.
+
+Partners see people only masked (张** / 138****1234): every row they get comes
+from `services.masked_holder`, never from a registration's own fields.
+"""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, render_template, url_for
+from flask_login import current_user
+
+from app.alliance import services, statements, stats
+from app.alliance.errors import RedemptionRefused
+from app.alliance.forms import RedeemForm
+from app.errors import ValidationFailed
+from app.extensions import db, limiter
+from app.security import permission_required
+from app.timefmt import local_today
+
+bp = Blueprint("partner_portal", __name__, url_prefix="/partner", template_folder="templates")
+
+
+@bp.route("", methods=["GET"])
+@permission_required("partner.portal")
+def home():
+    today = local_today()
+    figures = stats.partner_stats(current_user.partner_id, days=today.day, today=today)
+    month_redeemed = sum(d["redeemed"] for d in figures["daily"])
+    return render_template("alliance/portal/home.html", partner=current_user.partner, figures=figures,
+                           today_redeemed=figures["daily"][-1]["redeemed"], month_redeemed=month_redeemed,
+                           recent=stats.recent_redemptions(current_user.partner_id, limit=5))
+
+
+@bp.route("/scan", methods=["GET"])
+@permission_required("partner.portal")
+def scan():
+    return render_template("alliance/portal/scan.html", partner=current_user.partner,
+                           api_url=url_for("partner_portal_api.redeem"), form=RedeemForm())
+
+
+@bp.route("/redeem", methods=["GET", "POST"])
+@permission_required("partner.portal")
+@limiter.limit("120 per minute", methods=["POST"])
+def redeem():
+    """Type a code (no camera needed, no JavaScript needed); the answer fills the screen."""
+    form = RedeemForm()
+    if not form.validate_on_submit():
+        return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner)
+    try:
+        voucher = services.redeem(form.code.data, current_user, form.amount_spent.data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        form.amount_spent.errors = [(exc.fields or {}).get("amount_spent", exc.message)]
+        return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner), 422
+    except RedemptionRefused as exc:
+        db.session.rollback()
+        return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner,
+                               refused=exc), exc.status
+    db.session.commit()
+    return render_template("alliance/portal/redeem.html", form=RedeemForm(formdata=None),
+                           partner=current_user.partner, redeemed=services.redemption_view(voucher)), 201
+
+
+@bp.route("/stats", methods=["GET"])
+@permission_required("partner.portal")
+def stats_page():
+    figures = stats.partner_stats(current_user.partner_id, days=30)
+    chart = {"dates": [f"{d['date']:%m-%d}" for d in figures["daily"]],
+             "issued": [d["issued"] for d in figures["daily"]],
+             "redeemed": [d["redeemed"] for d in figures["daily"]]}
+    return render_template("alliance/portal/stats.html", partner=current_user.partner, figures=figures,
+                           chart_json=json.dumps(chart, ensure_ascii=False),
+                           recent=stats.recent_redemptions(current_user.partner_id, limit=20),
+                           months=statements.recent_months(6, local_today()))
+
+
+def _statement(month: str) -> dict:
+    parsed = statements.parse_month(month)
+    if parsed is None:
+        abort(404)
+    return stats.statement(current_user.partner, *parsed)
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "private, no-store"})
+
+
+@bp.route("/statements/<month>.csv", methods=["GET"])
+@permission_required("partner.portal")
+def statement_csv(month: str):
+    data = _statement(month)
+    return _download(statements.statement_csv(data), "text/csv; charset=utf-8",
+                     f"statement-{current_user.partner.code}-{data['month']}.csv")
+
+
+@bp.route("/statements/<month>.pdf", methods=["GET"])
+@permission_required("partner.portal")
+def statement_pdf(month: str):
+    data = _statement(month)
+    return _download(statements.statement_pdf(data), "application/pdf",
+                     f"statement-{current_user.partner.code}-{data['month']}.pdf")
+
+

@@ -1,0 +1,125 @@
+"""Files for the outlet's staff: the paper sign-in sheet (签到表, PDF) and the registrations workbook (XLSX).
+
+Both carry full names (staff documents), so only the outlet's staff and admins
+get them, and every export is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font, PatternFill
+from sqlalchemy.orm import selectinload
+
+from app.audit import services as audit
+from app.checkin.names import index_letter, sort_key
+from app.events.models import Event, Registration
+from app.extensions import db
+from app.models import utcnow
+from app.pdf import render_template_pdf
+from app.timefmt import to_local
+
+STATUS_NAMES = {"confirmed": "已确认", "waitlisted": "候补", "cancelled": "已取消"}
+SOURCE_NAMES = {"public": "线上报名", "walk_in": "现场报名", "staff": "员工代报"}
+METHOD_NAMES = {"scan": "扫码", "link": "票码链接", "search": "查找签到", "walk_in": "现场报名", "self": "自助签到"}
+
+
+@dataclass
+class SheetRow:
+    letter: str
+    name: str
+    last4: str
+    party_size: int
+    checked_in_at: datetime | None
+    walk_in: bool
+
+
+def signin_rows(event: Event) -> list[SheetRow]:
+    """Confirmed registrations sorted by the pinyin of the family name, each with its index letter."""
+    rows = db.session.execute(
+        sa.select(Registration.name, Registration.phone_last4, Registration.party_size, Registration.checked_in_at,
+                  Registration.source)
+        .where(Registration.event_id == event.id, Registration.status == "confirmed")).all()
+    ordered = sorted(rows, key=lambda r: sort_key(r.name))
+    return [SheetRow(index_letter(r.name), r.name, r.phone_last4, r.party_size, r.checked_in_at,
+                     r.source == "walk_in") for r in ordered]
+
+
+def signin_sheet_pdf(event: Event) -> bytes:
+    """The printable sign-in sheet; the table header repeats on every page. Audited."""
+    rows = signin_rows(event)
+    pdf = render_template_pdf("checkin/signin_sheet.html", event=event, rows=rows,
+                              people=sum(r.party_size for r in rows), printed_at=utcnow())
+    audit.record("export", obj=event, details={"file": "signin-sheet.pdf", "rows": len(rows)})
+    return pdf
+
+
+def _text(sheet, value) -> WriteOnlyCell:
+    """A text cell that stays text: openpyxl would store a value starting with '=' as a formula."""
+    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
+    cell.data_type = "s"
+    return cell
+
+
+def _answer(value) -> str:
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _local(value: datetime | None) -> datetime | None:
+    # Excel has no time zones: write the local wall-clock time the staff saw.
+    return to_local(value).replace(tzinfo=None) if value else None
+
+
+def registrations_xlsx(event: Event) -> bytes:
+    """Every registration with status, check-in time and method, referrer and the answers. Audited."""
+    registrations = list(db.session.scalars(
+        sa.select(Registration).options(selectinload(Registration.referrer_user),
+                                        selectinload(Registration.referrer_customer))
+        .where(Registration.event_id == event.id).order_by(Registration.created_at, Registration.id)))
+    questions = [q for q in (event.questions or []) if q.get("key")]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(_("报名名单"))
+    header = [_("序号"), _("姓名"), _("手机号"), _("人数"), _("状态"), _("来源"), _("新客"), _("报名时间"),
+              _("签到时间"), _("签到方式"), _("推荐人"), _("超额入场"), *[q.get("label", q["key"]) for q in questions]]
+    sheet.column_dimensions["B"].width = 12
+    sheet.column_dimensions["C"].width = 14
+    for column in ("H", "I"):
+        sheet.column_dimensions[column].width = 18
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F2F2")
+    cells = []
+    for title in header:
+        cell = WriteOnlyCell(sheet, value=str(title))
+        cell.font, cell.fill = bold, fill
+        cells.append(cell)
+    sheet.append(cells)
+    for number, r in enumerate(registrations, start=1):
+        referrer = r.referrer_user.display_name if r.referrer_user else (
+            r.referrer_customer.name if r.referrer_customer else "")
+        row = [number, _text(sheet, r.name), r.phone, r.party_size, _(STATUS_NAMES.get(r.status, r.status)),
+               _(SOURCE_NAMES.get(r.source, r.source)), _("否") if r.was_customer else _("是"),
+               _date_cell(sheet, r.created_at), _date_cell(sheet, r.checked_in_at),
+               _(METHOD_NAMES[r.checkin_method]) if r.checkin_method in METHOD_NAMES else "", _text(sheet, referrer),
+               _("是") if r.over_capacity else "",
+               *[_text(sheet, _answer((r.answers or {}).get(q["key"]))) for q in questions]]
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    audit.record("export", obj=event, details={"file": "registrations.xlsx", "rows": len(registrations)})
+    return buffer.getvalue()
+
+
+def _date_cell(sheet, value: datetime | None):
+    if value is None:
+        return None
+    cell = WriteOnlyCell(sheet, value=_local(value))
+    cell.number_format = "yyyy-mm-dd hh:mm"
+    return cell
+

@@ -1,0 +1,49 @@
+"""The "any camera" path: a ticket URL opened by a signed-in staff member of the event's outlet.
+
+`ticket_checkin(registration)` is called by the public ticket page
+(app/events/public.py) and tells its template what to offer; with the
+user's `checkin_on_open` setting the GET itself checks the person in.
+"""
+
+from __future__ import annotations
+
+from flask import request
+from flask_login import current_user
+
+from app.checkin import services
+from app.errors import DomainError
+from app.extensions import db
+from app.security import can, may_see_outlet
+
+
+def request_device(page: str) -> str:
+    """What the history records as the device: the page used and a short browser string."""
+    agent = (request.user_agent.string or "").strip()
+    return f"{page} · {agent}"[: services.MAX_DEVICE] if agent else page
+
+
+def ticket_checkin(registration) -> dict | None:
+    """None for anyone but staff of the event's outlet; else what the template shows.
+
+    Keys: `outcome` (a check-in done by this request), `error`, `auto` (the
+    user's setting) and `just_done` (the one-tap button was pressed a moment ago).
+
+    Checks in at once (method "link") when the staff member turned on
+    "打开票码链接即签到" and the registration can still be checked in.
+    """
+    if not (current_user.is_authenticated and can(current_user, "checkin.scan")
+            and may_see_outlet(registration.event.outlet_id)):
+        return None
+    state = {"outcome": None, "error": None, "auto": bool(current_user.checkin_on_open),
+             "just_done": request.args.get("checkedin") == "1" and registration.checked_in_at is not None}
+    can_check_in = (registration.checked_in_at is None and registration.status == "confirmed"
+                    and registration.event.status == "published")
+    if state["auto"] and can_check_in:
+        try:
+            state["outcome"] = services.check_in(registration, method="link", device=request_device("link"))
+        except DomainError as exc:
+            db.session.rollback()
+            state["error"] = exc.message
+        else:
+            db.session.commit()
+    return state

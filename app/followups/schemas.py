@@ -1,0 +1,108 @@
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from app.followups.models import LISTS, STATUSES
+from app.followups.vocabulary import CONTACT_METHODS, RECORD_STATUSES, product_name
+
+
+class FollowUpQuerySchema(Schema):
+    event_id = fields.Integer(load_default=None)
+    list = fields.String(load_default=None, validate=validate.OneOf(LISTS))
+    assignee = fields.String(load_default=None, metadata={"description": "`me`, or a username"})
+    status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
+    due_before = fields.Date(load_default=None, metadata={"description": "due on or before this day"})
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=500))
+    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+
+
+class CustomerBriefSchema(Schema):
+    name = fields.String()
+    phone = fields.String()
+    is_customer = fields.Boolean()
+
+
+def _outcome(followup) -> dict | None:
+    if followup.outcome_product is None:
+        return None
+    amount = followup.outcome_amount
+    return {"product": followup.outcome_product, "product_name": product_name(followup.outcome_product),
+            "amount": float(amount) if amount is not None else None}
+
+
+class FollowUpSchema(Schema):
+    id = fields.Integer()
+    list = fields.String()
+    sequence = fields.Integer()
+    customer = fields.Nested(CustomerBriefSchema)
+    event_id = fields.Integer()
+    event_title = fields.Function(lambda f: f.event.title)
+    assignee = fields.Function(lambda f: f.assignee.username if f.assignee else None)
+    due_date = fields.Date()
+    status = fields.String()
+    outcome = fields.Function(_outcome)
+    talking_points = fields.List(fields.String())
+    note = fields.String(allow_none=True)
+
+
+class FollowUpListSchema(Schema):
+    items = fields.List(fields.Nested(FollowUpSchema))
+
+
+class OutcomeSchema(Schema):
+    product = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32),
+                            metadata={"description": "a product key (wealth) or its Chinese name (理财)"})
+    amount = fields.Decimal(load_default=None, allow_none=True, places=2, allow_nan=False)
+
+
+class FollowUpPatchSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(RECORD_STATUSES))
+    note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
+    outcome = fields.Nested(OutcomeSchema, load_default=None, allow_none=True)
+    contact_method = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(CONTACT_METHODS)))
+    next_due_date = fields.Date(load_default=None, allow_none=True)
+
+
+class ReassignSchema(Schema):
+    ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=500))
+    assignee = fields.String(required=True, metadata={"description": "the username of the new assignee"})
+
+
+class ReassignResultSchema(Schema):
+    reassigned = fields.Integer()
+
+
+class FinishSchema(Schema):
+    status = fields.String()
+    followups_created = fields.Integer()
+
+
+class _Pair(Schema):
+    total = fields.Integer()
+    done = fields.Integer()
+
+
+class _Conversions(Schema):
+    count = fields.Integer()
+    amount = fields.Float()
+
+
+class _Vouchers(Schema):
+    issued = fields.Integer()
+    redeemed = fields.Integer()
+
+
+class StatsSchema(Schema):
+    confirmed = fields.Integer()
+    waitlisted = fields.Integer()
+    checked_in = fields.Integer()
+    attendance_rate = fields.Float(allow_none=True)
+    newcomers = fields.Integer()
+    referrals = fields.Integer()
+    followups = fields.Nested(_Pair)
+    conversions = fields.Nested(_Conversions)
+    vouchers = fields.Nested(_Vouchers)
+    cost_per_attendee = fields.Float(allow_none=True)
+    attendees = fields.Integer()
+    cost_per_conversion = fields.Float(allow_none=True)
+    actual_cost = fields.Float(allow_none=True)

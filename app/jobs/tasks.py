@@ -1,0 +1,101 @@
+"""The scheduled jobs: finish events after they end, the morning digest of follow-ups, sending the outbox."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
+
+from app.auth.models import User
+from app.errors import DomainError
+from app.events.models import Event
+from app.extensions import db
+from app.followups.models import FollowUp
+from app.followups.services import finish_event
+from app.followups.vocabulary import LIST_NAMES
+from app.jobs.runner import Job, register
+from app.notify.services import deliver_pending, notify
+from app.security import OUTLET_ROLES, run_as_system
+from app.timefmt import to_local
+
+DIGEST_TOP_ITEMS = 3
+
+
+def auto_finish(now: datetime) -> dict:
+    """Finish published events whose end lies AUTO_FINISH_HOURS in the past; one transaction per event."""
+    run_as_system()
+    cutoff = now - timedelta(hours=current_app.config["AUTO_FINISH_HOURS"])
+    ids = list(db.session.scalars(sa.select(Event.id).where(Event.status == "published", Event.ends_at <= cutoff)
+                                  .order_by(Event.ends_at)))
+    finished, created, refused = [], 0, []
+    for event_id in ids:
+        try:
+            created += finish_event(db.session.get(Event, event_id))
+        except DomainError:
+            db.session.rollback()
+            refused.append(event_id)
+            continue
+        db.session.commit()
+        finished.append(event_id)
+    return {"finished": finished, "followups_created": created, "refused": refused}
+
+
+def digest_text(user: User, items: list[FollowUp], today) -> str:
+    overdue = sum(1 for f in items if f.due_date < today)
+    head = _("%(name)s,您今天有 %(n)d 条跟进待办", name=user.display_name, n=len(items))
+    if overdue:
+        head += _("(其中逾期 %(n)d 条)", n=overdue)
+    tops = []
+    for f in items[:DIGEST_TOP_ITEMS]:
+        when = _("逾期 %(n)d 天", n=(today - f.due_date).days) if f.due_date < today else _("今天到期")
+        tops.append(f"{f.customer.name}({LIST_NAMES[f.list]!s},{f.event.title},{when})")
+    more = _(" 等") if len(items) > DIGEST_TOP_ITEMS else ""
+    return head + ":" + "、".join(tops) + more + _("。请打开「今日待办」处理。")
+
+
+def followup_digest(now: datetime) -> dict:
+    """One message per staff member with due or overdue follow-ups: counts and the most urgent items."""
+    today = to_local(now).date()
+    items = db.session.scalars(
+        sa.select(FollowUp).options(joinedload(FollowUp.customer), joinedload(FollowUp.event))
+        .join(User, User.id == FollowUp.assignee_id)
+        .where(FollowUp.status == "open", FollowUp.due_date <= today, User.active, User.role.in_(OUTLET_ROLES))
+        .order_by(FollowUp.due_date, FollowUp.id)).unique()
+    by_user: dict[int, list[FollowUp]] = defaultdict(list)
+    for item in items:
+        by_user[item.assignee_id].append(item)
+    users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(list(by_user))))}
+    for user_id, mine in by_user.items():
+        user = users[user_id]
+        notify("followup_digest", user.username, digest_text(user, mine, today), channel="staff", user=user,
+               subject=_("今日跟进待办"), payload={
+                   "date": today.isoformat(), "due": len(mine),
+                   "overdue": sum(1 for f in mine if f.due_date < today), "ids": [f.id for f in mine[:20]]})
+    db.session.commit()
+    return {"notified": len(by_user), "items": sum(len(v) for v in by_user.values())}
+
+
+def deliver_notifications(_now: datetime) -> dict:
+    return deliver_pending()
+
+
+def _digest_period(local: datetime) -> str | None:
+    return local.date().isoformat() if local.hour >= current_app.config["DIGEST_HOUR"] else None
+
+
+def _hourly(local: datetime) -> str:
+    return local.strftime("%Y-%m-%dT%H")
+
+
+def _minutely(local: datetime) -> str:
+    return local.strftime("%Y-%m-%dT%H:%M")
+
+
+register(Job("auto_finish", "finish published events AUTO_FINISH_HOURS after they end (hourly)", _hourly, auto_finish))
+register(Job("followup_digest", "each staff member's due follow-ups, once a day from DIGEST_HOUR", _digest_period,
+             followup_digest))
+register(Job("deliver_notifications", "send pending notifications (every minute)", _minutely, deliver_notifications))
