@@ -6,9 +6,9 @@ import functools
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.alliance.models import Partner
