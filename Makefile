@@ -25,8 +25,7 @@ extract-messages: $(STAMP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
-	@echo "Serving on http://127.0.0.1:5000 (Ctrl+C stops)"
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	./scripts/run-dev.sh
 
 test: install
 	./scripts/run-tests.sh
