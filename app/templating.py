@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, current_app, request, url_for
+from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -44,11 +44,13 @@ def format_dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def format_date_cn(value: date | datetime | None) -> str:
-    """`9月25日 周五`: how dates read on a phone in China."""
+    """`9月25日 周五`: how dates read on a phone in China (`Fri 25 Sep` in English)."""
     if value is None:
         return ""
     if isinstance(value, datetime):
         value = to_local(value)
+    if has_request_context() and not str(get_locale() or "zh").startswith("zh"):
+        return value.strftime("%a %d %b").replace(" 0", " ")
     return f"{value.month}月{value.day}日 周{WEEKDAYS[value.weekday()]}"
 
 

@@ -82,12 +82,10 @@ def app(database_url):
 
 
 def _empty_all_tables() -> None:
-    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-    if db.engine.dialect.name == "postgresql":
-        db.session.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-    else:
-        for name in tables:
-            db.session.execute(sa.text(f"DELETE FROM {name}"))
+    # DELETE in dependency order: on a mostly empty database it is far cheaper than TRUNCATE,
+    # which rewrites every table's files (PostgreSQL) whether it held rows or not.
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     db.session.commit()
 
 

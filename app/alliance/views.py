@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.auth.services import create_user
 from app.errors import DomainError, ValidationFailed
 from app.extensions import db
+from app.form_errors import show_field_errors
 from app.org.reference import PARTNER_CATEGORIES
 from app.security import PARTNER, can, permission_required
 
@@ -28,15 +29,6 @@ def _partner_or_404(code: str) -> Partner:
     if partner is None:
         abort(404)
     return partner
-
-
-def _show_errors(form, exc: ValidationFailed) -> None:
-    for key, message in (exc.fields or {}).items():
-        field = getattr(form, key, None)
-        if field is not None:
-            field.errors = [*(field.errors or []), message]
-        else:
-            flash(message, "error")
 
 
 @bp.route("", methods=["GET"])
@@ -58,7 +50,7 @@ def create():
             partner = service.create_partner(form.code.data, form.values())
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_field_errors(form, exc.fields)
         except DomainError as exc:  # the code is taken
             db.session.rollback()
             form.code.errors = [exc.message]
@@ -92,7 +84,7 @@ def edit(code: str):
             service.update_partner(partner, form.values())
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_field_errors(form, exc.fields)
         else:
             db.session.commit()
             flash(_("已保存"), "success")
@@ -114,7 +106,7 @@ def _offer_page(partner: Partner, offer=None):
                 service.update_offer(offer, form.values())
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_field_errors(form, exc.fields)
         else:
             db.session.commit()
             flash(_("优惠已保存"), "success")
@@ -168,8 +160,7 @@ def users():
                                display_name=form.display_name.data or None, actor=current_user)
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, ValidationFailed(fields={
-                {"partner": "partner_code"}.get(k, k): v for k, v in (exc.fields or {}).items()}))
+            show_field_errors(form, exc.fields, field_name=lambda key: {"partner": "partner_code"}.get(key, key))
         else:
             db.session.commit()
             flash(_("已创建商户账号 %(u)s,请把用户名和初始密码告知商户", u=user.username), "success")

@@ -12,6 +12,7 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
@@ -25,9 +26,10 @@ from app.models import utcnow
 from app.pdf import render_template_pdf
 from app.timefmt import to_local
 
-STATUS_NAMES = {"confirmed": "已确认", "waitlisted": "候补", "cancelled": "已取消"}
-SOURCE_NAMES = {"public": "线上报名", "walk_in": "现场报名", "staff": "员工代报"}
-METHOD_NAMES = {"scan": "扫码", "link": "票码链接", "search": "查找签到", "walk_in": "现场报名", "self": "自助签到"}
+STATUS_NAMES = {"confirmed": _l("已确认"), "waitlisted": _l("候补"), "cancelled": _l("已取消")}
+SOURCE_NAMES = {"public": _l("线上报名"), "walk_in": _l("现场报名"), "staff": _l("员工代报")}
+METHOD_NAMES = {"scan": _l("扫码"), "link": _l("票码链接"), "search": _l("查找签到"), "walk_in": _l("现场报名"),
+                "self": _l("自助签到")}
 
 
 @dataclass
@@ -103,10 +105,10 @@ def registrations_xlsx(event: Event) -> bytes:
     for number, r in enumerate(registrations, start=1):
         referrer = r.referrer_user.display_name if r.referrer_user else (
             r.referrer_customer.name if r.referrer_customer else "")
-        row = [number, _text(sheet, r.name), r.phone, r.party_size, _(STATUS_NAMES.get(r.status, r.status)),
-               _(SOURCE_NAMES.get(r.source, r.source)), _("否") if r.was_customer else _("是"),
+        row = [number, _text(sheet, r.name), r.phone, r.party_size, str(STATUS_NAMES.get(r.status, r.status)),
+               str(SOURCE_NAMES.get(r.source, r.source)), _("否") if r.was_customer else _("是"),
                _date_cell(sheet, r.created_at), _date_cell(sheet, r.checked_in_at),
-               _(METHOD_NAMES[r.checkin_method]) if r.checkin_method in METHOD_NAMES else "", _text(sheet, referrer),
+               str(METHOD_NAMES[r.checkin_method]) if r.checkin_method in METHOD_NAMES else "", _text(sheet, referrer),
                _("是") if r.over_capacity else "",
                *[_text(sheet, _answer((r.answers or {}).get(q["key"]))) for q in questions]]
         sheet.append(row)

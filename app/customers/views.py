@@ -13,6 +13,7 @@ from app.customers.models import Customer
 from app.customers.services import CustomerInput
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.form_errors import show_field_errors
 from app.org import reference
 from app.org.services import visible_outlets
 from app.security import OUTLET_ROLES, get_scoped_or_404, permission_required, scope_to_outlets
@@ -55,15 +56,6 @@ def _form_input(form: CustomerForm) -> CustomerInput:
                          is_customer=form.is_customer.data, note=form.note.data or "")
 
 
-def _show_field_errors(form: CustomerForm, exc: ValidationFailed) -> None:
-    for name, message in (exc.fields or {}).items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, message]
-        else:
-            flash(message, "error")
-
-
 @bp.route("/new", methods=["GET", "POST"])
 @permission_required("customers.edit")
 def create():
@@ -74,7 +66,7 @@ def create():
             customer, created = services.upsert(_form_input(form))
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_field_errors(form, exc)
+            show_field_errors(form, exc.fields)
         else:
             db.session.commit()
             flash(_("已保存客户 %(name)s", name=customer.name) if created
@@ -98,7 +90,7 @@ def edit(customer_id: int):
             services.update(customer, _form_input(form))
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_field_errors(form, exc)
+            show_field_errors(form, exc.fields)
         else:
             db.session.commit()
             flash(_("已保存"), "success")

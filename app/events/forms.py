@@ -54,11 +54,3 @@ def answers_from(form, event) -> dict:
         field = getattr(form, QUESTION_PREFIX + question["key"])
         answers[question["key"]] = field.data
     return answers
-
-
-def show_errors(form, fields: dict[str, str]) -> None:
-    """Attach the service's field errors to the form fields (questions are prefixed)."""
-    for key, message in fields.items():
-        field = getattr(form, key, None) or getattr(form, QUESTION_PREFIX + key, None)
-        if field is not None:
-            field.errors = [*(field.errors or []), message]

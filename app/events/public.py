@@ -22,6 +22,7 @@ from app.events.ics import ticket_ics
 from app.events.models import Event
 from app.events.services import event_counts
 from app.extensions import db, limiter
+from app.form_errors import show_field_errors
 from app.qr import qr_png
 from app.security import BANK_ROLES, may_see_outlet, public
 from app.urls import external_url
@@ -88,7 +89,8 @@ def register(slug: str):
             registration, _created = service.register(event, data)
         except ValidationFailed as exc:
             db.session.rollback()
-            registration_forms.show_errors(form, exc.fields or {})
+            show_field_errors(form, exc.fields, flash_rest=False, field_name=lambda key: (
+                key if hasattr(form, key) else registration_forms.QUESTION_PREFIX + key))
             error = _("请按提示修改后再提交")
         except DomainError as exc:
             db.session.rollback()

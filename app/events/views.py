@@ -7,6 +7,7 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.alliance.models import Offer, Partner
@@ -19,6 +20,7 @@ from app.events.models import Event
 from app.events.questions import from_lines, to_lines
 from app.events.services import EventInput
 from app.extensions import db
+from app.form_errors import show_field_errors
 from app.org.services import visible_outlets
 from app.pdf import posters
 from app.pdf.posters import PosterContent
@@ -29,7 +31,7 @@ from app.timefmt import aware, local_today, local_tz, to_local
 from app.urls import external_url
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
-STATUS_NAMES = {"draft": "草稿", "published": "报名中", "finished": "已结束", "cancelled": "已取消"}
+STATUS_NAMES = {"draft": _l("草稿"), "published": _l("报名中"), "finished": _l("已结束"), "cancelled": _l("已取消")}
 
 
 def _day_start(day) -> datetime:
@@ -96,14 +98,8 @@ def _event_input(form: EventForm, template_key: str | None, previous_questions) 
         actual_cost=form.actual_cost.data, goals=goals)
 
 
-def _show_errors(form: EventForm, exc: ValidationFailed) -> None:
-    aliases = {"questions": "questions_text"}
-    for key, message in (exc.fields or {}).items():
-        field = getattr(form, aliases.get(key, key), None)
-        if field is not None:
-            field.errors = [*(field.errors or []), message]
-        else:
-            flash(message, "error")
+def _form_field(key: str) -> str:
+    return {"questions": "questions_text"}.get(key, key)
 
 
 def _prefill(form: EventForm, template: dict, offers: list[Offer]) -> None:
@@ -154,7 +150,7 @@ def create():
             event = services.create_event(_event_input(form, template_key, template.get("questions")))
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_field_errors(form, exc.fields, field_name=_form_field)
         except ValueError as exc:  # the questions' line format
             db.session.rollback()
             form.questions_text.errors = [str(exc)]
@@ -189,7 +185,7 @@ def edit(event_id: int):
             services.update_event(event, _event_input(form, None, event.questions))
         except ValidationFailed as exc:
             db.session.rollback()
-            _show_errors(form, exc)
+            show_field_errors(form, exc.fields, field_name=_form_field)
         except ValueError as exc:
             db.session.rollback()
             form.questions_text.errors = [str(exc)]

@@ -16,6 +16,7 @@ from app.followups.forms import RecordForm
 from app.followups.models import LISTS, STATUSES, FollowUp, FollowUpContact
 from app.followups.services import ContactInput
 from app.followups.vocabulary import LIST_NAMES, STATUS_NAMES
+from app.form_errors import show_field_errors
 from app.security import can, get_scoped_or_404, permission_required, scope_to_outlets
 
 bp = Blueprint("followups", __name__, template_folder="templates")
@@ -46,15 +47,6 @@ def index():
                            repeat=queries.repeat_no_show_ids(f.customer_id for f in items), **_names())
 
 
-def _show_errors(form: RecordForm, exc: ValidationFailed) -> None:
-    for key, message in (exc.fields or {}).items():
-        field = getattr(form, key.removeprefix("outcome."), None)
-        if field is not None:
-            field.errors = [*(field.errors or []), message]
-        else:
-            flash(message, "error")
-
-
 @bp.route("/followups/<int:followup_id>", methods=["GET", "POST"])
 @permission_required("followups.work")
 def detail(followup_id: int):
@@ -69,7 +61,7 @@ def detail(followup_id: int):
         except ValidationFailed as exc:
             db.session.rollback()
             followup = get_scoped_or_404(FollowUp, followup_id)
-            _show_errors(form, exc)
+            show_field_errors(form, exc.fields, field_name=lambda key: key.removeprefix("outcome."))
         else:
             db.session.commit()
             flash(_("已记录:%(status)s", status=STATUS_NAMES[followup.status]), "success")
