@@ -30,7 +30,7 @@ def _at(hour: int, minute: int = 0, days: int = 0) -> datetime:
 
 @pytest.fixture
 def due_work(make, happen):
-    """Staff JA has two due follow-ups (one overdue), staff JB none; one event ended 30 hours ago, unfinished."""
+    """Staff JA has two due follow-ups (one overdue), staff JB none; one event ended 60 hours ago, unfinished."""
     outlet = make.outlet("JO")
     staff = make.user("staff", outlet=outlet, username="ja.staff", name="林晓")
     make.user("staff", outlet=outlet, username="jb.staff", name="王芳")
@@ -45,7 +45,8 @@ def due_work(make, happen):
     second.due_date = local_today()
     stale = make.event(outlet, title="忘了结束的活动(测试)", owner=staff)
     make.registration(stale, name="王五", phone="19900007003")
-    happen.move_to_past(stale, ended_hours_ago=30)
+    # 60 hours: over the 24-hour threshold for any clock time of "today" the tests run the jobs at
+    happen.move_to_past(stale, ended_hours_ago=60)
     recent = happen.move_to_past(make.event(outlet, title="刚结束的活动(测试)"), ended_hours_ago=2)
     db.session.commit()
     return {"staff_id": staff.id, "stale_id": stale.id, "recent_id": recent.id}
@@ -103,16 +104,18 @@ def test_runner_processes_started_together_never_double_run(database_url, due_wo
 
 
 def test_auto_finish_waits_the_configured_hours(app, due_work):
-    outcome = runner.run_job(runner.JOBS["auto_finish"], _at(9, 0))
+    # Anchored on the real clock: the recent event ended two hours before now, whatever the time of day.
+    hour = datetime.now(local_tz()).replace(minute=0, second=0, microsecond=0)
+    outcome = runner.run_job(runner.JOBS["auto_finish"], hour + timedelta(hours=1))
     assert outcome.state == "ran" and outcome.result["finished"] == [due_work["stale_id"]]
     assert db.session.get(Event, due_work["stale_id"]).status == "finished"
     assert db.session.get(Event, due_work["recent_id"]).status == "published"
     assert db.session.scalar(sa.select(sa.func.count(FollowUp.id)).where(
         FollowUp.event_id == due_work["stale_id"])) == 1
-    assert runner.run_job(runner.JOBS["auto_finish"], _at(9, 40)).state == "already_ran"
+    assert runner.run_job(runner.JOBS["auto_finish"], hour + timedelta(hours=1, minutes=40)).state == "already_ran"
     app.config["AUTO_FINISH_HOURS"] = 1
     try:
-        later = runner.run_job(runner.JOBS["auto_finish"], _at(10, 5))
+        later = runner.run_job(runner.JOBS["auto_finish"], hour + timedelta(hours=2, minutes=5))
     finally:
         app.config["AUTO_FINISH_HOURS"] = 24
     assert later.result["finished"] == [due_work["recent_id"]]
