@@ -13,21 +13,18 @@ from __future__ import annotations
 
 import argparse
 import re
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
-import requests
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import loadgen  # noqa: E402
 from tests.server import gunicorn  # noqa: E402
 
 CAPACITY = 400
@@ -83,37 +80,25 @@ def oversold(database_url: str, slug: str) -> tuple[int, int, int]:
     return row[0], row[1], row[2]
 
 
-def run(base: str, slug: str, clients: int, total: int, mode: str, offset: int) -> dict:
-    sessions = [requests.Session() for _ in range(clients)]
+def run(base: str, slug: str, clients: int, total: int, mode: str, offset: int) -> loadgen.Result:
+    """`total` registrations by `clients` concurrent people; each person is a new phone."""
 
-    def one(i: int):
-        session = sessions[i % clients]
+    async def one(i: int) -> tuple[int, str]:
+        person = loadgen.Client(base)
         phone = f"139{offset + i:08d}"
-        started = time.perf_counter()
         if mode == "json":
-            r = session.post(f"{base}/api/v1/public/events/{slug}/registrations", timeout=60,
-                             json={"name": f"压测{i}", "phone": phone, "consent": True, "party_size": 1 + i % 2})
-            outcome = r.json().get("status") if r.status_code in (200, 201) else r.json()["error"]["code"]
-        else:
-            page = session.get(f"{base}/e/{slug}", timeout=60)
-            token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
-            r = session.post(f"{base}/e/{slug}", timeout=60, allow_redirects=False, data={
-                "csrf_token": token.group(1) if token else "", "name": f"压测{i}", "phone": phone,
-                "party_size": str(1 + i % 2), "consent": "y"})
-            outcome = "registered" if r.status_code == 303 else f"http {r.status_code}"
-        return time.perf_counter() - started, r.status_code, outcome
+            r = await person.request("POST", f"/api/v1/public/events/{slug}/registrations", json_body={
+                "name": f"压测{i}", "phone": phone, "consent": True, "party_size": 1 + i % 2})
+            outcome = r.json().get("status") if r.status in (200, 201) else r.json()["error"]["code"]
+            return r.status, outcome
+        page = await person.request("GET", f"/e/{slug}")
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
+        r = await person.request("POST", f"/e/{slug}", form={
+            "csrf_token": token.group(1) if token else "", "name": f"压测{i}", "phone": phone,
+            "party_size": str(1 + i % 2), "consent": "y"})
+        return r.status, "registered" if r.status == 303 else f"http {r.status}"
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = list(pool.map(one, range(total)))
-    elapsed = time.perf_counter() - started
-    latencies = sorted(r[0] for r in results)
-    outcomes: dict[str, int] = {}
-    for _latency, _code, outcome in results:
-        outcomes[outcome] = outcomes.get(outcome, 0) + 1
-    errors = sum(1 for _l, code, _o in results if code >= 500)
-    return {"rate": total / elapsed, "p50": statistics.median(latencies) * 1000,
-            "p99": latencies[int(len(latencies) * 0.99) - 1] * 1000, "outcomes": outcomes, "errors": errors}
+    return loadgen.run(total, clients, one)
 
 
 def bench(name: str, database_url: str) -> None:
@@ -121,6 +106,14 @@ def bench(name: str, database_url: str) -> None:
     print(f"\n== {name} ==")
     offset = 0
     with gunicorn(database_url, workers=2) as base:
+        async def healthz(_i: int) -> tuple[int, str]:
+            r = await loadgen.Client(base).request("GET", "/healthz")
+            return r.status, str(r.status)
+
+        loadgen.run(200, 8, healthz)  # warm-up
+        ceiling = loadgen.run(2000, 32, healthz)
+        print(f"ceiling: GET /healthz (one trivial query) {ceiling.rate:.0f} requests/s at 32 clients, "
+              f"p99 {ceiling.p99_ms:.1f} ms")
         for mode in ("json", "form"):
             for clients in (16, 32, 64):
                 slug = new_event(database_url, f"压测 {mode} {clients}", waitlist=True)
@@ -129,8 +122,8 @@ def bench(name: str, database_url: str) -> None:
                 offset += total
                 capacity, seats, waiting = oversold(database_url, slug)
                 flag = "OVERSOLD!" if seats > capacity else "not oversold"
-                print(f"{mode:4} {clients:3} clients: {result['rate']:7.1f} reg/s  p50 {result['p50']:6.1f} ms  "
-                      f"p99 {result['p99']:6.1f} ms  outcomes {result['outcomes']}  5xx {result['errors']}  "
+                print(f"{mode:4} {clients:3} clients: {result.rate:7.1f} reg/s  p50 {result.p50_ms:6.1f} ms  "
+                      f"p99 {result.p99_ms:6.1f} ms  outcomes {dict(result.outcomes)}  5xx {result.errors}  "
                       f"seats {seats}/{capacity} waitlisted {waiting} ({flag})")
 
 

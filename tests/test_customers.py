@@ -40,7 +40,8 @@ def test_api_creates_then_updates_by_phone_never_duplicating(client, make):
     assert second.status_code == 200
     assert second.get_json()["tier"] == "platinum"
     assert db.session.scalar(sa.select(sa.func.count(Customer.id))) == 1
-    actions = list(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_type == "customers").order_by(AuditEntry.id)))
+    actions = list(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.object_type == "customers")
+                                      .order_by(AuditEntry.id)))
     assert actions == ["customer_created", "customer_updated"]
 
 

@@ -31,7 +31,8 @@ def attach(event, *offers: Offer) -> None:
 
 
 def vouchers_of(registration) -> list[Voucher]:
-    return list(db.session.scalars(sa.select(Voucher).where(Voucher.registration_id == registration.id).order_by(Voucher.id)))
+    return list(db.session.scalars(sa.select(Voucher).where(Voucher.registration_id == registration.id)
+                                   .order_by(Voucher.id)))
 
 
 @dataclass
