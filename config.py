@@ -88,7 +88,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "PRODUCTION": production,
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": db_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Idle connections are pinged before use by app.database, not every checkout.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
         "REDIS_URL": redis_url,
         "BASE_URL": (os.environ.get("BASE_URL", "").strip().rstrip("/") or None),
         "TIMEZONE": os.environ.get("TIMEZONE", "").strip() or "Asia/Shanghai",

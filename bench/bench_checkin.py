@@ -1,7 +1,7 @@
 """Check-in throughput at the door: gunicorn (2 workers) on SQLite and PostgreSQL.
 
-For 4 and 16 concurrent scanners (threads, each with its own requests.Session and a staff
-bearer token) it scans every ticket of a fresh event once ("first": 201 checked_in), then
+For 4 and 16 concurrent scanners (bench/loadgen.py, each with a staff bearer token) it scans
+every ticket of a fresh event once ("first": 201 checked_in), then
 all of them again ("repeat": 200 already_checked_in), and prints check-ins/s, p50/p99
 latency, the result counts and errors. It then times the 500-row sign-in sheet (GET
 /events/{id}/signin-sheet.pdf through the server, and the render alone in-process).
@@ -21,8 +21,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,6 +30,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench import loadgen  # noqa: E402
 from tests.server import gunicorn  # noqa: E402
 
 SHEET_ROWS = 500
@@ -103,49 +102,27 @@ def seed(database_url: str, events: list[tuple[str, int]]) -> tuple[str, dict[st
     return secret, created
 
 
-def drive(base: str, secret: str, event_id: int, tokens: list[str], clients: int) -> dict:
+def drive(base: str, secret: str, event_id: int, tokens: list[str], clients: int) -> loadgen.Result:
     """Scan every ticket once, spread over `clients` concurrent scanners."""
-    sessions = []
-    for _ in range(clients):
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {secret}"
-        sessions.append(session)
+    auth = {"Authorization": f"Bearer {secret}"}
 
-    def scanner(index: int) -> list[tuple[float, int, str]]:
-        session, out = sessions[index], []
-        for token in tokens[index::clients]:
-            started = time.perf_counter()
-            try:
-                response = session.post(f"{base}/api/v1/checkins", timeout=60, json={
-                    "ticket": f"{base}/t/{token}", "device": f"bench {index}", "event_id": event_id})
-                outcome = response.json().get("result") or response.json().get("error", {}).get("code")
-                out.append((time.perf_counter() - started, response.status_code, outcome))
-            except requests.RequestException as exc:
-                out.append((time.perf_counter() - started, 0, type(exc).__name__))
-        return out
+    async def scan(i: int) -> tuple[int, str]:
+        response = await loadgen.Client(base).request("POST", "/api/v1/checkins", headers=auth, json_body={
+            "ticket": f"{base}/t/{tokens[i]}", "device": f"bench {i % clients}", "event_id": event_id})
+        body = response.json()
+        return response.status, f"{response.status} {body.get('result') or body.get('error', {}).get('code')}"
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        results = [r for part in pool.map(scanner, range(clients)) for r in part]
-    elapsed = time.perf_counter() - started
-    latencies = sorted(r[0] for r in results)
-    return {"rate": len(results) / elapsed, "p50": statistics.median(latencies) * 1000,
-            "p99": latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000,
-            "outcomes": dict(Counter(f"{code} {outcome}" for _l, code, outcome in results)),
-            "errors": sum(1 for _l, code, _o in results if code == 0 or code >= 500)}
+    return loadgen.run(len(tokens), clients, scan)
 
 
-def ceiling(base: str, clients: int = 16, per_client: int = 100) -> float:
+def ceiling(base: str, clients: int = 16, total: int = 2000) -> float:
     """Requests/s of GET /healthz (one trivial query): what this server and client can do at best."""
-    def hammer(_i: int) -> None:
-        session = requests.Session()
-        for _ in range(per_client):
-            session.get(f"{base}/healthz", timeout=30)
 
-    started = time.perf_counter()
-    with ThreadPoolExecutor(max_workers=clients) as pool:
-        list(pool.map(hammer, range(clients)))
-    return clients * per_client / (time.perf_counter() - started)
+    async def healthz(_i: int) -> tuple[int, str]:
+        response = await loadgen.Client(base).request("GET", "/healthz")
+        return response.status, str(response.status)
+
+    return loadgen.run(total, clients, healthz).rate
 
 
 def sheet_times(base: str, secret: str, database_url: str, event_id: int) -> tuple[list[float], list[float]]:
@@ -191,8 +168,8 @@ def bench(name: str, database_url: str, tickets: int, threads: int) -> None:
             event_id, tokens = events[title]
             for phase in ("first", "repeat"):
                 r = drive(base, secret, event_id, tokens, clients)
-                print(f"{clients:2d} scanners {phase:6}: {r['rate']:7.1f} check-ins/s  p50 {r['p50']:6.1f} ms  "
-                      f"p99 {r['p99']:6.1f} ms  results {r['outcomes']}  errors {r['errors']}")
+                print(f"{clients:2d} scanners {phase:6}: {r.rate:7.1f} check-ins/s  p50 {r.p50_ms:6.1f} ms  "
+                      f"p99 {r.p99_ms:6.1f} ms  results {dict(r.outcomes)}  errors {r.errors}")
         print(f"ceiling: GET /healthz {ceiling(base):.0f} requests/s with 16 clients")
         over_http, in_process = sheet_times(base, secret, database_url, events["压测签到表"][0])
     print(f"sign-in sheet, {SHEET_ROWS} rows: GET {min(over_http):.2f} s best / {statistics.median(over_http):.2f} s "

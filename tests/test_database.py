@@ -1,0 +1,48 @@
+"""Connection handling: a dead pooled connection is replaced, lock waits are bounded."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app import database
+from app.extensions import db
+from tests.conftest import DB_KIND
+
+pytestmark = pytest.mark.skipif(DB_KIND != "postgresql", reason="server connections exist on PostgreSQL only")
+
+
+def _pooled_backend_pid() -> int:
+    pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
+    db.session.remove()  # back to the pool, idle
+    return pid
+
+
+def test_a_connection_killed_while_idle_is_replaced_without_an_error(client, database_url, monkeypatch):
+    # What a PostgreSQL restart or an idle-connection reaper does to the pool.
+    victim = _pooled_backend_pid()
+    killer = sa.create_engine(database_url)
+    with killer.begin() as conn:
+        assert conn.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": victim})
+    killer.dispose()
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok", "db": "ok"}
+    assert _pooled_backend_pid() != victim
+
+
+@pytest.mark.parametrize(("idle_limit", "pings_expected"), [(3600.0, 0), (0.0, 1)])
+def test_only_a_connection_idle_past_the_limit_is_pinged(client, monkeypatch, idle_limit, pings_expected):
+    _pooled_backend_pid()
+    pings = []
+    real_ping = database._ping
+    monkeypatch.setattr(database, "_ping", lambda conn: (pings.append(conn), real_ping(conn)))
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", idle_limit)
+    assert client.get("/healthz").status_code == 200
+    assert len(pings) == pings_expected
+
+
+def test_lock_waits_are_bounded_on_every_connection():
+    assert db.session.scalar(sa.text("SHOW lock_timeout")) == database.PG_LOCK_TIMEOUT
+    db.session.rollback()
+    assert db.session.scalar(sa.text("SHOW lock_timeout")) == database.PG_LOCK_TIMEOUT
