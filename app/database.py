@@ -94,3 +94,12 @@ def lock_for_update(session, model, object_id: int):
 
 def is_postgres(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
+
+
+def dialect_insert(session):
+    """The INSERT construct of the session's database, for ON CONFLICT clauses (PostgreSQL and SQLite)."""
+    if is_postgres(session):
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 
+import sqlalchemy as sa
 from flask import Flask, current_app, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -192,8 +193,20 @@ def handle_domain_error(error: DomainError):
     return render_template("errors/error.html", status=error.status, message=error.message), error.status
 
 
+def _database_unreachable(error: Exception) -> bool:
+    # A lost connection (the server restarted or went away): SQLAlchemy has already dropped
+    # the pool's other connections, so the next request starts afresh. Say "try again", not "bug".
+    return isinstance(error, sa.exc.OperationalError) or getattr(error, "connection_invalidated", False)
+
+
 def handle_unexpected(error: Exception):
     db.session.rollback()
+    if _database_unreachable(error):
+        log.warning("database unreachable on %s %s: %s", request.method, request.path, error)
+        code, message = _HTTP_CODES[503]
+        if is_api_request():
+            return error_response(503, code, str(message))
+        return render_template("errors/error.html", status=503, message=str(message)), 503
     log.exception("unhandled error on %s %s", request.method, request.path)
     code, message = _HTTP_CODES[500]
     if is_api_request():

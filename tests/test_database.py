@@ -13,9 +13,18 @@ pytestmark = pytest.mark.skipif(DB_KIND != "postgresql", reason="server connecti
 
 
 def _pooled_backend_pid() -> int:
+    db.session.remove()
+    db.engine.dispose()  # a pool with one connection, so the next request checks out this one
     pid = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
     db.session.remove()  # back to the pool, idle
     return pid
+
+
+@pytest.fixture(autouse=True)
+def _fresh_pool():
+    yield
+    db.session.remove()
+    db.engine.dispose()  # leave no connection this module touched to the tests after it
 
 
 def test_a_connection_killed_while_idle_is_replaced_without_an_error(client, database_url, monkeypatch):
@@ -28,7 +37,21 @@ def test_a_connection_killed_while_idle_is_replaced_without_an_error(client, dat
     monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok", "db": "ok"}
-    assert _pooled_backend_pid() != victim
+    assert db.session.scalar(sa.text("SELECT pg_backend_pid()")) != victim
+
+
+def test_a_connection_lost_while_in_use_is_a_503_and_the_next_request_works(client, database_url, monkeypatch):
+    # Killed within the idle limit, so nothing checks it first: the request that meets it fails cleanly.
+    victim = _pooled_backend_pid()
+    killer = sa.create_engine(database_url)
+    with killer.begin() as conn:
+        conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": victim})
+    killer.dispose()
+    monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 3600.0)
+    failed = client.get("/api/v1/public/events/no-such-event")
+    assert failed.status_code == 503
+    assert failed.get_json()["error"]["code"] == "unavailable"
+    assert client.get("/api/v1/public/events/no-such-event").status_code == 404
 
 
 @pytest.mark.parametrize(("idle_limit", "pings_expected"), [(3600.0, 0), (0.0, 1)])

@@ -12,11 +12,14 @@ from app.auth.models import User
 from app.auth.services import new_referral_code
 from app.customers.models import Consent, Customer, CustomerSegment
 from app.customers.phones import InvalidPhone, normalize_mobile
+from app.database import dialect_insert
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.models import utcnow
 from app.org import reference
 from app.org.models import Outlet
 from app.security import OUTLET_ROLES, ensure_outlet_in_scope, scope_to_outlets
+from app.tokens import readable_code
 
 MAX_NAME = 50
 
@@ -183,36 +186,55 @@ def count_customers(outlet_id: int | None = None) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def record_consent(customer: Customer, *, purpose: str, text_version: str, channel: str) -> Consent:
-    """Keep what the person agreed to, with the version of the text they saw."""
-    consent = Consent(customer=customer, purpose=purpose, text_version=text_version, channel=channel)
+def record_consent(customer_id: int, outlet_id: int, *, purpose: str, text_version: str, channel: str) -> Consent:
+    """Keep what the person agreed to, with the version of the text they saw (flushed with the caller's work)."""
+    consent = Consent(customer_id=customer_id, purpose=purpose, text_version=text_version, channel=channel)
     db.session.add(consent)
-    db.session.flush()
-    audit.record("consent_recorded", obj=customer, actor=None,
-                 details={"purpose": purpose, "text_version": text_version, "channel": channel})
+    audit.record("consent_recorded", object_type="customers", object_id=customer_id, outlet_id=outlet_id,
+                 actor=None, details={"purpose": purpose, "text_version": text_version, "channel": channel})
     return consent
 
 
-def find_or_create_for_registration(outlet_id: int, name: str, phone: str) -> tuple[Customer, bool]:
-    """The customer with this phone in this outlet, or a new prospect record.
+_CUSTOMERS = Customer.__table__
+_BY_PHONE = sa.select(_CUSTOMERS.c.id, _CUSTOMERS.c.is_customer).where(
+    _CUSTOMERS.c.outlet_id == sa.bindparam("outlet_id"), _CUSTOMERS.c.phone == sa.bindparam("phone"))
+REFERRAL_CODE_TRIES = 5
 
-    Returns (customer, was_customer). The staff-maintained name of an existing
-    customer is not overwritten by what a registrant typed. Two registrations
-    of the same new number at once (different events) both end with one record.
+
+def customer_for_registration(outlet_id: int, name: str, phone: str) -> tuple[int, bool]:
+    """The id of the customer with this phone in this outlet, or of a new prospect record.
+
+    Returns (customer id, was a customer). The staff-maintained name of an
+    existing customer is not overwritten by what a registrant typed. Two
+    registrations of the same new number at once (different events) both end
+    with one record. Core statements, no ORM objects: this runs for every
+    public registration (one or two round trips).
     """
-    existing = find_by_phone(outlet_id, phone)
-    if existing is not None:
-        return existing, existing.is_customer
-    savepoint = db.session.begin_nested()
-    customer = Customer(outlet_id=outlet_id, name=name, phone=phone, phone_last4=phone[-4:], is_customer=False,
-                        tier="standard", referral_code=new_referral_code())
-    db.session.add(customer)
-    try:
-        db.session.flush()
-    except sa.exc.IntegrityError:
-        savepoint.rollback()
-        existing = find_by_phone(outlet_id, phone)
-        return existing, existing.is_customer
-    savepoint.commit()
-    audit.record("customer_created", obj=customer, details={"source": "registration", "fields": ["name", "phone"]})
-    return customer, False
+    found = db.session.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()
+    if found is not None:
+        return found.id, found.is_customer
+    for _try in range(REFERRAL_CODE_TRIES):
+        code = readable_code(8)
+        now = utcnow()
+        row = sa.select(*(sa.literal(value, column.type) for column, value in (
+            (_CUSTOMERS.c.outlet_id, outlet_id), (_CUSTOMERS.c.name, name), (_CUSTOMERS.c.phone, phone),
+            (_CUSTOMERS.c.phone_last4, phone[-4:]), (_CUSTOMERS.c.tier, "standard"),
+            (_CUSTOMERS.c.is_customer, False), (_CUSTOMERS.c.referral_code, code),
+            (_CUSTOMERS.c.created_at, now), (_CUSTOMERS.c.updated_at, now)))).where(
+            # Staff and customers share one code space (a ?ref= names one of them); the unique
+            # index keeps customers apart, this keeps a customer's code off every staff member's.
+            ~sa.exists().where(User.referral_code == code))
+        insert = (dialect_insert(db.session)(_CUSTOMERS)
+                  .from_select(["outlet_id", "name", "phone", "phone_last4", "tier", "is_customer", "referral_code",
+                                "created_at", "updated_at"], row)
+                  .on_conflict_do_nothing().returning(_CUSTOMERS.c.id))
+        customer_id = db.session.execute(insert).scalar()
+        if customer_id is not None:
+            audit.record("customer_created", object_type="customers", object_id=customer_id, outlet_id=outlet_id,
+                         details={"source": "registration", "fields": ["name", "phone"]})
+            return customer_id, False
+        # Nothing inserted: the same number was just added by another registration, or the code was taken.
+        found = db.session.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()
+        if found is not None:
+            return found.id, found.is_customer
+    raise RuntimeError("no free referral code after several tries")

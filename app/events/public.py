@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from app.alliance.models import Voucher
 from app.checkin.links import ticket_checkin
@@ -52,7 +53,8 @@ bp.before_request(limit_body)
 
 
 def published_event_or_404(slug: str) -> Event:
-    event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
+    # The outlet comes along: its name is on the page and in every message sent.
+    event = db.session.scalar(sa.select(Event).options(joinedload(Event.outlet)).where(Event.slug == slug))
     if event is None or event.status in ("draft", "cancelled"):
         abort(404)
     return event
@@ -96,8 +98,9 @@ def register(slug: str):
             db.session.rollback()
             error = exc.message
         else:
+            token = registration.ticket_token  # read before the commit expires it
             db.session.commit()
-            return redirect(url_for("public.ticket", token=registration.ticket_token, new=1), code=303)
+            return redirect(url_for("public.ticket", token=token, new=1), code=303)
     elif request.method == "POST":
         error = _("页面已过期,请重新提交")
     status = 200 if error is None else 422

@@ -106,9 +106,10 @@ def register(body, slug: str):
     """Register: confirmed or waitlisted at once; the same phone again returns its registration (200)."""
     event = published_event_or_404(slug)
     registration, created = service.register(event, service.RegistrationInput(**body))
-    db.session.commit()
+    # Read before the commit: afterwards every attribute would be loaded again.
     result = {"status": registration.status, "ticket_token": registration.ticket_token,
               "ticket_url": external_url("public.ticket", token=registration.ticket_token)}
+    db.session.commit()
     if created:
         return result
     response = jsonify(result)

@@ -12,12 +12,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.alliance.services import issue_vouchers
 from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
-from app.customers.services import find_or_create_for_registration, record_consent
+from app.customers.services import customer_for_registration, record_consent
 from app.database import lock_for_update
 from app.errors import NotFound, ValidationFailed
 from app.events import messages
@@ -95,15 +96,38 @@ def _ensure_open(event: Event, *, at_door: bool) -> None:
         raise RegistrationClosed()
 
 
+_REGISTRATIONS = Registration.__table__
+_EVENTS = Event.__table__
+_EXISTING = sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == sa.bindparam("event_id"),
+                                                 _REGISTRATIONS.c.phone == sa.bindparam("phone"))
+_SEATS_TAKEN = (sa.select(sa.func.coalesce(sa.func.sum(_REGISTRATIONS.c.party_size), 0))
+                .where(_REGISTRATIONS.c.event_id == sa.bindparam("event_id"), _REGISTRATIONS.c.status == "confirmed"))
+# Under the lock, one round trip answers both "already registered?" and "how many seats are taken?".
+_EXISTING_AND_TAKEN = sa.select(_EXISTING.scalar_subquery(), _SEATS_TAKEN.scalar_subquery())
+_LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
+_LOCK_EVENT = (sa.select(*(_EVENTS.c[name] for name in _LOCKED_STATE))
+               .where(_EVENTS.c.id == sa.bindparam("event_id")).with_for_update())
+
+
 def _existing(event_id: int, phone: str) -> Registration | None:
-    return db.session.scalar(sa.select(Registration).where(Registration.event_id == event_id,
-                                                           Registration.phone == phone))
+    found = db.session.execute(_EXISTING, {"event_id": event_id, "phone": phone}).scalar()
+    return None if found is None else db.session.get(Registration, found)
 
 
 def seats_taken(event_id: int) -> int:
     """People (party sizes) holding confirmed seats."""
-    return db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Registration.party_size), 0)).where(
-        Registration.event_id == event_id, Registration.status == "confirmed")) or 0
+    return db.session.execute(_SEATS_TAKEN, {"event_id": event_id}).scalar() or 0
+
+
+def _lock_event(event: Event) -> None:
+    """Hold the event's row lock until commit and bring the fields capacity decisions read up to date.
+
+    PostgreSQL: SELECT … FOR UPDATE; SQLite: the database is already write-locked
+    by BEGIN IMMEDIATE. Counts taken after this see every committed registration.
+    """
+    row = db.session.execute(_LOCK_EVENT, {"event_id": event.id}).one()
+    for name, value in zip(_LOCKED_STATE, row, strict=True):
+        set_committed_value(event, name, value)
 
 
 def register(event: Event, data: RegistrationInput, *, source: str = "public",
@@ -113,6 +137,10 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     The same phone again gets its existing registration back. Confirmed while
     seats remain, else waitlisted (waitlist on) or EventFull (off). A walk-in
     (`source="walk_in"`) may be let in past capacity only when staff say so.
+
+    Everything that does not depend on the seat count (the customer record, the
+    consent) happens before the event's lock is taken, so the part that
+    registrations of one event do one at a time stays short.
     """
     clean = validate(event, data, require_consent=source == "public")
     at_door = source == "walk_in"
@@ -120,14 +148,15 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     existing = _existing(event.id, clean.phone)
     if existing is not None:
         return existing, False
-    event = lock_for_update(db.session, Event, event.id)
+    customer_id, was_customer = customer_for_registration(event.outlet_id, clean.name, clean.phone)
+    referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer_id)
+    _lock_event(event)
     _ensure_open(event, at_door=at_door)
-    existing = _existing(event.id, clean.phone)  # re-check: another request may have won the lock first
-    if existing is not None:
-        return existing, False
-    fits = seats_taken(event.id) + clean.party_size <= event.capacity
+    existing_id, taken = db.session.execute(_EXISTING_AND_TAKEN, {"event_id": event.id, "phone": clean.phone}).one()
+    if existing_id is not None:  # another request for this phone won the lock first
+        return db.session.get(Registration, existing_id), False
     over_capacity = False
-    if fits:
+    if taken + clean.party_size <= event.capacity:
         status = "confirmed"
     elif allow_over_capacity:
         status, over_capacity = "confirmed", True
@@ -135,13 +164,12 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         status = "waitlisted"
     else:
         raise EventFull()
-    customer, was_customer = find_or_create_for_registration(event.outlet_id, clean.name, clean.phone)
     if source == "public":
-        record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration")
-    referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer)
+        record_consent(customer_id, event.outlet_id, purpose=consent_purpose(), text_version=CONSENT_VERSION,
+                       channel="registration")
     now = utcnow()
     registration = Registration(
-        event=event, customer=customer, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
+        event=event, customer_id=customer_id, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
         party_size=clean.party_size, answers=clean.answers, status=status, source=source,
         was_customer=was_customer, ticket_token=url_token(16), ref_code=(data.ref or "").strip()[:16] or None,
         referrer_user=referrer_user, referrer_customer=referrer_customer,
@@ -159,7 +187,7 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     return registration, True
 
 
-def resolve_ref(code: str | None, outlet_id: int, registrant: Customer) -> tuple[User | None, Customer | None]:
+def resolve_ref(code: str | None, outlet_id: int, registrant_id: int) -> tuple[User | None, Customer | None]:
     """Who brought this registration: a staff member's or a customer's referral code (never oneself)."""
     code = (code or "").strip().upper()
     if not code:
@@ -169,7 +197,7 @@ def resolve_ref(code: str | None, outlet_id: int, registrant: Customer) -> tuple
         return user, None
     customer = db.session.scalar(sa.select(Customer).where(Customer.referral_code == code,
                                                            Customer.outlet_id == outlet_id))
-    if customer is not None and customer.id != registrant.id:
+    if customer is not None and customer.id != registrant_id:
         return None, customer
     return None, None
 
