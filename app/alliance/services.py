@@ -63,20 +63,28 @@ def _offer_usable(offer: Offer, today) -> bool:
     return offer.active and offer.valid_from <= today <= offer.valid_until and offer.partner.status == "active"
 
 
-def issue_vouchers(registration, trigger: str) -> list[Voucher]:
+def offers_issuing(event_id: int, trigger: str) -> list[int]:
+    """Ids of the event's usable offers that issue on `trigger`, in a fixed order (the lock order)."""
+    today = local_today()
+    return list(db.session.scalars(
+        sa.select(Offer.id).join(EventOffer, EventOffer.offer_id == Offer.id).join(Partner)
+        .where(EventOffer.event_id == event_id, Offer.issue_on == trigger, Offer.active,
+               Offer.valid_from <= today, Offer.valid_until >= today, Partner.status == "active")
+        .order_by(Offer.id)))  # a fixed lock order: no deadlock between two registrations
+
+
+def issue_vouchers(registration, trigger: str, offer_ids: list[int] | None = None) -> list[Voucher]:
     """Give a confirmed attendee one voucher per offer of the event that issues on `trigger`.
 
     Each offer row is locked while its vouchers are counted (and re-checked after
     the lock), so `total_limit` holds under concurrency even across events that
     share an offer; expired, inactive or paused partners' offers issue nothing;
-    the unique (offer, registration) makes issuing twice impossible.
+    the unique (offer, registration) makes issuing twice impossible. A caller
+    that looked the offers up already (`offers_issuing`) passes their ids.
     """
     today = local_today()
-    offer_ids = db.session.scalars(
-        sa.select(Offer.id).join(EventOffer, EventOffer.offer_id == Offer.id).join(Partner)
-        .where(EventOffer.event_id == registration.event_id, Offer.issue_on == trigger, Offer.active,
-               Offer.valid_from <= today, Offer.valid_until >= today, Partner.status == "active")
-        .order_by(Offer.id)).all()  # a fixed lock order: no deadlock between two registrations
+    if offer_ids is None:
+        offer_ids = offers_issuing(registration.event_id, trigger)
     issued = []
     for offer_id in offer_ids:
         offer = lock_for_update(db.session, Offer, offer_id)

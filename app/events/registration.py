@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.alliance.services import issue_vouchers
+from app.alliance.services import issue_vouchers, offers_issuing
 from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
@@ -139,8 +139,10 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     (`source="walk_in"`) may be let in past capacity only when staff say so.
 
     Everything that does not depend on the seat count (the customer record, the
-    consent) happens before the event's lock is taken, so the part that
-    registrations of one event do one at a time stays short.
+    consent, which offers apply) happens before the event's lock is taken, so the
+    part that registrations of one event do one at a time stays short: the lock,
+    one count, the registration's row, its message, the commit. Should the event
+    turn out full (waitlist off), the request rolls back all of it.
     """
     clean = validate(event, data, require_consent=source == "public")
     at_door = source == "walk_in"
@@ -149,10 +151,17 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     if existing is not None:
         return existing, False
     customer_id, was_customer = customer_for_registration(event.outlet_id, clean.name, clean.phone)
+    if source == "public":
+        record_consent(customer_id, event.outlet_id, purpose=consent_purpose(), text_version=CONSENT_VERSION,
+                       channel="registration")
     referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer_id)
-    _lock_event(event)
-    _ensure_open(event, at_door=at_door)
-    existing_id, taken = db.session.execute(_EXISTING_AND_TAKEN, {"event_id": event.id, "phone": clean.phone}).one()
+    offer_ids = offers_issuing(event.id, "registration")
+    db.session.flush()
+    with db.session.no_autoflush:
+        _lock_event(event)
+        _ensure_open(event, at_door=at_door)
+        existing_id, taken = db.session.execute(_EXISTING_AND_TAKEN,
+                                                {"event_id": event.id, "phone": clean.phone}).one()
     if existing_id is not None:  # another request for this phone won the lock first
         return db.session.get(Registration, existing_id), False
     over_capacity = False
@@ -164,9 +173,6 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         status = "waitlisted"
     else:
         raise EventFull()
-    if source == "public":
-        record_consent(customer_id, event.outlet_id, purpose=consent_purpose(), text_version=CONSENT_VERSION,
-                       channel="registration")
     now = utcnow()
     registration = Registration(
         event=event, customer_id=customer_id, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
@@ -179,7 +185,7 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     db.session.add(registration)
     db.session.flush()
     if status == "confirmed":
-        issue_vouchers(registration, "registration")
+        issue_vouchers(registration, "registration", offer_ids)
         if source == "public":
             messages.registration_confirmed(registration)
     else:
