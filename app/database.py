@@ -19,6 +19,7 @@ import time
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
+from sqlalchemy.orm import make_transient_to_detached
 
 SQLITE_BUSY_TIMEOUT_MS = 20_000
 PG_LOCK_TIMEOUT = "5s"
@@ -103,3 +104,14 @@ def dialect_insert(session):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert
+
+
+def attach_written_row(session, model, **columns):
+    """The ORM object for a row just written with a Core INSERT, attached as if loaded (no SELECT).
+
+    Pass every column: any left out would be loaded again on first access.
+    """
+    obj = model(**columns)
+    make_transient_to_detached(obj)
+    session.add(obj)
+    return obj

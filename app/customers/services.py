@@ -186,13 +186,13 @@ def count_customers(outlet_id: int | None = None) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def record_consent(customer_id: int, outlet_id: int, *, purpose: str, text_version: str, channel: str) -> Consent:
-    """Keep what the person agreed to, with the version of the text they saw (flushed with the caller's work)."""
-    consent = Consent(customer_id=customer_id, purpose=purpose, text_version=text_version, channel=channel)
-    db.session.add(consent)
-    audit.record("consent_recorded", object_type="customers", object_id=customer_id, outlet_id=outlet_id,
-                 actor=None, details={"purpose": purpose, "text_version": text_version, "channel": channel})
-    return consent
+def record_consent(customer_id: int, outlet_id: int, *, purpose: str, text_version: str, channel: str) -> None:
+    """Keep what the person agreed to, with the version of the text they saw, and audit it (written at once)."""
+    db.session.execute(sa.insert(Consent.__table__).values(
+        customer_id=customer_id, purpose=purpose, text_version=text_version, channel=channel))
+    audit.write_now([audit.entry_values(
+        "consent_recorded", object_type="customers", object_id=customer_id, outlet_id=outlet_id, actor=None,
+        details={"purpose": purpose, "text_version": text_version, "channel": channel})])
 
 
 _CUSTOMERS = Customer.__table__
@@ -230,8 +230,9 @@ def customer_for_registration(outlet_id: int, name: str, phone: str) -> tuple[in
                   .on_conflict_do_nothing().returning(_CUSTOMERS.c.id))
         customer_id = db.session.execute(insert).scalar()
         if customer_id is not None:
-            audit.record("customer_created", object_type="customers", object_id=customer_id, outlet_id=outlet_id,
-                         details={"source": "registration", "fields": ["name", "phone"]})
+            audit.write_now([audit.entry_values(
+                "customer_created", object_type="customers", object_id=customer_id, outlet_id=outlet_id,
+                details={"source": "registration", "fields": ["name", "phone"]})])
             return customer_id, False
         # Nothing inserted: the same number was just added by another registration, or the code was taken.
         found = db.session.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()

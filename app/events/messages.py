@@ -23,7 +23,7 @@ def registration_confirmed(registration) -> None:
         "【%(outlet)s】%(name)s您好,您已成功报名「%(title)s」,时间 %(when)s,地点 %(venue)s。"
         "入场凭证:%(url)s", outlet=event.outlet.name, name=registration.name, title=event.title,
         when=_when(event), venue=event.venue or _("详见活动页"), url=_ticket_url(registration)),
-        event=event, registration=registration)
+        event=event, registration=registration, write_now=True)
 
 
 def registration_waitlisted(registration) -> None:
@@ -31,7 +31,7 @@ def registration_waitlisted(registration) -> None:
     notify("registration_waitlisted", registration.phone, _(
         "【%(outlet)s】「%(title)s」名额已满,您已进入候补名单。有名额空出时会按先后顺序自动为您确认并通知您。"
         "查看:%(url)s", outlet=event.outlet.name, title=event.title, url=_ticket_url(registration)),
-        event=event, registration=registration)
+        event=event, registration=registration, write_now=True)
 
 
 def waitlist_promoted(registration) -> None:

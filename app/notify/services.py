@@ -23,12 +23,21 @@ log = logging.getLogger("app.notify")
 
 
 def notify(kind: str, recipient: str, body: str, *, channel: str = "sms", subject: str = "", event=None,
-           registration=None, user=None, payload: dict | None = None) -> Notification:
-    message = Notification(kind=kind, channel=channel, recipient=recipient, subject=subject, body=body,
-                           payload=payload or {}, event_id=getattr(event, "id", None),
-                           registration_id=getattr(registration, "id", None), user_id=getattr(user, "id", None))
-    db.session.add(message)
-    return message
+           registration=None, user=None, payload: dict | None = None, write_now: bool = False) -> None:
+    """Queue a message in the outbox, in the caller's transaction.
+
+    `write_now` inserts the row at once with one Core statement instead of
+    leaving it to the next flush: for the registration hot path, where a
+    unit-of-work flush would cost more than the row. Bulk callers (an event's
+    cancellation) leave it off so that their rows go in batched.
+    """
+    values = {"kind": kind, "channel": channel, "recipient": recipient, "subject": subject, "body": body,
+              "payload": payload or {}, "event_id": getattr(event, "id", None),
+              "registration_id": getattr(registration, "id", None), "user_id": getattr(user, "id", None)}
+    if write_now:
+        db.session.execute(sa.insert(Notification.__table__).values(**values))
+    else:
+        db.session.add(Notification(**values))
 
 
 class Backend(Protocol):
