@@ -97,15 +97,6 @@ def is_postgres(session) -> bool:
     return session.get_bind().dialect.name == "postgresql"
 
 
-def dialect_insert(session):
-    """The INSERT construct of the session's database, for ON CONFLICT clauses (PostgreSQL and SQLite)."""
-    if is_postgres(session):
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
-
-
 def attach_written_row(session, model, **columns):
     """The ORM object for a row just written with a Core INSERT, attached as if loaded (no SELECT).
 

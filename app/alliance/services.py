@@ -63,14 +63,21 @@ def _offer_usable(offer: Offer, today) -> bool:
     return offer.active and offer.valid_from <= today <= offer.valid_until and offer.partner.status == "active"
 
 
+_OFFERS, _EVENT_OFFERS, _PARTNERS = Offer.__table__, EventOffer.__table__, Partner.__table__
+_OFFERS_ISSUING = (
+    sa.select(_OFFERS.c.id)
+    .join(_EVENT_OFFERS, _EVENT_OFFERS.c.offer_id == _OFFERS.c.id)
+    .join(_PARTNERS, _PARTNERS.c.id == _OFFERS.c.partner_id)
+    .where(_EVENT_OFFERS.c.event_id == sa.bindparam("event_id"), _OFFERS.c.issue_on == sa.bindparam("trigger"),
+           _OFFERS.c.active, _OFFERS.c.valid_from <= sa.bindparam("today"),
+           _OFFERS.c.valid_until >= sa.bindparam("today"), _PARTNERS.c.status == "active")
+    .order_by(_OFFERS.c.id))  # a fixed lock order: no deadlock between two registrations
+
+
 def offers_issuing(event_id: int, trigger: str) -> list[int]:
     """Ids of the event's usable offers that issue on `trigger`, in a fixed order (the lock order)."""
-    today = local_today()
-    return list(db.session.scalars(
-        sa.select(Offer.id).join(EventOffer, EventOffer.offer_id == Offer.id).join(Partner)
-        .where(EventOffer.event_id == event_id, Offer.issue_on == trigger, Offer.active,
-               Offer.valid_from <= today, Offer.valid_until >= today, Partner.status == "active")
-        .order_by(Offer.id)))  # a fixed lock order: no deadlock between two registrations
+    return list(db.session.execute(_OFFERS_ISSUING, {"event_id": event_id, "trigger": trigger,
+                                                     "today": local_today()}).scalars())
 
 
 def issue_vouchers(registration, trigger: str, offer_ids: list[int] | None = None) -> list[Voucher]:

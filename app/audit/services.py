@@ -64,6 +64,9 @@ def record(action: str, **what) -> AuditEntry:
     return entry
 
 
+_INSERT = sa.insert(AuditEntry.__table__)
+
+
 def write_now(entries: list[dict]) -> None:
     """Insert entries made by `entry_values` at once, in one statement, in the caller's transaction.
 
@@ -71,4 +74,4 @@ def write_now(entries: list[dict]) -> None:
     unit-of-work flush would cost more than the rows themselves.
     """
     if entries:
-        db.session.execute(sa.insert(AuditEntry.__table__), entries)
+        db.session.connection().execute(_INSERT, entries)

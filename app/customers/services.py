@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.services import new_referral_code
 from app.customers.models import Consent, Customer, CustomerSegment
 from app.customers.phones import InvalidPhone, normalize_mobile
-from app.database import dialect_insert
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import utcnow
@@ -188,8 +189,8 @@ def count_customers(outlet_id: int | None = None) -> int:
 
 def record_consent(customer_id: int, outlet_id: int, *, purpose: str, text_version: str, channel: str) -> None:
     """Keep what the person agreed to, with the version of the text they saw, and audit it (written at once)."""
-    db.session.execute(sa.insert(Consent.__table__).values(
-        customer_id=customer_id, purpose=purpose, text_version=text_version, channel=channel))
+    db.session.connection().execute(sa.insert(Consent.__table__), {
+        "customer_id": customer_id, "purpose": purpose, "text_version": text_version, "channel": channel})
     audit.write_now([audit.entry_values(
         "consent_recorded", object_type="customers", object_id=customer_id, outlet_id=outlet_id, actor=None,
         details={"purpose": purpose, "text_version": text_version, "channel": channel})])
@@ -198,7 +199,21 @@ def record_consent(customer_id: int, outlet_id: int, *, purpose: str, text_versi
 _CUSTOMERS = Customer.__table__
 _BY_PHONE = sa.select(_CUSTOMERS.c.id, _CUSTOMERS.c.is_customer).where(
     _CUSTOMERS.c.outlet_id == sa.bindparam("outlet_id"), _CUSTOMERS.c.phone == sa.bindparam("phone"))
+_PROSPECT_COLUMNS = ("outlet_id", "name", "phone", "phone_last4", "tier", "is_customer", "referral_code",
+                     "created_at", "updated_at")
 REFERRAL_CODE_TRIES = 5
+
+
+@cache
+def _new_prospect(dialect: str):
+    """INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING id, built once per dialect; each call binds values."""
+    row = sa.select(*(sa.bindparam(name, type_=_CUSTOMERS.c[name].type) for name in _PROSPECT_COLUMNS)).where(
+        # Staff and customers share one code space (a ?ref= names one of them); the unique
+        # index keeps customers apart, this keeps a customer's code off every staff member's.
+        ~sa.exists().where(User.referral_code == sa.bindparam("referral_code")))
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    return (insert(_CUSTOMERS).from_select(list(_PROSPECT_COLUMNS), row)
+            .on_conflict_do_nothing().returning(_CUSTOMERS.c.id))
 
 
 def customer_for_registration(outlet_id: int, name: str, phone: str) -> tuple[int, bool]:
@@ -210,32 +225,24 @@ def customer_for_registration(outlet_id: int, name: str, phone: str) -> tuple[in
     with one record. Core statements, no ORM objects: this runs for every
     public registration (one or two round trips).
     """
-    found = db.session.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()
+    connection = db.session.connection()
+    found = connection.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()
     if found is not None:
         return found.id, found.is_customer
+    insert = _new_prospect(connection.dialect.name)
     for _try in range(REFERRAL_CODE_TRIES):
-        code = readable_code(8)
         now = utcnow()
-        row = sa.select(*(sa.literal(value, column.type) for column, value in (
-            (_CUSTOMERS.c.outlet_id, outlet_id), (_CUSTOMERS.c.name, name), (_CUSTOMERS.c.phone, phone),
-            (_CUSTOMERS.c.phone_last4, phone[-4:]), (_CUSTOMERS.c.tier, "standard"),
-            (_CUSTOMERS.c.is_customer, False), (_CUSTOMERS.c.referral_code, code),
-            (_CUSTOMERS.c.created_at, now), (_CUSTOMERS.c.updated_at, now)))).where(
-            # Staff and customers share one code space (a ?ref= names one of them); the unique
-            # index keeps customers apart, this keeps a customer's code off every staff member's.
-            ~sa.exists().where(User.referral_code == code))
-        insert = (dialect_insert(db.session)(_CUSTOMERS)
-                  .from_select(["outlet_id", "name", "phone", "phone_last4", "tier", "is_customer", "referral_code",
-                                "created_at", "updated_at"], row)
-                  .on_conflict_do_nothing().returning(_CUSTOMERS.c.id))
-        customer_id = db.session.execute(insert).scalar()
+        customer_id = connection.execute(insert, {
+            "outlet_id": outlet_id, "name": name, "phone": phone, "phone_last4": phone[-4:], "tier": "standard",
+            "is_customer": False, "referral_code": readable_code(8), "created_at": now, "updated_at": now,
+        }).scalar()
         if customer_id is not None:
             audit.write_now([audit.entry_values(
                 "customer_created", object_type="customers", object_id=customer_id, outlet_id=outlet_id,
                 details={"source": "registration", "fields": ["name", "phone"]})])
             return customer_id, False
         # Nothing inserted: the same number was just added by another registration, or the code was taken.
-        found = db.session.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()
+        found = connection.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()
         if found is not None:
             return found.id, found.is_customer
     raise RuntimeError("no free referral code after several tries")

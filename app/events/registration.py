@@ -110,11 +110,6 @@ _LOCK_EVENT = (sa.select(*(_EVENTS.c[name] for name in _LOCKED_STATE))
                .where(_EVENTS.c.id == sa.bindparam("event_id")).with_for_update())
 
 
-def _existing(event_id: int, phone: str) -> Registration | None:
-    found = db.session.execute(_EXISTING, {"event_id": event_id, "phone": phone}).scalar()
-    return None if found is None else db.session.get(Registration, found)
-
-
 def seats_taken(event_id: int) -> int:
     """People (party sizes) holding confirmed seats."""
     return db.session.execute(_SEATS_TAKEN, {"event_id": event_id}).scalar() or 0
@@ -126,7 +121,7 @@ def _lock_event(event: Event) -> None:
     PostgreSQL: SELECT … FOR UPDATE; SQLite: the database is already write-locked
     by BEGIN IMMEDIATE. Counts taken after this see every committed registration.
     """
-    row = db.session.execute(_LOCK_EVENT, {"event_id": event.id}).one()
+    row = db.session.connection().execute(_LOCK_EVENT, {"event_id": event.id}).one()
     for name, value in zip(_LOCKED_STATE, row, strict=True):
         set_committed_value(event, name, value)
 
@@ -148,9 +143,11 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     clean = validate(event, data, require_consent=source == "public")
     at_door = source == "walk_in"
     _ensure_open(event, at_door=at_door)
-    existing = _existing(event.id, clean.phone)
-    if existing is not None:
-        return existing, False
+    db.session.flush()  # the caller's pending rows first: what follows runs on the connection directly
+    connection = db.session.connection()
+    existing_id = connection.execute(_EXISTING, {"event_id": event.id, "phone": clean.phone}).scalar()
+    if existing_id is not None:
+        return db.session.get(Registration, existing_id), False
     customer_id, was_customer = customer_for_registration(event.outlet_id, clean.name, clean.phone)
     if source == "public":
         record_consent(customer_id, event.outlet_id, purpose=consent_purpose(), text_version=CONSENT_VERSION,
@@ -159,7 +156,7 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     offer_ids = offers_issuing(event.id, "registration")
     _lock_event(event)
     _ensure_open(event, at_door=at_door)
-    existing_id, taken = db.session.execute(_EXISTING_AND_TAKEN, {"event_id": event.id, "phone": clean.phone}).one()
+    existing_id, taken = connection.execute(_EXISTING_AND_TAKEN, {"event_id": event.id, "phone": clean.phone}).one()
     if existing_id is not None:  # another request for this phone won the lock first
         return db.session.get(Registration, existing_id), False
     over_capacity = False
@@ -183,7 +180,7 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         "created_at": now, "confirmed_at": now if status == "confirmed" else None, "cancelled_at": None,
         "checked_in_at": None, "checkin_method": None,
     }
-    registration_id = db.session.execute(_INSERT, values).scalar_one()
+    registration_id = connection.execute(_INSERT, values).scalar_one()
     registration = attach_written_row(db.session, Registration, id=registration_id, **values)
     for name, related in (("event", event), ("referrer_user", referrer_user), ("referrer_customer", referrer_customer)):
         set_committed_value(registration, name, related)

@@ -22,6 +22,9 @@ from app.privacy import mask_phone
 log = logging.getLogger("app.notify")
 
 
+_INSERT = sa.insert(Notification.__table__)
+
+
 def notify(kind: str, recipient: str, body: str, *, channel: str = "sms", subject: str = "", event=None,
            registration=None, user=None, payload: dict | None = None, write_now: bool = False) -> None:
     """Queue a message in the outbox, in the caller's transaction.
@@ -35,7 +38,7 @@ def notify(kind: str, recipient: str, body: str, *, channel: str = "sms", subjec
               "payload": payload or {}, "event_id": getattr(event, "id", None),
               "registration_id": getattr(registration, "id", None), "user_id": getattr(user, "id", None)}
     if write_now:
-        db.session.execute(sa.insert(Notification.__table__).values(**values))
+        db.session.connection().execute(_INSERT, values)
     else:
         db.session.add(Notification(**values))
 
