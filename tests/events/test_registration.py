@@ -187,3 +187,17 @@ def test_phone_spellings_meet_in_one_registration(client, make, raw):
     event = make.event()
     _post(client, event, phone="13800000081")
     assert _post(client, event, phone=raw).status_code == 200
+
+
+def test_a_new_prospect_never_gets_a_code_a_staff_member_or_customer_already_has(client, make, monkeypatch):
+    # A ?ref= code must name one person: the generator is made to offer taken codes first.
+    staff = make.user("staff", username="code.holder")
+    event = make.event(outlet=staff.outlet)
+    known = make.customer(staff.outlet, name="老客户", phone="13800000071")
+    offered = iter([staff.referral_code, known.referral_code, "FRESH234"])
+    monkeypatch.setattr("app.customers.services.readable_code", lambda _length: next(offered))
+    response = _post(client, event, phone="13800000072", name="新朋友")
+    assert response.status_code == 201
+    prospect = db.session.scalars(sa.select(Customer).where(Customer.phone == "13800000072")).one()
+    assert prospect.referral_code == "FRESH234" and prospect.is_customer is False
+    assert db.session.scalar(sa.select(sa.func.count(Customer.id))) == 2
