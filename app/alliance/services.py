@@ -74,6 +74,13 @@ _OFFERS_ISSUING = (
     .order_by(_OFFERS.c.id))  # a fixed lock order: no deadlock between two registrations
 
 
+def offers_may_issue(event_id, trigger: str):
+    """SQL: the event has an active offer issuing on `trigger`. A cheap pre-check inside another
+    statement; `offers_issuing` / `issue_vouchers` make the full check (dates, partner status, limits)."""
+    return sa.exists().where(EventOffer.event_id == event_id, EventOffer.offer_id == Offer.id,
+                             Offer.issue_on == trigger, Offer.active)
+
+
 def offers_issuing(event_id: int, trigger: str) -> list[int]:
     """Ids of the event's usable offers that issue on `trigger`, in a fixed order (the lock order)."""
     return list(db.session.execute(_OFFERS_ISSUING, {"event_id": event_id, "trigger": trigger,

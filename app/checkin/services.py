@@ -18,8 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.alliance.models import EventOffer, Offer
-from app.alliance.services import issue_vouchers
+from app.alliance.services import issue_vouchers, offers_may_issue
 from app.audit import services as audit
 from app.checkin.errors import EventNotOpen, NotCheckedIn, NotConfirmed, WrongEvent
 from app.checkin.models import CheckIn
@@ -39,13 +38,12 @@ MAX_DEVICE = 120
 # The hot path's statements are built once; each scan only binds its values.
 _BY_TOKEN = (sa.select(Registration).options(joinedload(Registration.event))
              .where(Registration.ticket_token == sa.bindparam("token")))
-# Whether the event carries offers issued on check-in, answered by the claiming UPDATE itself, so a
-# check-in at an event without such offers needs no extra round trip for vouchers.
 # The claim and the history row are Core statements on the tables, run on the session's connection:
 # the ORM's bulk-DML machinery would cost about a millisecond per scan for nothing.
 _REGISTRATIONS = Registration.__table__
-_CHECKIN_OFFERS = (sa.exists().where(EventOffer.event_id == _REGISTRATIONS.c.event_id, EventOffer.offer_id == Offer.id,
-                                     Offer.issue_on == "checkin", Offer.active))
+# Whether the event carries offers issued on check-in, answered by the claiming UPDATE itself, so a
+# check-in at an event without such offers needs no extra round trip for vouchers.
+_CHECKIN_OFFERS = offers_may_issue(_REGISTRATIONS.c.event_id, "checkin")
 _CLAIM = (sa.update(_REGISTRATIONS)
           .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"), _REGISTRATIONS.c.checked_in_at.is_(None),
                  _REGISTRATIONS.c.status == "confirmed")

@@ -216,19 +216,16 @@ def _new_prospect(dialect: str):
             .on_conflict_do_nothing().returning(_CUSTOMERS.c.id))
 
 
-def customer_for_registration(outlet_id: int, name: str, phone: str) -> tuple[int, bool]:
-    """The id of the customer with this phone in this outlet, or of a new prospect record.
+def new_prospect(outlet_id: int, name: str, phone: str) -> tuple[int, bool]:
+    """Create the prospect record for a registrant the outlet does not know yet; returns (id, was a customer).
 
-    Returns (customer id, was a customer). The staff-maintained name of an
-    existing customer is not overwritten by what a registrant typed. Two
-    registrations of the same new number at once (different events) both end
-    with one record. Core statements, no ORM objects: this runs for every
-    public registration (one or two round trips).
+    The caller has looked the phone up already (registration does it in one
+    statement with its other questions). Two registrations of the same new
+    number at once (different events) both end with one record: the loser of
+    the race gets the winner's. Core statements, no ORM objects: this runs for
+    most public registrations.
     """
     connection = db.session.connection()
-    found = connection.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()
-    if found is not None:
-        return found.id, found.is_customer
     insert = _new_prospect(connection.dialect.name)
     for _try in range(REFERRAL_CODE_TRIES):
         now = utcnow()

@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.alliance.services import issue_vouchers, offers_issuing
+from app.alliance.services import issue_vouchers, offers_issuing, offers_may_issue
 from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
-from app.customers.services import customer_for_registration, record_consent
+from app.customers.services import new_prospect, record_consent
 from app.database import attach_written_row, lock_for_update
 from app.errors import NotFound, ValidationFailed
 from app.events import messages
@@ -102,6 +102,19 @@ _EXISTING = sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == sa
                                                  _REGISTRATIONS.c.phone == sa.bindparam("phone"))
 _SEATS_TAKEN = (sa.select(sa.func.coalesce(sa.func.sum(_REGISTRATIONS.c.party_size), 0))
                 .where(_REGISTRATIONS.c.event_id == sa.bindparam("event_id"), _REGISTRATIONS.c.status == "confirmed"))
+_CUSTOMERS = Customer.__table__
+
+
+def _customer_column(column):
+    return sa.select(column).where(_CUSTOMERS.c.outlet_id == sa.bindparam("outlet_id"),
+                                   _CUSTOMERS.c.phone == sa.bindparam("phone")).scalar_subquery()
+
+
+# Before the lock, one round trip asks everything else: already registered? a known customer?
+# any offers that might issue on registration?
+_WHAT_WE_KNOW = sa.select(_EXISTING.scalar_subquery(), _customer_column(_CUSTOMERS.c.id),
+                          _customer_column(_CUSTOMERS.c.is_customer),
+                          offers_may_issue(sa.bindparam("event_id"), "registration"))
 # Under the lock, one round trip answers both "already registered?" and "how many seats are taken?".
 _EXISTING_AND_TAKEN = sa.select(_EXISTING.scalar_subquery(), _SEATS_TAKEN.scalar_subquery())
 _INSERT = sa.insert(_REGISTRATIONS).returning(_REGISTRATIONS.c.id)
@@ -145,15 +158,17 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     _ensure_open(event, at_door=at_door)
     db.session.flush()  # the caller's pending rows first: what follows runs on the connection directly
     connection = db.session.connection()
-    existing_id = connection.execute(_EXISTING, {"event_id": event.id, "phone": clean.phone}).scalar()
+    existing_id, customer_id, was_customer, offers_may = connection.execute(_WHAT_WE_KNOW, {
+        "event_id": event.id, "outlet_id": event.outlet_id, "phone": clean.phone}).one()
     if existing_id is not None:
         return db.session.get(Registration, existing_id), False
-    customer_id, was_customer = customer_for_registration(event.outlet_id, clean.name, clean.phone)
+    if customer_id is None:
+        customer_id, was_customer = new_prospect(event.outlet_id, clean.name, clean.phone)
     if source == "public":
         record_consent(customer_id, event.outlet_id, purpose=consent_purpose(), text_version=CONSENT_VERSION,
                        channel="registration")
     referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer_id)
-    offer_ids = offers_issuing(event.id, "registration")
+    offer_ids = offers_issuing(event.id, "registration") if offers_may else []
     _lock_event(event)
     _ensure_open(event, at_door=at_door)
     existing_id, taken = connection.execute(_EXISTING_AND_TAKEN, {"event_id": event.id, "phone": clean.phone}).one()
