@@ -115,16 +115,6 @@ def drive(base: str, secret: str, event_id: int, tokens: list[str], clients: int
     return loadgen.run(len(tokens), clients, scan)
 
 
-def ceiling(base: str, clients: int = 16, total: int = 2000) -> float:
-    """Requests/s of GET /healthz (one trivial query): what this server and client can do at best."""
-
-    async def healthz(_i: int) -> tuple[int, str]:
-        response = await loadgen.Client(base).request("GET", "/healthz")
-        return response.status, str(response.status)
-
-    return loadgen.run(total, clients, healthz).rate
-
-
 def sheet_times(base: str, secret: str, database_url: str, event_id: int) -> tuple[list[float], list[float]]:
     """Seconds for the sign-in sheet through the server (3 GETs) and for the render alone in-process."""
     over_http = []
@@ -170,7 +160,7 @@ def bench(name: str, database_url: str, tickets: int, threads: int) -> None:
                 r = drive(base, secret, event_id, tokens, clients)
                 print(f"{clients:2d} scanners {phase:6}: {r.rate:7.1f} check-ins/s  p50 {r.p50_ms:6.1f} ms  "
                       f"p99 {r.p99_ms:6.1f} ms  results {dict(r.outcomes)}  errors {r.errors}")
-        print(f"ceiling: GET /healthz {ceiling(base):.0f} requests/s with 16 clients")
+        print(f"ceiling: GET /healthz {loadgen.healthz_ceiling(base, clients=16).rate:.0f} requests/s with 16 clients")
         over_http, in_process = sheet_times(base, secret, database_url, events["压测签到表"][0])
     print(f"sign-in sheet, {SHEET_ROWS} rows: GET {min(over_http):.2f} s best / {statistics.median(over_http):.2f} s "
           f"median; render alone {min(in_process):.2f} s best / {statistics.median(in_process):.2f} s median")

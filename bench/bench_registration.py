@@ -106,12 +106,7 @@ def bench(name: str, database_url: str) -> None:
     print(f"\n== {name} ==")
     offset = 0
     with gunicorn(database_url, workers=2) as base:
-        async def healthz(_i: int) -> tuple[int, str]:
-            r = await loadgen.Client(base).request("GET", "/healthz")
-            return r.status, str(r.status)
-
-        loadgen.run(200, 8, healthz)  # warm-up
-        ceiling = loadgen.run(2000, 32, healthz)
+        ceiling = loadgen.healthz_ceiling(base, clients=32)
         print(f"ceiling: GET /healthz (one trivial query) {ceiling.rate:.0f} requests/s at 32 clients, "
               f"p99 {ceiling.p99_ms:.1f} ms")
         for mode in ("json", "form"):

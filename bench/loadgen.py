@@ -140,3 +140,14 @@ def run(total: int, clients: int, one: Callable[[int], Awaitable[tuple[int, str]
                       outcomes=outcomes, errors=errors)
 
     return asyncio.run(main())
+
+
+def healthz_ceiling(base: str, clients: int = 32, total: int = 2000) -> Result:
+    """GET /healthz (one trivial query) as fast as it goes: what this server and client can do at best."""
+
+    async def healthz(_i: int) -> tuple[int, str]:
+        response = await Client(base).request("GET", "/healthz")
+        return response.status, str(response.status)
+
+    run(200, 8, healthz)  # warm-up: workers' first connections and imports
+    return run(total, clients, healthz)

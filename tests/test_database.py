@@ -20,6 +20,14 @@ def _pooled_backend_pid() -> int:
     return pid
 
 
+def _terminate(database_url: str, pid: int) -> None:
+    """What a PostgreSQL restart or an idle-connection reaper does to a pooled connection."""
+    killer = sa.create_engine(database_url)
+    with killer.begin() as conn:
+        assert conn.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    killer.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _fresh_pool():
     yield
@@ -28,12 +36,8 @@ def _fresh_pool():
 
 
 def test_a_connection_killed_while_idle_is_replaced_without_an_error(client, database_url, monkeypatch):
-    # What a PostgreSQL restart or an idle-connection reaper does to the pool.
     victim = _pooled_backend_pid()
-    killer = sa.create_engine(database_url)
-    with killer.begin() as conn:
-        assert conn.scalar(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": victim})
-    killer.dispose()
+    _terminate(database_url, victim)
     monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 0.0)
     response = client.get("/healthz")
     assert response.status_code == 200 and response.get_json() == {"status": "ok", "db": "ok"}
@@ -42,11 +46,7 @@ def test_a_connection_killed_while_idle_is_replaced_without_an_error(client, dat
 
 def test_a_connection_lost_while_in_use_is_a_503_and_the_next_request_works(client, database_url, monkeypatch):
     # Killed within the idle limit, so nothing checks it first: the request that meets it fails cleanly.
-    victim = _pooled_backend_pid()
-    killer = sa.create_engine(database_url)
-    with killer.begin() as conn:
-        conn.execute(sa.text("SELECT pg_terminate_backend(:pid)"), {"pid": victim})
-    killer.dispose()
+    _terminate(database_url, _pooled_backend_pid())
     monkeypatch.setattr(database, "PING_AFTER_IDLE_SECONDS", 3600.0)
     failed = client.get("/api/v1/public/events/no-such-event")
     assert failed.status_code == 503

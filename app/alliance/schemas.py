@@ -121,27 +121,28 @@ class StatsQuerySchema(Schema):
                           metadata={"description": "length of the daily series, ending today"})
 
 
-class OfferStatsSchema(Schema):
+class RedemptionFiguresSchema(Schema):
+    """What a partner sees for any slice of its vouchers (all, one offer, one event)."""
+
+    issued = fields.Integer()
+    redeemed = fields.Integer()
+    redemption_rate = fields.Float(metadata={"description": "redeemed / issued, 0 to 1"})
+    amount_spent = fields.Float()
+
+
+class OfferStatsSchema(RedemptionFiguresSchema):
     id = fields.Integer()
     title = fields.String()
     valid_from = fields.Date()
     valid_until = fields.Date()
     active = fields.Boolean()
-    issued = fields.Integer()
-    redeemed = fields.Integer()
-    redemption_rate = fields.Float()
-    amount_spent = fields.Float()
 
 
-class EventStatsSchema(Schema):
+class EventStatsSchema(RedemptionFiguresSchema):
     id = fields.Integer()
     title = fields.String()
     date = fields.Date()
     outlet_name = fields.String()
-    issued = fields.Integer()
-    redeemed = fields.Integer()
-    redemption_rate = fields.Float()
-    amount_spent = fields.Float()
 
 
 class DailySchema(Schema):
@@ -150,11 +151,7 @@ class DailySchema(Schema):
     redeemed = fields.Integer()
 
 
-class PartnerStatsSchema(Schema):
-    issued = fields.Integer()
-    redeemed = fields.Integer()
-    redemption_rate = fields.Float(metadata={"description": "redeemed / issued, 0 to 1"})
-    amount_spent = fields.Float()
+class PartnerStatsSchema(RedemptionFiguresSchema):
     offers = fields.List(fields.Nested(OfferStatsSchema))
     events = fields.List(fields.Nested(EventStatsSchema))
     daily = fields.List(fields.Nested(DailySchema))

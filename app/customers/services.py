@@ -197,8 +197,10 @@ def record_consent(customer_id: int, outlet_id: int, *, purpose: str, text_versi
 
 
 _CUSTOMERS = Customer.__table__
-_BY_PHONE = sa.select(_CUSTOMERS.c.id, _CUSTOMERS.c.is_customer).where(
-    _CUSTOMERS.c.outlet_id == sa.bindparam("outlet_id"), _CUSTOMERS.c.phone == sa.bindparam("phone"))
+# One record per mobile number per outlet: the condition that finds it, with :outlet_id and :phone bound.
+SAME_PHONE_IN_OUTLET = sa.and_(_CUSTOMERS.c.outlet_id == sa.bindparam("outlet_id"),
+                               _CUSTOMERS.c.phone == sa.bindparam("phone"))
+_BY_PHONE = sa.select(_CUSTOMERS.c.id, _CUSTOMERS.c.is_customer).where(SAME_PHONE_IN_OUTLET)
 _PROSPECT_COLUMNS = ("outlet_id", "name", "phone", "phone_last4", "tier", "is_customer", "referral_code",
                      "created_at", "updated_at")
 REFERRAL_CODE_TRIES = 5

@@ -18,7 +18,7 @@ from app.alliance.services import issue_vouchers, offers_issuing, offers_may_iss
 from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
-from app.customers.services import new_prospect, record_consent
+from app.customers.services import SAME_PHONE_IN_OUTLET, new_prospect, record_consent
 from app.database import attach_written_row, lock_for_update
 from app.errors import NotFound, ValidationFailed
 from app.events import messages
@@ -106,8 +106,7 @@ _CUSTOMERS = Customer.__table__
 
 
 def _customer_column(column):
-    return sa.select(column).where(_CUSTOMERS.c.outlet_id == sa.bindparam("outlet_id"),
-                                   _CUSTOMERS.c.phone == sa.bindparam("phone")).scalar_subquery()
+    return sa.select(column).where(SAME_PHONE_IN_OUTLET).scalar_subquery()
 
 
 # Before the lock, one round trip asks everything else: already registered? a known customer?
