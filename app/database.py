@@ -16,10 +16,12 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 
 SQLITE_BUSY_TIMEOUT_MS = 20_000
 PG_LOCK_TIMEOUT = "5s"
@@ -77,20 +79,34 @@ def _begin_immediate_on_sqlite(conn) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def lock_for_update(session, model, object_id: int):
+def lock_for_update(session, model, object_id: int, *, only: tuple[str, ...] | None = None):
     """Load one row and hold a write lock on it until the transaction ends.
 
     On PostgreSQL this is a row lock (waiting at most PG_LOCK_TIMEOUT, set per connection); on SQLite
     the whole database is already write-locked by BEGIN IMMEDIATE. The returned
     object is refreshed from the database, so counts taken after it are current.
+    `only` names the columns to refresh: a hot path then reads just those, with a
+    Core statement, into the object the session already holds.
     """
-    stmt = (
-        sa.select(model)
-        .where(model.id == object_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    return session.execute(stmt).scalar_one()
+    if only is None:
+        stmt = (
+            sa.select(model)
+            .where(model.id == object_id)
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+        return session.execute(stmt).scalar_one()
+    session.flush()  # the session's pending changes first: the statement runs on the connection directly
+    row = session.connection().execute(_lock_columns(model.__table__, only), {"id": object_id}).one()
+    obj = session.get(model, object_id)  # from the identity map when the caller holds it
+    for name, value in zip(only, row, strict=True):
+        set_committed_value(obj, name, value)
+    return obj
+
+
+@cache
+def _lock_columns(table: sa.Table, names: tuple[str, ...]):
+    return sa.select(*(table.c[name] for name in names)).where(table.c.id == sa.bindparam("id")).with_for_update()
 
 
 def is_postgres(session) -> bool:

@@ -97,7 +97,6 @@ def _ensure_open(event: Event, *, at_door: bool) -> None:
 
 
 _REGISTRATIONS = Registration.__table__
-_EVENTS = Event.__table__
 _EXISTING = sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == sa.bindparam("event_id"),
                                                  _REGISTRATIONS.c.phone == sa.bindparam("phone"))
 _SEATS_TAKEN = (sa.select(sa.func.coalesce(sa.func.sum(_REGISTRATIONS.c.party_size), 0))
@@ -117,25 +116,13 @@ _WHAT_WE_KNOW = sa.select(_EXISTING.scalar_subquery(), _customer_column(_CUSTOME
 # Under the lock, one round trip answers both "already registered?" and "how many seats are taken?".
 _EXISTING_AND_TAKEN = sa.select(_EXISTING.scalar_subquery(), _SEATS_TAKEN.scalar_subquery())
 _INSERT = sa.insert(_REGISTRATIONS).returning(_REGISTRATIONS.c.id)
+# What capacity decisions read, refreshed under the event's lock.
 _LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
-_LOCK_EVENT = (sa.select(*(_EVENTS.c[name] for name in _LOCKED_STATE))
-               .where(_EVENTS.c.id == sa.bindparam("event_id")).with_for_update())
 
 
 def seats_taken(event_id: int) -> int:
     """People (party sizes) holding confirmed seats."""
     return db.session.execute(_SEATS_TAKEN, {"event_id": event_id}).scalar() or 0
-
-
-def _lock_event(event: Event) -> None:
-    """Hold the event's row lock until commit and bring the fields capacity decisions read up to date.
-
-    PostgreSQL: SELECT … FOR UPDATE; SQLite: the database is already write-locked
-    by BEGIN IMMEDIATE. Counts taken after this see every committed registration.
-    """
-    row = db.session.connection().execute(_LOCK_EVENT, {"event_id": event.id}).one()
-    for name, value in zip(_LOCKED_STATE, row, strict=True):
-        set_committed_value(event, name, value)
 
 
 def register(event: Event, data: RegistrationInput, *, source: str = "public",
@@ -168,7 +155,7 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
                        channel="registration")
     referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer_id)
     offer_ids = offers_issuing(event.id, "registration") if offers_may else []
-    _lock_event(event)
+    lock_for_update(db.session, Event, event.id, only=_LOCKED_STATE)
     _ensure_open(event, at_door=at_door)
     existing_id, taken = connection.execute(_EXISTING_AND_TAKEN, {"event_id": event.id, "phone": clean.phone}).one()
     if existing_id is not None:  # another request for this phone won the lock first
