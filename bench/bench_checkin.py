@@ -40,8 +40,9 @@ OUTLET = "BCH1"
 def prepare(database_url: str) -> None:
     """A fresh, migrated database."""
     if database_url.startswith("postgresql"):
-        name = database_url.rsplit("/", 1)[1]
-        admin = sa.create_engine(database_url.rsplit("/", 1)[0] + "/postgres", isolation_level="AUTOCOMMIT")
+        url = sa.engine.make_url(database_url)
+        name = url.database
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
                 conn.execute(sa.text(f'CREATE DATABASE "{name}"'))

@@ -188,9 +188,10 @@ def main() -> None:
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             bench("SQLite", f"sqlite:///{tmp}/bench.db", modes, client_counts, args.threads, args.repeat)
-    admin = sa.create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    url = sa.engine.make_url(args.pg_url)  # a TCP address or a socket directory (?host=/var/run/postgresql)
+    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        name = args.pg_url.rsplit("/", 1)[1]
+        name = url.database
         if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
             conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
