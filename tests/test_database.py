@@ -69,3 +69,27 @@ def test_lock_waits_are_bounded_on_every_connection():
     assert db.session.scalar(sa.text("SHOW lock_timeout")) == database.PG_LOCK_TIMEOUT
     db.session.rollback()
     assert db.session.scalar(sa.text("SHOW lock_timeout")) == database.PG_LOCK_TIMEOUT
+
+
+SOCKET_DIRECTORY = "/var/run/postgresql"
+
+
+@pytest.mark.skipif(not __import__("os").path.exists(f"{SOCKET_DIRECTORY}/.s.PGSQL.5432"),
+                    reason="no local PostgreSQL socket")
+def test_the_app_connects_through_the_unix_socket_the_readme_recommends(database_url):
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    url = sa.engine.make_url(database_url)
+    if url.host not in ("127.0.0.1", "localhost") or url.port not in (None, 5432):
+        pytest.skip("the test database is not the local server")
+    # As written in the README: no host part, the socket directory as a query parameter.
+    socket_url = f"postgresql://{url.username}@/{url.database}?host={SOCKET_DIRECTORY}"
+    app = create_app({**TEST_CONFIG, "DATABASE_URL": socket_url})
+    health = app.test_client().get("/healthz").get_json()
+    with app.app_context():
+        address = db.session.scalar(sa.text("SELECT inet_client_addr()"))
+        db.session.remove()
+        db.engine.dispose()
+    assert health == {"status": "ok", "db": "ok"}
+    assert address is None  # PostgreSQL reports no client address for a socket connection (TCP: 127.0.0.1)
