@@ -158,9 +158,9 @@ def bench(name: str, database_url: str, modes: list[str], client_counts: list[in
         for mode in modes:
             for clients in client_counts:
                 rates = []
+                total = PER_RUN.get(clients, 1600) // (1 if mode == "json" else 2)  # a form run is two requests each
                 for _ in range(repeat):
                     slug = new_event(database_url, f"压测 {mode} {clients}", waitlist=True)
-                    total = PER_RUN.get(clients, 1600) if mode == "json" else PER_RUN.get(clients, 1600) // 2
                     result = run(base, slug, clients, total, mode, offset)
                     offset += total
                     rates.append(result.rate)
