@@ -109,10 +109,6 @@ def _lock_columns(table: sa.Table, names: tuple[str, ...]):
     return sa.select(*(table.c[name] for name in names)).where(table.c.id == sa.bindparam("id")).with_for_update()
 
 
-def is_postgres(session) -> bool:
-    return session.get_bind().dialect.name == "postgresql"
-
-
 def attach_written_row(session, model, **columns):
     """The ORM object for a row just written with a Core INSERT, attached as if loaded (no SELECT).
 
