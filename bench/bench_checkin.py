@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,35 +24,16 @@ from datetime import timedelta
 from pathlib import Path
 
 import requests
-import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import loadgen  # noqa: E402
+from bench.database import fresh_database  # noqa: E402
 from tests.server import gunicorn  # noqa: E402
 
 SHEET_ROWS = 500
 OUTLET = "BCH1"
-
-
-def prepare(database_url: str) -> None:
-    """A fresh, migrated database."""
-    if database_url.startswith("postgresql"):
-        url = sa.engine.make_url(database_url)
-        name = url.database
-        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-                conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-        admin.dispose()
-        engine = sa.create_engine(database_url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", "db", "upgrade"], cwd=ROOT, check=True,
-                   env={**__import__("os").environ, "DATABASE_URL": database_url}, capture_output=True)
 
 
 def _app(database_url: str):
@@ -148,7 +128,7 @@ def sheet_times(base: str, secret: str, database_url: str, event_id: int) -> tup
 
 
 def bench(name: str, database_url: str, tickets: int, threads: int) -> None:
-    prepare(database_url)
+    fresh_database(database_url)
     runs = [(f"压测签到 {clients} 台", clients) for clients in (4, 16)]
     secret, events = seed(database_url, [(title, tickets) for title, _c in runs] + [("压测签到表", SHEET_ROWS)])
     print(f"\n== {name}: gunicorn 2 workers × {threads} thread(s), {tickets} tickets per run ==")

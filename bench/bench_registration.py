@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import re
 import statistics
-import subprocess
 import sys
 import tempfile
 from datetime import timedelta
@@ -30,24 +29,16 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench import loadgen  # noqa: E402
+from bench.database import fresh_database  # noqa: E402
 from tests.server import gunicorn  # noqa: E402
 
 CAPACITY = 400
 PER_RUN = {16: 800, 32: 1600, 64: 1600}  # long enough for steady figures on a noisy 2-core machine
 
 
-def prepare(database_url: str, fresh: bool) -> None:
-    """Migrate a fresh database and create the demo organisation."""
-    env = {"DATABASE_URL": database_url}
-    if fresh and database_url.startswith("postgresql"):
-        engine = sa.create_engine(database_url)
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-        engine.dispose()
-    for command in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run([str(ROOT / ".venv/bin/flask"), "--app", "wsgi", *command], cwd=ROOT, check=True,
-                       env={**__import__("os").environ, **env}, capture_output=True)
+def prepare(database_url: str) -> None:
+    """A fresh, migrated database with the demo organisation (and, on PostgreSQL, a history)."""
+    fresh_database(database_url, ["seed-demo"])
     if database_url.startswith("postgresql"):
         add_history(database_url)
 
@@ -147,7 +138,7 @@ def run(base: str, slug: str, clients: int, total: int, mode: str, offset: int) 
 
 def bench(name: str, database_url: str, modes: list[str], client_counts: list[int], threads: int,
           repeat: int) -> None:
-    prepare(database_url, fresh=True)
+    prepare(database_url)
     print(f"\n== {name} ==")
     offset = 0
     print(f"gunicorn: 2 workers × {threads} thread(s)")
@@ -188,13 +179,6 @@ def main() -> None:
     if not args.skip_sqlite:
         with tempfile.TemporaryDirectory() as tmp:
             bench("SQLite", f"sqlite:///{tmp}/bench.db", modes, client_counts, args.threads, args.repeat)
-    url = sa.engine.make_url(args.pg_url)  # a TCP address or a socket directory (?host=/var/run/postgresql)
-    admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        name = url.database
-        if not conn.execute(sa.text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).scalar():
-            conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
     bench("PostgreSQL", args.pg_url, modes, client_counts, args.threads, args.repeat)
 
 

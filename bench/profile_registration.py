@@ -36,7 +36,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=300)
     args = parser.parse_args()
     os.environ.update(RATELIMIT_ENABLED="0", APP_ENV="development")
-    prepare(args.database_url, fresh=True)
+    prepare(args.database_url)
     slug = new_event(args.database_url, "剖析报名(测试)", waitlist=True)
 
     from app import create_app
