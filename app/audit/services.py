@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
@@ -62,16 +61,3 @@ def record(action: str, **what) -> AuditEntry:
     entry = AuditEntry(**entry_values(action, **what))
     db.session.add(entry)
     return entry
-
-
-_INSERT = sa.insert(AuditEntry.__table__)
-
-
-def write_now(entries: list[dict]) -> None:
-    """Insert entries made by `entry_values` at once, in one statement, in the caller's transaction.
-
-    For hot paths that write their other rows with Core statements too, where a
-    unit-of-work flush would cost more than the rows themselves.
-    """
-    if entries:
-        db.session.connection().execute(_INSERT, entries)

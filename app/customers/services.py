@@ -10,10 +10,12 @@ from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.audit import services as audit
+from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.auth.services import new_referral_code
 from app.customers.models import Consent, Customer, CustomerSegment
 from app.customers.phones import InvalidPhone, normalize_mobile
+from app.database import Dependent, insert_returning_id, insert_with
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import utcnow
@@ -187,13 +189,20 @@ def count_customers(outlet_id: int | None = None) -> int:
     return db.session.scalar(stmt) or 0
 
 
+_CONSENT = insert_returning_id(Consent.__table__, ("customer_id", "purpose", "text_version", "channel", "given_at"))
+_AUDIT_LOG = AuditEntry.__table__
+
+
+def _consent_audit(outlet_id: int, consent: dict, customer_id: int | None = None) -> dict:
+    return audit.entry_values("consent_recorded", object_type="customers", object_id=customer_id,
+                              outlet_id=outlet_id, actor=None, details=dict(consent))
+
+
 def record_consent(customer_id: int, outlet_id: int, *, purpose: str, text_version: str, channel: str) -> None:
     """Keep what the person agreed to, with the version of the text they saw, and audit it (written at once)."""
-    db.session.connection().execute(sa.insert(Consent.__table__), {
-        "customer_id": customer_id, "purpose": purpose, "text_version": text_version, "channel": channel})
-    audit.write_now([audit.entry_values(
-        "consent_recorded", object_type="customers", object_id=customer_id, outlet_id=outlet_id, actor=None,
-        details={"purpose": purpose, "text_version": text_version, "channel": channel})])
+    consent = {"purpose": purpose, "text_version": text_version, "channel": channel}
+    insert_with(db.session.connection(), _CONSENT, {**consent, "customer_id": customer_id, "given_at": utcnow()},
+                [(_AUDIT_LOG, None, _consent_audit(outlet_id, consent, customer_id))])
 
 
 _CUSTOMERS = Customer.__table__
@@ -218,30 +227,36 @@ def _new_prospect(dialect: str):
             .on_conflict_do_nothing().returning(_CUSTOMERS.c.id))
 
 
-def new_prospect(outlet_id: int, name: str, phone: str) -> tuple[int, bool]:
+def new_prospect(outlet_id: int, name: str, phone: str, *, consent: dict | None = None) -> tuple[int, bool]:
     """Create the prospect record for a registrant the outlet does not know yet; returns (id, was a customer).
 
-    The caller has looked the phone up already (registration does it in one
-    statement with its other questions). Two registrations of the same new
-    number at once (different events) both end with one record: the loser of
-    the race gets the winner's. Core statements, no ORM objects: this runs for
-    most public registrations.
+    `consent` (purpose, text_version, channel) is recorded for the person with the
+    record, in the same statement on PostgreSQL. The caller has looked the phone up
+    already (registration does it in one statement with its other questions). Two
+    registrations of the same new number at once (different events) both end with
+    one record: the loser of the race gets the winner's. Core statements, no ORM
+    objects: this runs for most public registrations.
     """
     connection = db.session.connection()
     insert = _new_prospect(connection.dialect.name)
+    created = audit.entry_values("customer_created", object_type="customers", outlet_id=outlet_id,
+                                 details={"source": "registration", "fields": ["name", "phone"]})
+    with_it: list[Dependent] = [(_AUDIT_LOG, "object_id", created)]
+    if consent:  # the consent and its audit entry carry the new record's id
+        with_it += [(Consent.__table__, "customer_id", {**consent, "given_at": utcnow()}),
+                    (_AUDIT_LOG, "object_id", _consent_audit(outlet_id, consent))]
     for _try in range(REFERRAL_CODE_TRIES):
         now = utcnow()
-        customer_id = connection.execute(insert, {
+        customer_id = insert_with(connection, insert, {
             "outlet_id": outlet_id, "name": name, "phone": phone, "phone_last4": phone[-4:], "tier": "standard",
             "is_customer": False, "referral_code": readable_code(8), "created_at": now, "updated_at": now,
-        }).scalar()
+        }, with_it)
         if customer_id is not None:
-            audit.write_now([audit.entry_values(
-                "customer_created", object_type="customers", object_id=customer_id, outlet_id=outlet_id,
-                details={"source": "registration", "fields": ["name", "phone"]})])
             return customer_id, False
         # Nothing inserted: the same number was just added by another registration, or the code was taken.
         found = connection.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()
         if found is not None:
+            if consent:
+                record_consent(found.id, outlet_id, **consent)
             return found.id, found.is_customer
     raise RuntimeError("no free referral code after several tries")

@@ -19,7 +19,7 @@ from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
 from app.customers.services import SAME_PHONE_IN_OUTLET, new_prospect, record_consent
-from app.database import attach_written_row, lock_for_update
+from app.database import attach_written_row, insert_returning_id, insert_with, lock_for_update
 from app.errors import NotFound, ValidationFailed
 from app.events import messages
 from app.events.consent import CONSENT_VERSION, consent_purpose
@@ -28,6 +28,7 @@ from app.events.models import Event, Registration
 from app.events.questions import validate_answers
 from app.extensions import db
 from app.models import utcnow
+from app.notify.models import Notification
 from app.tokens import url_token
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -115,7 +116,6 @@ _WHAT_WE_KNOW = sa.select(_EXISTING.scalar_subquery(), _customer_column(_CUSTOME
                           offers_may_issue(sa.bindparam("event_id"), "registration"))
 # Under the lock, one round trip answers both "already registered?" and "how many seats are taken?".
 _EXISTING_AND_TAKEN = sa.select(_EXISTING.scalar_subquery(), _SEATS_TAKEN.scalar_subquery())
-_INSERT = sa.insert(_REGISTRATIONS).returning(_REGISTRATIONS.c.id)
 # What capacity decisions read, refreshed under the event's lock.
 _LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
 
@@ -148,11 +148,12 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         "event_id": event.id, "outlet_id": event.outlet_id, "phone": clean.phone}).one()
     if existing_id is not None:
         return db.session.get(Registration, existing_id), False
+    consent = ({"purpose": consent_purpose(), "text_version": CONSENT_VERSION, "channel": "registration"}
+               if source == "public" else None)
     if customer_id is None:
-        customer_id, was_customer = new_prospect(event.outlet_id, clean.name, clean.phone)
-    if source == "public":
-        record_consent(customer_id, event.outlet_id, purpose=consent_purpose(), text_version=CONSENT_VERSION,
-                       channel="registration")
+        customer_id, was_customer = new_prospect(event.outlet_id, clean.name, clean.phone, consent=consent)
+    elif consent:
+        record_consent(customer_id, event.outlet_id, **consent)
     referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer_id)
     offer_ids = offers_issuing(event.id, "registration") if offers_may else []
     lock_for_update(db.session, Event, event.id, only=_LOCKED_STATE)
@@ -181,16 +182,15 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         "created_at": now, "confirmed_at": now if status == "confirmed" else None, "cancelled_at": None,
         "checked_in_at": None, "checkin_method": None,
     }
-    registration_id = connection.execute(_INSERT, values).scalar_one()
-    registration = attach_written_row(db.session, Registration, id=registration_id, **values)
+    registration = Registration(**values)
     for name, related in (("event", event), ("referrer_user", referrer_user), ("referrer_customer", referrer_customer)):
         set_committed_value(registration, name, related)
+    message = messages.new_registration(registration)  # written with the registration, in one round trip on PostgreSQL
+    registration.id = insert_with(connection, insert_returning_id(_REGISTRATIONS, tuple(values)), values,
+                                  [(Notification.__table__, "registration_id", message)] if message else [])
+    attach_written_row(db.session, registration)
     if status == "confirmed":
         issue_vouchers(registration, "registration", offer_ids)
-        if source == "public":
-            messages.registration_confirmed(registration)
-    else:
-        messages.registration_waitlisted(registration)
     return registration, True
 
 

@@ -22,25 +22,17 @@ from app.privacy import mask_phone
 log = logging.getLogger("app.notify")
 
 
-_INSERT = sa.insert(Notification.__table__)
+def outbox_row(kind: str, recipient: str, body: str, *, channel: str = "sms", subject: str = "", event=None,
+               registration=None, user=None, payload: dict | None = None) -> dict:
+    """The outbox row for a message, for callers that write it in one statement with other rows."""
+    return {"kind": kind, "channel": channel, "recipient": recipient, "subject": subject, "body": body,
+            "payload": payload or {}, "event_id": getattr(event, "id", None),
+            "registration_id": getattr(registration, "id", None), "user_id": getattr(user, "id", None)}
 
 
-def notify(kind: str, recipient: str, body: str, *, channel: str = "sms", subject: str = "", event=None,
-           registration=None, user=None, payload: dict | None = None, write_now: bool = False) -> None:
-    """Queue a message in the outbox, in the caller's transaction.
-
-    `write_now` inserts the row at once with one Core statement instead of
-    leaving it to the next flush: for the registration hot path, where a
-    unit-of-work flush would cost more than the row. Bulk callers (an event's
-    cancellation) leave it off so that their rows go in batched.
-    """
-    values = {"kind": kind, "channel": channel, "recipient": recipient, "subject": subject, "body": body,
-              "payload": payload or {}, "event_id": getattr(event, "id", None),
-              "registration_id": getattr(registration, "id", None), "user_id": getattr(user, "id", None)}
-    if write_now:
-        db.session.connection().execute(_INSERT, values)
-    else:
-        db.session.add(Notification(**values))
+def notify(kind: str, recipient: str, body: str, **about) -> None:
+    """Queue a message in the outbox, in the caller's transaction (written at the next flush)."""
+    db.session.add(Notification(**outbox_row(kind, recipient, body, **about)))
 
 
 class Backend(Protocol):

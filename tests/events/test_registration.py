@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.audit.models import AuditEntry
 from app.customers.models import Consent, Customer
 from app.events.consent import CONSENT_VERSION
 from app.events.models import Registration
@@ -76,6 +77,50 @@ def test_consent_is_required_and_its_version_is_stored(client, make):
     assert registration.consent_version == CONSENT_VERSION
     consent = db.session.scalars(sa.select(Consent)).one()
     assert consent.text_version == CONSENT_VERSION and consent.channel == "registration"
+
+
+def test_a_new_registrant_gets_a_prospect_record_consent_audit_trail_and_message_together(client, make):
+    outlet = make.outlet()
+    known = make.customer(outlet, name="老客户", phone="13800000045", is_customer=True)
+    event = make.event(outlet, capacity=1)
+    before = db.session.scalar(sa.select(sa.func.max(AuditEntry.id)))
+    first = _post(client, event, phone="13800000044", name="新朋友")
+    second = _post(client, event, phone="13800000045")
+    assert (first.get_json()["status"], second.get_json()["status"]) == ("confirmed", "waitlisted")
+    prospect = db.session.scalars(sa.select(Customer).where(Customer.phone == "13800000044")).one()
+    consents = {c.customer_id: c for c in db.session.scalars(sa.select(Consent))}
+    assert set(consents) == {prospect.id, known.id}
+    assert consents[prospect.id].text_version == CONSENT_VERSION and consents[prospect.id].given_at is not None
+    entries = list(db.session.scalars(sa.select(AuditEntry).where(AuditEntry.id > before)))
+    assert sorted((a.action, a.object_id, a.outlet_id, a.ip) for a in entries) == [
+        ("consent_recorded", str(known.id), outlet.id, "127.0.0.1"),
+        ("consent_recorded", str(prospect.id), outlet.id, "127.0.0.1"),
+        ("customer_created", str(prospect.id), outlet.id, "127.0.0.1")]
+    created, consented = ({a.action: a for a in entries if a.object_id == str(prospect.id)}[action]
+                          for action in ("customer_created", "consent_recorded"))
+    assert created.at <= consented.at  # the audit page lists by time: the record first, then the consent
+    messages = {m.recipient: m for m in db.session.scalars(sa.select(Notification))}
+    ticket = first.get_json()["ticket_url"]
+    assert messages["13800000044"].kind == "registration_confirmed" and ticket in messages["13800000044"].body
+    assert messages["13800000045"].kind == "registration_waitlisted"
+    registrations = {r.phone: r.id for r in db.session.scalars(sa.select(Registration))}
+    assert {m.recipient: m.registration_id for m in messages.values()} == registrations
+    assert all(m.status == "pending" and m.event_id == event.id for m in messages.values())
+
+
+def test_a_prospect_created_meanwhile_by_another_registration_is_used_and_gets_the_consent(make):
+    from app.customers.services import new_prospect
+
+    outlet = make.outlet()
+    meanwhile = make.customer(outlet, name="同号", phone="13800000046", is_customer=False)
+    before = db.session.scalar(sa.select(sa.func.max(AuditEntry.id)))
+    customer_id, was_customer = new_prospect(outlet.id, "同号", "13800000046", consent={
+        "purpose": "活动报名", "text_version": CONSENT_VERSION, "channel": "registration"})
+    assert (customer_id, was_customer) == (meanwhile.id, False)
+    assert db.session.scalar(sa.select(sa.func.count(Customer.id))) == 1
+    assert [c.customer_id for c in db.session.scalars(sa.select(Consent))] == [meanwhile.id]
+    assert list(db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.id > before))) == [
+        "consent_recorded"]
 
 
 def test_bad_input_names_each_field_and_writes_nothing(client, make):
