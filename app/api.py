@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, request
 from flask_login import current_user
 from flask_smorest import Api as SmorestApi
-from flask_smorest import Blueprint
+from flask_smorest import Blueprint as SmorestBlueprint
 
 from app.extensions import csrf
 
@@ -17,6 +17,13 @@ class Api(SmorestApi):
 
 
 api = Api()
+
+
+class Blueprint(SmorestBlueprint):
+    def arguments(self, schema, *args, **kwargs):
+        # Given a Schema class, webargs builds an instance (deep-copying every field) on each
+        # request; one instance serves them all (they keep no state between loads).
+        return super().arguments(schema() if isinstance(schema, type) else schema, *args, **kwargs)
 
 
 def api_blueprint(name: str, import_name: str, url_prefix: str, description: str) -> Blueprint:
