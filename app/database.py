@@ -151,8 +151,8 @@ def insert_with(connection, insert, params: dict, dependents: list[Dependent]) -
     that inserts nothing writes none of them), and its `column` gets the new id.
     On PostgreSQL this is one statement, the insert as a data-modifying CTE and each
     dependent an INSERT … SELECT from it: one round trip where SQLite (which has no
-    data-modifying CTEs) takes one per row. On the registration hot path round trips
-    are a third of the request's time.
+    data-modifying CTEs) takes one per row. A registration's round trips were about a
+    third of its time in the application (bench/profile_registration.py).
     """
     dependents = [(table, column, _with_defaults(table, values, column)) for table, column, values in dependents]
     params = _with_defaults(insert.table, params, None, only=_DEFAULTED.get(insert, ()))
@@ -173,9 +173,10 @@ def insert_with(connection, insert, params: dict, dependents: list[Dependent]) -
 
 
 def _with_defaults(table: sa.Table, values: dict, column: str | None, only: tuple[str, ...] | None = None) -> dict:
-    """The values (less `column`) with Python-side defaults filled in: an INSERT … SELECT does not apply them.
+    """The values (less `column`) with Python-side defaults filled in (all, or `only` those columns).
 
-    `only` limits the filling to those columns."""
+    An INSERT … SELECT, or an INSERT inside a CTE, does not compute them itself.
+    """
     values = {name: value for name, value in values.items() if name != column}
     for col in table.columns:
         default = col.default

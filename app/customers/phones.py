@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import phonenumbers
 from phonenumbers import PhoneNumberType
@@ -14,6 +15,7 @@ class InvalidPhone(ValueError):
     pass
 
 
+@lru_cache(maxsize=1024)  # a registration normalizes the same input up to three times (rate limit, lookup, form)
 def normalize_mobile(raw: str | None) -> str:
     """Return the 11-digit form (`13800138000`) or raise InvalidPhone.
 

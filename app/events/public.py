@@ -60,6 +60,14 @@ def published_event_or_404(slug: str) -> Event:
     return event
 
 
+def event_to_register_or_404(slug: str, phone) -> tuple[Event, service.Known]:
+    """The published event, and what registration needs to know about `phone` there (one statement)."""
+    found = service.event_and_what_we_know(slug, phone)
+    if found is None or found[0].status in ("draft", "cancelled"):
+        abort(404)
+    return found
+
+
 def ticket_or_404(token: str):
     registration = service.registration_by_token(token)
     if registration is None:
@@ -78,7 +86,11 @@ def vouchers_of(registration) -> list[Voucher]:
 @limiter.limit("5 per 10 minutes", methods=["POST"], key_func=phone_key)
 @public
 def register(slug: str):
-    event = published_event_or_404(slug)
+    known = None
+    if request.method == "POST":
+        event, known = event_to_register_or_404(slug, request.form.get("phone"))
+    else:
+        event = published_event_or_404(slug)
     form = registration_forms.registration_form(event, request.form if request.method == "POST" else None)
     ref = (request.values.get("ref") or "").strip()[:16]
     error = None
@@ -88,7 +100,7 @@ def register(slug: str):
             party_size=(getattr(form, "party_size", None) and form.party_size.data) or 1,
             answers=registration_forms.answers_from(form, event), ref=ref or None)
         try:
-            registration, _created = service.register(event, data)
+            registration, _created = service.register(event, data, known=known)
         except ValidationFailed as exc:
             db.session.rollback()
             show_field_errors(form, exc.fields, flash_rest=False, field_name=lambda key: (

@@ -9,7 +9,14 @@ from app.alliance.services import voucher_state
 from app.api import api_blueprint
 from app.events import registration as service
 from app.events.models import Event
-from app.events.public import limit_body, phone_key, published_event_or_404, ticket_or_404, vouchers_of
+from app.events.public import (
+    event_to_register_or_404,
+    limit_body,
+    phone_key,
+    published_event_or_404,
+    ticket_or_404,
+    vouchers_of,
+)
 from app.events.schemas import StatusSchema
 from app.events.services import event_counts
 from app.extensions import db, limiter
@@ -104,8 +111,8 @@ def get_event(slug: str):
 @blp.alt_response(200, schema=RegistrationResultSchema, description="This phone was already registered")
 def register(body, slug: str):
     """Register: confirmed or waitlisted at once; the same phone again returns its registration (200)."""
-    event = published_event_or_404(slug)
-    registration, created = service.register(event, service.RegistrationInput(**body))
+    event, known = event_to_register_or_404(slug, body["phone"])
+    registration, created = service.register(event, service.RegistrationInput(**body), known=known)
     # Read before the commit: afterwards every attribute would be loaded again.
     result = {"status": registration.status, "ticket_token": registration.ticket_token,
               "ticket_url": external_url("public.ticket", token=registration.ticket_token)}
