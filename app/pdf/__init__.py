@@ -39,6 +39,10 @@ FONT_FAMILY = "Noto Sans SC Subset"
 PRINT_CSS = PDF_DIR / "print.css"
 ALLOWED_ROOTS = (PDF_DIR, STATIC_DIR.resolve())
 
+# WeasyPrint reports every rendering step at INFO (some 25 lines for a 500-row sign-in
+# sheet), which the app's INFO logging would write for each PDF served.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
 log = logging.getLogger(__name__)
 
 # Registered by the application factory; gives Flask's loader the templates under templates/pdf/.

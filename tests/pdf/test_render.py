@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -160,3 +161,9 @@ def test_threads_render_side_by_side():
         results = list(pool.map(lambda _: render_pdf(html), range(3)))
     assert all("并发渲染" in pdf_text(pdf) for pdf in results)
     assert results[0] == results[1] == results[2] == render_pdf(html)
+
+
+def test_rendering_writes_no_progress_lines_to_the_log(caplog):
+    caplog.set_level(logging.INFO)  # the app logs at INFO
+    render_pdf(PAGE.format("<p>日志</p>"))
+    assert [r for r in caplog.records if r.name.startswith("weasyprint")] == []
