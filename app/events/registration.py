@@ -19,7 +19,7 @@ from app.alliance.services import issue_vouchers, offers_issuing, offers_may_iss
 from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
-from app.customers.services import SAME_PHONE_IN_OUTLET, new_prospect, record_consent
+from app.customers.services import new_prospect, record_consent
 from app.database import attach_written_row, insert_returning_id, insert_with, lock_for_update
 from app.errors import NotFound, ValidationFailed
 from app.events import messages
@@ -117,25 +117,24 @@ class Known:
     offers_may_issue: bool  # the event has an offer that might issue a voucher on registration
 
 
-def _customer_column(column):
-    return sa.select(column).where(_CUSTOMERS.c.outlet_id == Event.outlet_id,
-                                   _CUSTOMERS.c.phone == sa.bindparam("phone")).scalar_subquery()
+def _what_we_know(event_id, outlet_id) -> tuple:
+    """Columns answering, for :phone: registered for the event already? The outlet's record for
+    the phone, and is it a customer? Might an offer issue a voucher on registration?"""
+    def customer(column):
+        return sa.select(column).where(_CUSTOMERS.c.outlet_id == outlet_id,
+                                       _CUSTOMERS.c.phone == sa.bindparam("phone")).scalar_subquery()
+
+    registered = sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == event_id,
+                                                      _REGISTRATIONS.c.phone == sa.bindparam("phone"))
+    return (registered.scalar_subquery(), customer(_CUSTOMERS.c.id), customer(_CUSTOMERS.c.is_customer),
+            offers_may_issue(event_id, "registration"))
 
 
-# The event (with its outlet) and everything else asked before the lock, in one round trip:
-# already registered? a known customer? any offers that might issue on registration?
-_EVENT_AND_WHAT_WE_KNOW = (
-    sa.select(Event,
-              sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == Event.id,
-                                                   _REGISTRATIONS.c.phone == sa.bindparam("phone")).scalar_subquery(),
-              _customer_column(_CUSTOMERS.c.id), _customer_column(_CUSTOMERS.c.is_customer),
-              offers_may_issue(Event.id, "registration"))
-    .options(joinedload(Event.outlet)).where(Event.slug == sa.bindparam("slug")))
-# The same questions for an event already loaded.
-_WHAT_WE_KNOW = sa.select(_EXISTING.scalar_subquery(),
-                          sa.select(_CUSTOMERS.c.id).where(SAME_PHONE_IN_OUTLET).scalar_subquery(),
-                          sa.select(_CUSTOMERS.c.is_customer).where(SAME_PHONE_IN_OUTLET).scalar_subquery(),
-                          offers_may_issue(sa.bindparam("event_id"), "registration"))
+# The event (with its outlet) and what is known before the lock, in one round trip.
+_EVENT_AND_WHAT_WE_KNOW = (sa.select(Event, *_what_we_know(Event.id, Event.outlet_id))
+                           .options(joinedload(Event.outlet)).where(Event.slug == sa.bindparam("slug")))
+# The same questions about an event already loaded.
+_WHAT_WE_KNOW = sa.select(*_what_we_know(sa.bindparam("event_id"), sa.bindparam("outlet_id")))
 
 
 def event_and_what_we_know(slug: str, raw_phone) -> tuple[Event, Known] | None:
