@@ -1,8 +1,8 @@
 """Ranking templates for a planning window: which event to run, for which occasion, on which day.
 
 A pure function over templates and dates; the caller supplies the outlet's
-recent events. Every point of the score comes with a reason in Chinese, so a
-marketer sees why a suggestion is first, including "you did this recently".
+recent events. Every point of the score comes with a reason (in the reader's language), so
+a marketer sees why a suggestion is first, including "you did this recently".
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+
+from flask_babel import gettext as _
 
 from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
 from app.planning.catalogue import Template
@@ -130,7 +132,7 @@ def _occasion_item(template: Template, item: OccasionDate, ctx: _Context) -> lis
     reasons.extend(_date_notes(item, day))
     if template.occasions[0] == occasion.key:
         score += PRIMARY_OCCASION
-        reasons.append(f"专为{occasion.name}设计的方案")
+        reasons.append(_("专为%(occasion)s设计的方案", occasion=occasion.name))
     return [_finish(template, item, day, lead, score, reasons, ctx)]
 
 
@@ -138,7 +140,7 @@ def _evergreen_item(template: Template, ctx: _Context) -> list[Recommendation]:
     day = evergreen_slot(floor=ctx.floor, last=ctx.last, ref=ctx.ref, prefer=template.preferred_days)
     if day is None:
         return []
-    reasons = ["常规活动,不受节日限制,可随时安排"]
+    reasons = [_("常规活动,不受节日限制,可随时安排")]
     return [_finish(template, None, day, EVERGREEN_LEAD_DAYS, BASE_EVERGREEN, reasons, ctx)]
 
 
@@ -161,28 +163,30 @@ def _season_lead(item: OccasionDate, ctx: _Context) -> int:
 
 def _day_distance(item: OccasionDate, ctx: _Context) -> str:
     days = (item.date - ctx.ref).days
-    return f"今天就是{item.name}" if days == 0 else f"距{item.name}还有 {days} 天"
+    if days == 0:
+        return _("今天就是%(occasion)s", occasion=item.name)
+    return _("距%(occasion)s还有 %(days)d 天", occasion=item.name, days=days)
 
 
 def _season_distance(item: OccasionDate, ctx: _Context) -> str:
     if item.date > ctx.ref:
-        return f"距{item.name}开始还有 {(item.date - ctx.ref).days} 天"
-    return f"{item.name}进行中(至 {month_day(item.end)})"
+        return _("距%(occasion)s开始还有 %(days)d 天", occasion=item.name, days=(item.date - ctx.ref).days)
+    return _("%(occasion)s进行中(至 %(end)s)", occasion=item.name, end=month_day(item.end))
 
 
 def _date_notes(item: OccasionDate, day: date) -> list[str]:
-    when = f"{month_day(day)}({weekday_name(day)})"
+    when = _("%(date)s(%(weekday)s)", date=month_day(day), weekday=weekday_name(day))
     if not item.occasion.is_season and is_day_off(item.date):
-        return [f"{item.name}当天放假,建议节前 {when}举办"]
+        return [_("%(occasion)s当天放假,建议节前 %(when)s举办", occasion=item.name, when=when)]
     if day != item.date and is_free_weekend(day):
-        return [f"建议 {when}举办,方便客户周末参加"]
+        return [_("建议 %(when)s举办,方便客户周末参加", when=when)]
     return []
 
 
 def _segment_part(template: Template, ctx: _Context) -> tuple[int, str | None]:
     if ctx.segment is None:
         return 0, None
-    return SEGMENT_MATCH, f"适合{SEGMENTS.get(ctx.segment, ctx.segment)}"
+    return SEGMENT_MATCH, _("适合%(segment)s", segment=SEGMENTS.get(ctx.segment, ctx.segment))
 
 
 def _partner_part(template: Template, ctx: _Context) -> tuple[int, str | None]:
@@ -190,20 +194,20 @@ def _partner_part(template: Template, ctx: _Context) -> tuple[int, str | None]:
     if wanted is None:
         return 0, None
     if wanted in template.partner_categories:
-        return PARTNER_MATCH, f"可联合{PARTNER_CATEGORIES.get(wanted, wanted)}类商户"
-    return PARTNER_MISS, f"方案中没有{PARTNER_CATEGORIES.get(wanted, wanted)}类商户的合作环节"
+        return PARTNER_MATCH, _("可联合%(category)s类商户", category=PARTNER_CATEGORIES.get(wanted, wanted))
+    return PARTNER_MISS, _("方案中没有%(category)s类商户的合作环节", category=PARTNER_CATEGORIES.get(wanted, wanted))
 
 
 def _timing_part(day: date, lead: int, ctx: _Context) -> tuple[int, str]:
     """Reward plans that leave the occasion's full lead time; warn when there is not even a week."""
     prep = (day - ctx.ref).days
     if prep < MIN_PUBLISH_DAYS:
-        return TIMING_RUSHED, f"距活动仅剩 {prep} 天,不足筹备期,建议尽快发布"
+        return TIMING_RUSHED, _("距活动仅剩 %(days)d 天,不足筹备期,建议尽快发布", days=prep)
     if prep < lead:
-        return TIMING_TIGHT, f"筹备时间偏紧(建议提前 {lead} 天),请尽快确定场地和物料"
+        return TIMING_TIGHT, _("筹备时间偏紧(建议提前 %(lead)d 天),请尽快确定场地和物料", lead=lead)
     # Far-off plans are fine but not urgent: lose a point per 10 days beyond a month of slack.
     taper = min(TIMING_IDEAL, max(0, prep - lead - 30) // 10)
-    return TIMING_IDEAL - taper, f"建议提前 {lead} 天策划,现在还有 {prep} 天,时间充裕"
+    return TIMING_IDEAL - taper, _("建议提前 %(lead)d 天策划,现在还有 %(days)d 天,时间充裕", lead=lead, days=prep)
 
 
 def _freshness_parts(template: Template, ctx: _Context) -> list[tuple[int, str | None]]:
@@ -212,12 +216,13 @@ def _freshness_parts(template: Template, ctx: _Context) -> list[tuple[int, str |
     if last is not None:
         ago = (ctx.ref - last).days
         if ago < 0:
-            return [(-RECENT_MAX_PENALTY, f"本网点已安排 {-ago} 天后举办同类活动,建议换个形式")]
+            return [(-RECENT_MAX_PENALTY, _("本网点已安排 %(days)d 天后举办同类活动,建议换个形式", days=-ago))]
         if ago < RECENT_WINDOW_DAYS:
             spread = RECENT_MAX_PENALTY - RECENT_MIN_PENALTY
             penalty = RECENT_MIN_PENALTY + spread * (RECENT_WINDOW_DAYS - ago) // RECENT_WINDOW_DAYS
-            when = "今天" if ago == 0 else f" {ago} 天前"
-            return [(-penalty, f"本网点{when}刚办过同类活动,建议换个形式")]
+            if ago == 0:
+                return [(-penalty, _("本网点今天刚办过同类活动,建议换个形式"))]
+            return [(-penalty, _("本网点 %(days)d 天前刚办过同类活动,建议换个形式", days=ago))]
         return []
     return _category_part(template, ctx)
 
@@ -229,4 +234,5 @@ def _category_part(template: Template, ctx: _Context) -> list[tuple[int, str | N
     if not recent:
         return []
     ago = min(recent)
-    return [(-CATEGORY_PENALTY, f"本网点 {ago} 天前办过{template.category_name}类活动,可在形式上错开")]
+    return [(-CATEGORY_PENALTY, _("本网点 %(days)d 天前办过%(category)s类活动,可在形式上错开",
+                                  days=ago, category=template.category_name))]

@@ -11,6 +11,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from app.planning.holidays import break_start, is_day_off, is_free_weekend, is_working_day
 from app.planning.occasions import OccasionDate
 
@@ -19,16 +22,16 @@ MIN_PUBLISH_DAYS = 7  # a link and poster need about a week in WeChat groups to 
 EVERGREEN_LEAD_DAYS = 14  # planning time for an event that no occasion dictates
 SHORTLY_BEFORE_DAYS = 6  # "shortly before" an occasion: within the week ending on it
 WEEKEND_REACH_DAYS = 13  # ...or the fortnight, when that week has no free weekend (国庆 2026)
-WEEKDAYS = "一二三四五六日"
+WEEKDAYS = (_l("周一"), _l("周二"), _l("周三"), _l("周四"), _l("周五"), _l("周六"), _l("周日"))
 _SUITS = {"weekend": is_free_weekend, "workday": is_working_day}
 
 
 def weekday_name(day: date) -> str:
-    return "周" + WEEKDAYS[day.weekday()]
+    return str(WEEKDAYS[day.weekday()])
 
 
 def month_day(day: date) -> str:
-    return f"{day.month} 月 {day.day} 日"
+    return _("%(month)d 月 %(day)d 日", month=day.month, day=day.day)
 
 
 def suits(prefer: str, day: date) -> bool:

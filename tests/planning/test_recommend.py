@@ -228,3 +228,16 @@ def test_recent_uses_may_be_datetimes(templates):
     used = {"mid_autumn_family_mooncake": datetime(2026, 7, 6, 6, 0, tzinfo=UTC)}
     item = _first(recommend(templates, *WINDOW, recent_uses=used), "mid_autumn_family_mooncake")
     assert "本网点 45 天前刚办过同类活动,建议换个形式" in item.reasons
+
+
+def test_reasons_are_written_in_the_readers_language(templates):
+    from flask_babel import force_locale
+
+    with force_locale("en"):
+        best = recommend(templates, *WINDOW, segment="family", partner_category="bakery")[0]
+    assert best.template.key == "mid_autumn_family_mooncake"
+    # The frames are translated; the occasion's name is the catalogue's own content.
+    assert best.reasons[:3] == ["中秋节 is in 36 days", "中秋节 is a public holiday: hold it before, on Sat 9/19",
+                                "A plan made for 中秋节"]
+    assert "Suits Young families" in best.reasons and "Can bring in Baking merchants" in best.reasons
+    assert not any(ch in reason for reason in best.reasons[3:] for ch in "天周适合可联合")
