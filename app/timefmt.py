@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from flask import current_app
+from flask_babel import get_locale
 
 
 def local_tz() -> ZoneInfo:
@@ -18,6 +20,12 @@ def to_local(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(local_tz())
+
+
+def date_text(value: date, skeleton: str) -> str:
+    """A date as the reader's language writes it, from a CLDR skeleton: `yMMMM` gives 2026年12月
+    or December 2026, `MMMd` 12月1日 or Dec 1, `y` 2026年 or 2026."""
+    return format_skeleton(skeleton, value, locale=get_locale() or "zh_Hans_CN")
 
 
 def iso(value: datetime | None) -> str | None:

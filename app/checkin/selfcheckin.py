@@ -21,7 +21,7 @@ from app.errors import NotFound, ValidationFailed
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.models import utcnow
-from app.timefmt import local_today, to_local
+from app.timefmt import date_text, local_today, to_local
 from app.tokens import READABLE_ALPHABET
 
 OPENS_BEFORE = timedelta(hours=1)
@@ -85,7 +85,7 @@ def self_check_in(event: Event, code: str | None, phone: str | None) -> Outcome:
 
 def _closed_message(opens: datetime, closes: datetime) -> str:
     start, end = to_local(opens), to_local(closes)
-    return _("签到时间为 %(d)s %(a)s 至 %(b)s", d=f"{start.month}月{start.day}日", a=f"{start:%H:%M}",
+    return _("签到时间为 %(d)s %(a)s 至 %(b)s", d=date_text(start, "MMMd"), a=f"{start:%H:%M}",
              b=f"{end:%H:%M}")
 
 

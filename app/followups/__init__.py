@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Flask
+from flask_babel import get_locale
 
 from app.models import utcnow
 
@@ -20,9 +21,13 @@ def yuan(value) -> str:
 
 
 def yuan_short(value) -> str:
-    """¥5.2万 for big amounts, so a phone's stat tile stays one line."""
+    """¥5.2万 for big amounts (¥52k in English), so a phone's stat tile stays one line."""
     amount = Decimal(value or 0)
-    return f"¥{amount / 10000:,.1f}万" if amount >= 10000 else f"¥{amount:,.0f}"
+    if amount < 10000:
+        return f"¥{amount:,.0f}"
+    if str(get_locale() or "zh").startswith("zh"):
+        return f"¥{amount / 10000:,.1f}万"
+    return f"¥{amount / 1000:,.0f}k"
 
 
 def init_app(app: Flask) -> None:

@@ -21,7 +21,7 @@ from app.followups.results import CENT, ratio
 from app.org import reference
 from app.planning.services import find_template
 from app.security import scope_to_outlets
-from app.timefmt import local_today, local_tz
+from app.timefmt import date_text, local_today, local_tz
 
 
 @dataclass
@@ -150,7 +150,7 @@ def dashboard(outlet_id: int | None = None, today: date | None = None) -> dict[s
     """This month's and this year's figures for the caller's outlets (or one of them)."""
     today = today or local_today()
     bounds = period_bounds(today)
-    labels = {"month": f"{today.year}年{today.month}月", "year": f"{today.year}年"}
+    labels = {"month": date_text(today, "yMMMM"), "year": date_text(today, "y")}
     return {key: period_figures(key, labels[key], *bounds[key], outlet_id=outlet_id) for key in ("month", "year")}
 
 

@@ -10,7 +10,7 @@ from app.checkin.models import CheckIn
 from app.checkin.selfcheckin import checkin_window, code_is_valid, daily_code, window_is_open
 from app.extensions import db
 from app.models import utcnow
-from app.timefmt import local_today
+from app.timefmt import local_today, to_local
 
 
 def _running_event(make, outlet, **kw):
@@ -81,6 +81,10 @@ def test_outside_the_window_the_page_says_when_to_come_back(client, door):
     refused = client.post(url, data={"phone": registration.phone})
     assert refused.status_code == 409 and "签到时间为" in refused.get_data(as_text=True)
     assert registration.checked_in_at is None
+    client.get("/lang/en")
+    english = client.post(url, data={"phone": registration.phone}).get_data(as_text=True)
+    assert f"{to_local(door.event.starts_at):%b}" in english  # the date in English too, not 9月19日
+    assert "签到时间为" not in english and "月" not in english
 
 
 def test_guessing_numbers_is_rate_limited(client, make, door):

@@ -127,6 +127,16 @@ def test_the_dashboard_shows_this_months_figures_to_managers_only(client, auth, 
     assert 'data-chart="templates"' in html and "js/dashboard-charts.js" in html and "<script>" not in html
 
 
+def test_the_dashboard_reads_in_english_too(client, auth, measured):
+    event = measured["event"]
+    auth.login("rs.manager")
+    client.get("/lang/en")
+    html = client.get(f"/dashboard?month={_month(event)}").get_data(as_text=True)
+    month = to_local(event.starts_at)
+    assert f"{month:%B} {month.year}" in html and "¥70k" in html
+    assert "万" not in html and f"{month.year}年" not in html
+
+
 def test_the_dashboard_xlsx_has_the_same_figures(client, auth, measured):
     event = measured["event"]
     auth.login("rs.manager")
