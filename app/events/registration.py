@@ -99,8 +99,14 @@ def _ensure_open(event: Event, *, at_door: bool) -> None:
 
 
 _REGISTRATIONS = Registration.__table__
-_EXISTING = sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == sa.bindparam("event_id"),
-                                                 _REGISTRATIONS.c.phone == sa.bindparam("phone"))
+
+
+def _registration_of_phone(event_id):
+    return sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == event_id,
+                                                _REGISTRATIONS.c.phone == sa.bindparam("phone"))
+
+
+_EXISTING = _registration_of_phone(sa.bindparam("event_id"))
 _SEATS_TAKEN = (sa.select(sa.func.coalesce(sa.func.sum(_REGISTRATIONS.c.party_size), 0))
                 .where(_REGISTRATIONS.c.event_id == sa.bindparam("event_id"), _REGISTRATIONS.c.status == "confirmed"))
 _CUSTOMERS = Customer.__table__
@@ -124,10 +130,8 @@ def _what_we_know(event_id, outlet_id) -> tuple:
         return sa.select(column).where(_CUSTOMERS.c.outlet_id == outlet_id,
                                        _CUSTOMERS.c.phone == sa.bindparam("phone")).scalar_subquery()
 
-    registered = sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == event_id,
-                                                      _REGISTRATIONS.c.phone == sa.bindparam("phone"))
-    return (registered.scalar_subquery(), customer(_CUSTOMERS.c.id), customer(_CUSTOMERS.c.is_customer),
-            offers_may_issue(event_id, "registration"))
+    return (_registration_of_phone(event_id).scalar_subquery(), customer(_CUSTOMERS.c.id),
+            customer(_CUSTOMERS.c.is_customer), offers_may_issue(event_id, "registration"))
 
 
 # The event (with its outlet) and what is known before the lock, in one round trip.
