@@ -52,20 +52,22 @@ def limit_body():
 bp.before_request(limit_body)
 
 
-def published_event_or_404(slug: str) -> Event:
-    # The outlet comes along: its name is on the page and in every message sent.
-    event = db.session.scalar(sa.select(Event).options(joinedload(Event.outlet)).where(Event.slug == slug))
+def _public_or_404(event: Event | None) -> Event:
     if event is None or event.status in ("draft", "cancelled"):
         abort(404)
     return event
 
 
+def published_event_or_404(slug: str) -> Event:
+    # The outlet comes along: its name is on the page and in every message sent.
+    return _public_or_404(db.session.scalar(sa.select(Event).options(joinedload(Event.outlet))
+                                            .where(Event.slug == slug)))
+
+
 def event_to_register_or_404(slug: str, phone) -> tuple[Event, service.Known]:
     """The published event, and what registration needs to know about `phone` there (one statement)."""
-    found = service.event_and_what_we_know(slug, phone)
-    if found is None or found[0].status in ("draft", "cancelled"):
-        abort(404)
-    return found
+    event, known = service.event_and_what_we_know(slug, phone) or (None, None)
+    return _public_or_404(event), known
 
 
 def ticket_or_404(token: str):
