@@ -13,7 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from app.org import reference
 from app.privacy import mask_name, mask_phone
 from app.security import BANK_ROLES, can
-from app.timefmt import to_local
+from app.timefmt import reads_chinese, to_local
 
 WEEKDAYS = "一二三四五六日"
 
@@ -49,7 +49,7 @@ def format_date_cn(value: date | datetime | None) -> str:
         return ""
     if isinstance(value, datetime):
         value = to_local(value)
-    if has_request_context() and not str(get_locale() or "zh").startswith("zh"):
+    if has_request_context() and not reads_chinese():
         return value.strftime("%a %d %b").replace(" 0", " ")
     return f"{value.month}月{value.day}日 周{WEEKDAYS[value.weekday()]}"
 

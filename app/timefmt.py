@@ -1,4 +1,4 @@
-"""Times: stored in UTC, shown and exchanged in the deployment's time zone."""
+"""Times: stored in UTC, shown and exchanged in the deployment's time zone, written in the reader's language."""
 
 from __future__ import annotations
 
@@ -20,6 +20,11 @@ def to_local(value: datetime | None) -> datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
     return value.astimezone(local_tz())
+
+
+def reads_chinese() -> bool:
+    """Whether this request's reader reads Chinese (the default, and outside a request)."""
+    return str(get_locale() or "zh").startswith("zh")
 
 
 def date_text(value: date, skeleton: str) -> str:

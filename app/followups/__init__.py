@@ -5,9 +5,9 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Flask
-from flask_babel import get_locale
 
 from app.models import utcnow
+from app.timefmt import reads_chinese
 
 
 def event_finishable(event) -> bool:
@@ -25,7 +25,7 @@ def yuan_short(value) -> str:
     amount = Decimal(value or 0)
     if amount < 10000:
         return f"¥{amount:,.0f}"
-    if str(get_locale() or "zh").startswith("zh"):
+    if reads_chinese():
         return f"¥{amount / 10000:,.1f}万"
     return f"¥{amount / 1000:,.0f}k"
 
