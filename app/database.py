@@ -123,22 +123,23 @@ def attach_written_row(session, obj):
 Dependent = tuple[sa.Table, str | None, dict]
 
 
-_DEFAULTED: dict = {}  # statement -> the columns it binds for their Python-side defaults
-
-
 @cache
 def insert_returning_id(table: sa.Table, names: tuple[str, ...]):
     """INSERT of the named columns, each bound by its name, RETURNING id: a statement `insert_with` can embed.
 
-    Columns with a Python-side default are bound by name too (an embedded INSERT
-    does not compute them), and `insert_with` fills in those the caller leaves out.
+    Columns with a Python-side default are bound too, to parameters that compute the
+    default when the caller leaves them out (an embedded INSERT does not apply them).
     """
-    defaulted = tuple(c.name for c in table.columns
-                      if c.default is not None and not c.primary_key and c.name not in names)
-    statement = sa.insert(table).values({
-        name: sa.bindparam(name, type_=table.c[name].type) for name in (*names, *defaulted)}).returning(table.c.id)
-    _DEFAULTED[statement] = defaulted
-    return statement
+    values = {name: sa.bindparam(name, type_=table.c[name].type) for name in names}
+    for column in table.columns:
+        if column.default is not None and not column.primary_key and column.name not in names:
+            values[column.name] = sa.bindparam(column.name, type_=column.type, callable_=_default_of(column))
+    return sa.insert(table).values(values).returning(table.c.id)
+
+
+def _default_of(column: sa.Column):
+    default = column.default
+    return (lambda: default.arg(None)) if default.is_callable else (lambda: default.arg)
 
 
 def insert_with(connection, insert, params: dict, dependents: list[Dependent]) -> int | None:
@@ -155,7 +156,6 @@ def insert_with(connection, insert, params: dict, dependents: list[Dependent]) -
     third of its time in the application (bench/profile_registration.py).
     """
     dependents = [(table, column, _with_defaults(table, values, column)) for table, column, values in dependents]
-    params = _with_defaults(insert.table, params, None, only=_DEFAULTED.get(insert, ()))
     if connection.dialect.name == "postgresql":
         statement = _insert_with_statement(insert, tuple(
             (table, column, tuple(values)) for table, column, values in dependents))
@@ -172,22 +172,13 @@ def insert_with(connection, insert, params: dict, dependents: list[Dependent]) -
     return new_id
 
 
-def _with_defaults(table: sa.Table, values: dict, column: str | None, only: tuple[str, ...] | None = None) -> dict:
-    """The values (less `column`) with Python-side defaults filled in (all, or `only` those columns).
-
-    An INSERT … SELECT, or an INSERT inside a CTE, does not compute them itself.
-    """
+def _with_defaults(table: sa.Table, values: dict, column: str | None) -> dict:
+    """The values (less `column`) with Python-side defaults filled in: an INSERT … SELECT does not apply them."""
     values = {name: value for name, value in values.items() if name != column}
     for col in table.columns:
-        default = col.default
-        if col.name in values or col.name == column or col.primary_key or default is None:
+        if col.name in values or col.name == column or col.primary_key or col.default is None:
             continue
-        if only is not None and col.name not in only:
-            continue
-        if default.is_scalar:
-            values[col.name] = default.arg
-        elif default.is_callable:
-            values[col.name] = default.arg(None)
+        values[col.name] = _default_of(col)()
     return values
 
 
