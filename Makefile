@@ -5,7 +5,7 @@ FLASK   := $(VENV)/bin/flask
 STAMP   := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: install run test test-sqlite test-postgres lint translations extract-messages vendor bench clean
+.PHONY: install run test test-sqlite test-postgres lint translations extract-messages vendor assets bench clean
 
 install: $(STAMP) translations
 
@@ -33,8 +33,13 @@ test: install
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 
-vendor:
+vendor: $(STAMP)
 	./scripts/vendor-assets.sh
+	$(PY) scripts/trim-weui.py
+
+# After using a weui- class in a template for the first time: rebuild the trimmed WeUI (and commit it).
+assets: $(STAMP)
+	$(PY) scripts/trim-weui.py
 
 bench: install
 	$(PY) bench/run_all.py

@@ -2,6 +2,7 @@
 # Vendor front-end libraries from the npm registry into app/static/vendor/,
 # each with its licence. Run after changing a version; commit the result.
 # No CDN is used at run time: pages load only these files.
+# `make vendor` runs this, then scripts/trim-weui.py (pages load the trimmed WeUI it writes).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dest=app/static/vendor
