@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
+from app.assets import init_assets
 from app.org import reference
 from app.privacy import mask_name, mask_phone
 from app.security import BANK_ROLES, can
@@ -55,6 +56,7 @@ def format_date_cn(value: date | datetime | None) -> str:
 
 
 def init_templating(app: Flask) -> None:
+    init_assets(app)  # url_for('static', …) in templates gives fingerprinted, long-cached URLs
     app.jinja_env.filters.update(
         dt=format_dt,
         date_cn=format_date_cn,
