@@ -20,10 +20,12 @@ WEEKDAYS = "一二三四五六日"
 
 # The staff tab bar: (key, label, endpoint, blueprints that light it up).
 # A tab appears only once its feature's endpoint exists: no placeholder entries.
+# Follow-up work and results are the daily list's (今日待办 links to them), not the customer file's.
+# Every blueprint that renders staff pages belongs to exactly one tab (tests/test_tabbar.py).
 TABS = [
-    ("today", _l("今日"), "home.index", {"home"}),
+    ("today", _l("今日"), "home.index", {"home", "followups", "results"}),
     ("events", _l("活动"), "events.index", {"events", "planning", "checkin"}),
-    ("customers", _l("客户"), "customers.index", {"customers", "followups"}),
+    ("customers", _l("客户"), "customers.index", {"customers"}),
     ("me", _l("我的"), "auth.account", {"auth", "audit", "alliance"}),
 ]
 
