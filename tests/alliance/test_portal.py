@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import utcnow
 from app.timefmt import local_today, to_local
 from tests.alliance.conftest import attach, make_offer, vouchers_of
+from tests.static_urls import undigested
 
 
 def test_a_partner_user_lands_on_the_portal(client, auth, scene):
@@ -42,7 +43,7 @@ def test_typing_a_code_shows_the_answer_large(client, auth, scene):
 
 def test_the_scanner_page_uses_the_shared_component(client, auth, scene):
     auth.login("bake.counter")
-    html = client.get("/partner/scan").get_data(as_text=True)
+    html = undigested(client.get("/partner/scan").get_data(as_text=True))
     for asset in ("vendor/qr-scanner/qr-scanner.umd.min.js", "js/scanner.js", "js/partner-scan.js"):
         assert asset in html
     assert 'name="csrf-token"' in html and "/api/v1/partner/redemptions" in html
@@ -91,7 +92,7 @@ def test_a_partner_sees_only_its_own_figures(client, scene, make):
 def test_stats_page_draws_the_chart_and_lists_masked_redemptions(client, auth, scene, make):
     _history(scene, make, redeemed=3)
     auth.login("bake.counter")
-    html = client.get("/partner/stats").get_data(as_text=True)
+    html = undigested(client.get("/partner/stats").get_data(as_text=True))
     assert 'id="daily-chart"' in html and "vendor/echarts/echarts.min.js" in html and "js/partner-stats.js" in html
     assert "data-chart=" in html and "&#34;redeemed&#34;" in html
     assert "张**" in html and "138****1234" in html and "13812341234" not in html and "张三丰" not in html

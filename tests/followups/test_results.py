@@ -20,6 +20,7 @@ from app.followups.services import ContactInput, finish_event, record_contact
 from app.planning.services import find_template
 from app.timefmt import local_today, to_local
 from tests.pdf.helpers import pdf_fonts, pdf_reader, pdf_text
+from tests.static_urls import undigested
 
 
 @pytest.fixture
@@ -121,7 +122,7 @@ def test_the_dashboard_shows_this_months_figures_to_managers_only(client, auth, 
     assert client.get("/dashboard").status_code == 403
     auth.logout()
     auth.login("rs.manager")
-    html = client.get(f"/dashboard?month={_month(event)}").get_data(as_text=True)
+    html = undigested(client.get(f"/dashboard?month={_month(event)}").get_data(as_text=True))
     assert template["name"] in html
     assert "¥7.0万" in html and "60%" in html and "麦香坊烘焙(测试)" in html
     assert 'data-chart="templates"' in html and "js/dashboard-charts.js" in html and "<script>" not in html
