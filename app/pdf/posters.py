@@ -2,7 +2,10 @@
 
 Both carry a QR code of the registration URL (with the referrer's code for a
 personal poster) and use only the shipped font, so they look the same on every
-server. Long titles wrap to at most three lines and shrink before they are cut.
+server. Long titles wrap to at most three lines and shrink before they are cut; any text cut to
+fit ends with "…" at the end of a phrase (app.pdf.wrap.clamp), on the PNG and the PDF alike.
+The subtitle is the event's public description (never staff notes), run together into one
+paragraph.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import Image, ImageDraw, ImageFont
 
 from app.pdf import FONT_BOLD, FONT_REGULAR, PDF_DIR, render_pdf
-from app.pdf.wrap import clamp, wrap, wrap_balanced
+from app.pdf.wrap import clamp, cut_line, wrap, wrap_balanced
 from app.qr import qr_data_uri, qr_image
 
 __all__ = ["PNG_SIZE", "PosterContent", "poster_context", "poster_html", "poster_image", "poster_pdf", "poster_png"]
@@ -33,6 +36,7 @@ WHITE = (255, 255, 255)
 MARGIN = 80
 OPENING_FULL_WIDTH = set("（《「『【〔〈“‘")
 QR_TARGET = 600  # px including the quiet zone; a whole number of pixels per module below it
+SUBTITLE_LINES = 3  # the description under the title; the PDF, in smaller type, fits as much in 2
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,7 +48,7 @@ class PosterContent:
     date_text: str = ""  # "2026年9月19日 周六 14:00–16:00"
     venue: str = ""
     outlet_name: str = ""
-    subtitle: str | None = None
+    subtitle: str | None = None  # the event's public description; paragraphs are run together
     partner_names: Sequence[str] = field(default_factory=tuple)
     referrer_name: str | None = None
     footer: str = "扫码报名 · 名额有限"
@@ -57,6 +61,8 @@ class PosterContent:
         for name in ("subtitle", "referrer_name", "synthetic_note"):
             value = getattr(self, name)
             object.__setattr__(self, name, str(value) if value is not None else None)
+        if self.subtitle is not None:
+            object.__setattr__(self, "subtitle", _one_paragraph(self.subtitle))
         object.__setattr__(self, "partner_names", tuple(str(p) for p in self.partner_names or ()))
 
     def info_rows(self) -> list[tuple[str, str]]:
@@ -64,6 +70,18 @@ class PosterContent:
         rows = [("时间", self.date_text), ("地点", self.venue)]
         rows.append(("联合举办", "、".join(name.strip() for name in self.partner_names if name.strip())))
         return [(label, value.strip()) for label, value in rows if value.strip()]
+
+
+def _one_paragraph(text: str) -> str:
+    """Paragraphs run together: no gap after Chinese punctuation or ideographs, a space otherwise."""
+    out = ""
+    for line in (part.strip() for part in text.splitlines()):
+        if not line:
+            continue
+        if out and (ord(out[-1]) < 0x2E80 or ord(line[0]) < 0x2E80):
+            out += " "
+        out += line
+    return out
 
 
 # ---------------------------------------------------------------- PNG (Pillow)
@@ -133,7 +151,7 @@ def _text_blocks(content: PosterContent, scale: float) -> list[_Block]:
     blocks = [_Block(title_lines, title_font, INK, round(title_font.size * 1.28), gap=round(28 * scale))]
     if content.subtitle and content.subtitle.strip():
         font = _font(round(38 * scale))
-        lines = clamp(wrap(content.subtitle.strip(), font.getlength, width), 2, font.getlength, width)
+        lines = clamp(wrap(content.subtitle.strip(), font.getlength, width), SUBTITLE_LINES, font.getlength, width)
         blocks.append(_Block(lines, font, GREY, round(font.size * 1.45), gap=round(20 * scale)))
     blocks[-1].gap += round(36 * scale)
     label_width = round(190 * scale)
@@ -266,12 +284,35 @@ def _title_class(title: str) -> str:
             else "title-s" if length <= 50 else "title-xs")
 
 
+# Text widths of templates/pdf/poster.html, in points (1 mm = 72/25.4 pt): the A4 page less 2 × 18 mm,
+# and the info value column less its 30 mm label. Measured with the same font as WeasyPrint uses,
+# at a little less than the real width, so the browser-grade line breaker never needs an extra line.
+PT_PER_MM = 72 / 25.4
+PDF_TEXT_WIDTH = (210 - 2 * 18) * PT_PER_MM
+PDF_VALUE_WIDTH = PDF_TEXT_WIDTH - 30 * PT_PER_MM
+PDF_SUBTITLE_PT, PDF_VALUE_PT = 13, 14
+PDF_FIT = 0.94
+
+
+def _pdf_fit(text: str, size_pt: float, width_pt: float, max_lines: int) -> str:
+    """`text` as it fits in `max_lines` lines of the PDF; cut text ends with "…" at a phrase's end."""
+    font = _font(round(size_pt * 10))  # tenths of a point: enough precision for Pillow's integer sizes
+    width = width_pt * 10 * PDF_FIT
+    lines = wrap(text, font.getlength, width)
+    if len(lines) <= max_lines:
+        return text
+    return _one_paragraph("\n".join(clamp(lines, max_lines, font.getlength, width)))
+
+
 def poster_context(content: PosterContent) -> dict[str, object]:
     """The variables templates/pdf/poster.html expects (also usable with `render_template_pdf`)."""
     title = content.title.strip()
     if len(title) > PDF_TITLE_MAX:
-        title = title[: PDF_TITLE_MAX - 1].rstrip("，。、；：,. ") + "…"
-    return {"c": content, "title": title, "rows": content.info_rows(), "title_class": _title_class(title),
+        title = cut_line(title[:PDF_TITLE_MAX], len, PDF_TITLE_MAX)
+    subtitle = (content.subtitle or "").strip()
+    subtitle = _pdf_fit(subtitle, PDF_SUBTITLE_PT, PDF_TEXT_WIDTH, 2) if subtitle else ""
+    rows = [(label, _pdf_fit(value, PDF_VALUE_PT, PDF_VALUE_WIDTH, 2)) for label, value in content.info_rows()]
+    return {"c": content, "title": title, "subtitle": subtitle, "rows": rows, "title_class": _title_class(title),
             "qr_uri": qr_data_uri(content.url, box_size=12, border=4)}
 
 

@@ -89,13 +89,37 @@ def wrap_balanced(text: str, measure: Measure, width: float) -> list[str]:
     return best
 
 
+# Where a cut text may stop before its ellipsis: after a sentence or a phrase, so the reader never
+# meets half a phrase. The punctuation itself gives way to the "…".
+PHRASE_ENDS = set("。！？；，、：!?;,:）》」』】")
+_TRAILING = "，。、；：！？,.;:!? " + "".join(NO_END)
+# A phrase boundary is used only if it keeps at least this share of the line; else the cut is at
+# the last whole character (or Latin/digit run) that fits.
+PHRASE_MIN_SHARE = 0.4
+
+
 def clamp(lines: list[str], max_lines: int, measure: Measure, width: float, ellipsis: str = "…") -> list[str]:
-    """Keep at most `max_lines`, ending the last kept line with an ellipsis when text was cut."""
+    """Keep at most `max_lines`; when text was cut, the last line ends with an ellipsis, at the end of
+    a phrase where one is near, never inside a Latin/digit run such as "14:00"."""
     if len(lines) <= max_lines:
         return lines
     kept = lines[:max_lines]
-    last = kept[-1]
-    while last and measure(last + ellipsis) > width:
-        last = last[:-1]
-    kept[-1] = last.rstrip("，。、；：,. ") + ellipsis
+    kept[-1] = cut_line(kept[-1], measure, width, ellipsis)
     return kept
+
+
+def cut_line(line: str, measure: Measure, width: float, ellipsis: str = "…") -> str:
+    """`line` shortened so that it and a closing `ellipsis` fit in `width`, ending with the ellipsis."""
+    room = width - measure(ellipsis)
+    prefix = ""
+    for token in tokens(line):
+        if measure(prefix + token) > room:
+            if not prefix and not token.isspace():  # a single run wider than the line: cut it
+                prefix = next((token[:n] for n in range(len(token), 0, -1) if measure(token[:n]) <= room), "")
+            break
+        prefix += token
+    for end in range(len(prefix), 0, -1):
+        if prefix[end - 1] in PHRASE_ENDS and measure(prefix[:end]) >= PHRASE_MIN_SHARE * width:
+            prefix = prefix[:end]
+            break
+    return prefix.rstrip(_TRAILING) + ellipsis

@@ -17,9 +17,9 @@ from pathlib import Path
 from types import MappingProxyType
 
 from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
-from app.planning import occasions
+from app.planning import occasions, scripts
 from app.planning.validation import KEY_PATTERN, CatalogueError, Table
-from app.planning.vocabulary import CATEGORIES, LENSES
+from app.planning.vocabulary import CATEGORIES, INTERNAL_TERMS, LENSES
 
 __all__ = [
     "CATALOGUE_DIR",
@@ -109,7 +109,8 @@ class Template:
     name: str
     category: str
     lenses: tuple[str, ...]
-    description: str
+    description: str  # for customers: the event's public text
+    staff_notes: str  # for staff only: never on a public page, poster, message or public API answer
     segments: tuple[str, ...]
     occasions: tuple[str, ...]
     partner_categories: tuple[str, ...]
@@ -150,7 +151,7 @@ def _listify(value):
 
 # --- reading one file, one small function per section -------------------------------------------
 
-_TOP_LEVEL = ("name", "category", "lenses", "description", "segments", "occasions", "partner_categories",
+_TOP_LEVEL = ("name", "category", "lenses", "description", "staff_notes", "segments", "occasions", "partner_categories",
               "default_capacity", "max_party_size", "preferred_days", "materials", "gifts", "budget", "goals",
               "questions", "agenda", "playbook")
 
@@ -170,7 +171,8 @@ def _template(key: str, root: Table) -> Template:
         name=root.text("name"),
         category=category,
         lenses=root.texts("lenses", allowed=LENSES, what="lens"),
-        description=root.text("description"),
+        description=_description(root),
+        staff_notes=root.text("staff_notes"),
         segments=segments,
         occasions=root.texts("occasions", allowed={o.key for o in occasions.ALL}, what="occasion",
                              nonempty=False, optional=True),
@@ -187,6 +189,15 @@ def _template(key: str, root: Table) -> Template:
         goals=_goals(root.table("goals")),
         playbook=_playbook(root.table("playbook")),
     )
+
+
+def _description(root: Table) -> str:
+    text = root.text("description")
+    internal = [term for term in INTERNAL_TERMS if term.lower() in text.lower()]
+    if internal:
+        root.fail("description", f"is shown to customers but says {'、'.join(internal)}; "
+                                 "put how staff use the event in staff_notes")
+    return text
 
 
 def _preferred_days(root: Table, category: str, segments: tuple[str, ...]) -> str:
@@ -276,8 +287,11 @@ def _playbook(table: Table) -> Playbook:
     for name in PLAYBOOK_LISTS:
         entry = table.table(name)
         entry.only("due_days", "talking_points")
-        entries[name] = PlaybookEntry(due_days=entry.integer("due_days", minimum=0),
-                                      talking_points=entry.texts("talking_points"))
+        points = entry.texts("talking_points")
+        for index, point in enumerate(points):
+            for problem in scripts.problems(point):
+                entry.fail(f"talking_points[{index}]", problem)
+        entries[name] = PlaybookEntry(due_days=entry.integer("due_days", minimum=0), talking_points=points)
     return Playbook(**entries)
 
 

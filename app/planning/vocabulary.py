@@ -25,3 +25,11 @@ CATEGORIES: dict[str, str] = {
     "alliance": "异业联盟",
     "outreach": "进单位/进社区",
 }
+
+# Words of the bank's own work that a customer should never read in an event's public text
+# (catalogue descriptions are checked at start-up; tests check the public pages and posters).
+INTERNAL_TERMS: tuple[str, ...] = (
+    "客户经理", "营销", "摸排", "转化", "引流", "获客", "拓客", "转介绍", "邀约",
+    "名单", "存量", "增量", "沉淀", "承接", "吸金", "代发", "收单", "绑卡", "商机", "指标", "考核", "KPI",
+    "维护关系", "关系维护", "开门红", "推销", "话术",
+)
