@@ -38,7 +38,10 @@ class Event(IdMixin, TimestampMixin, db.Model):
     owner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
     template_key: Mapped[str] = mapped_column(sa.String(80), index=True)
     title: Mapped[str] = mapped_column(sa.String(120))
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description: Mapped[str] = mapped_column(sa.Text, default="")  # public: registration page, posters
+    # Internal (from the template's staff_notes): the staff event page only, never a public page,
+    # poster, message or public API answer.
+    staff_notes: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     venue: Mapped[str] = mapped_column(sa.String(200), default="")
     starts_at: Mapped[datetime]
     ends_at: Mapped[datetime]

@@ -62,6 +62,7 @@ class EventSchema(Schema):
     template_key = fields.String()
     title = fields.String()
     description = fields.String()
+    staff_notes = fields.String(metadata={"description": "internal notes from the template; staff answers only"})
     venue = fields.String()
     starts_at = LocalDateTime()
     ends_at = LocalDateTime()

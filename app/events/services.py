@@ -144,6 +144,7 @@ def create_event(data: EventInput) -> Event:
         outlet=clean["outlet"], owner_id=getattr(actor, "id", None), template_key=template["key"],
         title=clean["title"], description=(data.description if data.description is not None
                                            else template.get("description", "")),
+        staff_notes=template.get("staff_notes", ""),
         venue=(data.venue or "").strip(), starts_at=clean["starts_at"], ends_at=clean["ends_at"],
         registration_closes_at=data.registration_closes_at, capacity=clean["capacity"],
         waitlist=True if data.waitlist is None else bool(data.waitlist), max_party_size=clean["max_party_size"],
@@ -219,7 +220,7 @@ def clone_event(event: Event) -> Event:
         capacity=event.capacity, waitlist=event.waitlist, max_party_size=event.max_party_size,
         segments=list(event.segments), questions=list(event.questions), agenda=list(event.agenda),
         materials=list(event.materials), gifts=list(event.gifts), playbook=dict(event.playbook),
-        goals=dict(event.goals), budget=event.budget, status="draft",
+        goals=dict(event.goals), budget=event.budget, status="draft", staff_notes=event.staff_notes,
     )
     db.session.add(copy)
     db.session.flush()

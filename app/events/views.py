@@ -252,7 +252,7 @@ def _poster_content(event: Event, referrer: User | None) -> PosterContent:
         Offer.id.in_(services.offer_ids(event))).distinct()))
     start, end = to_local(event.starts_at), to_local(event.ends_at)
     return PosterContent(
-        title=event.title, subtitle=(event.description or "").split("\n")[0][:60],
+        title=event.title, subtitle=event.description or "",  # public text only; the poster cuts it with "…"
         date_text=f"{format_date_cn(start)} {start:%H:%M}–{end:%H:%M}", venue=event.venue,
         partner_names=partners, outlet_name=event.outlet.name,
         url=external_url("public.register", slug=event.slug, ref=referrer.referral_code if referrer else None),

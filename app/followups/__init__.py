@@ -46,7 +46,7 @@ def init_app(app: Flask) -> None:
     api.register_blueprint(blp)
     api.register_blueprint(events_blp)
     app.jinja_env.globals.update(event_finishable=event_finishable, customer_followup_history=customer_history,
-                                 followup_message=home.message_text)
+                                 followup_script=home.script)
     app.jinja_env.filters.update(
         followup_list_name=lambda key: str(LIST_NAMES.get(key, key)),
         followup_status_name=lambda key: str(STATUS_NAMES.get(key, key)),

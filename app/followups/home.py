@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from flask_login import current_user
+
 from app.followups.queries import today_list
+from app.followups.scripts import Script, script_for
 from app.home.panels import register_panel
 from app.security import OUTLET_ROLES, can
 
@@ -13,9 +16,9 @@ def todo_panel(user) -> dict | None:
     return {"todo": today_list(user), "manager": can(user, "followups.assign")}
 
 
-def message_text(followup) -> str:
-    """The WeChat message a person copies: the item's talking points, one per line."""
-    return "\n".join(followup.talking_points or [])
+def script(followup) -> Script:
+    """The WeChat/phone text the signed-in person copies: filled with their own display name."""
+    return script_for(followup, getattr(current_user, "display_name", None))
 
 
 register_panel(5, "followups/_home_panel.html", todo_panel)

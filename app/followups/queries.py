@@ -40,7 +40,8 @@ class FollowUpFilter:
 def followups(filters: FollowUpFilter, user=None) -> list[FollowUp]:
     """Follow-ups in the caller's outlets, soonest due first."""
     stmt = scope_to_outlets(sa.select(FollowUp), FollowUp.outlet_id, user).options(
-        joinedload(FollowUp.customer), joinedload(FollowUp.event), joinedload(FollowUp.assignee))
+        joinedload(FollowUp.customer), joinedload(FollowUp.event).joinedload(Event.outlet),
+        joinedload(FollowUp.assignee))
     if filters.event_id is not None:
         stmt = stmt.where(FollowUp.event_id == filters.event_id)
     if filters.list:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.followups.models import LISTS, STATUSES
+from app.followups.scripts import for_assignee
 from app.followups.vocabulary import CONTACT_METHODS, RECORD_STATUSES, product_name
 
 
@@ -30,6 +31,9 @@ def _outcome(followup) -> dict | None:
             "amount": float(amount) if amount is not None else None}
 
 
+_TEXTS = {"type": "array", "items": {"type": "string"}}
+
+
 class FollowUpSchema(Schema):
     id = fields.Integer()
     list = fields.String()
@@ -41,7 +45,14 @@ class FollowUpSchema(Schema):
     due_date = fields.Date()
     status = fields.String()
     outcome = fields.Function(_outcome)
-    talking_points = fields.List(fields.String())
+    talking_points = fields.Function(lambda f: list(for_assignee(f).lines), metadata=_TEXTS | {
+        "description": "the script's lines, filled; a blank with no value reads 【客户姓名】 and the like"})
+    script = fields.Function(lambda f: for_assignee(f).text, allow_none=True, metadata={
+        "type": "string", "description": (
+            "the WeChat/phone text for this person, filled with the customer's name, the assignee's display name, "
+            "the outlet and the event's date (12月20日（周日）); null while a blank has no value (script_missing)")})
+    script_missing = fields.Function(lambda f: list(for_assignee(f).missing), metadata=_TEXTS | {
+        "description": "blanks without a value: customer, staff, outlet, event, date, or ×× (a hand-written blank)"})
     note = fields.String(allow_none=True)
 
 

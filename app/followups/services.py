@@ -45,11 +45,6 @@ def list_for(registration: Registration) -> str | None:
     return "maintain" if registration.was_customer else "prospect"
 
 
-def fill_placeholders(text: str, *, name: str, event_title: str) -> str:
-    """Talking points may say {name} and {event}; plain replacement, so other braces stay as written."""
-    return text.replace("{name}", name).replace("{event}", event_title)
-
-
 def _playbook_entry(event: Event, list_name: str) -> tuple[int, list[str]]:
     entry = (event.playbook or {}).get(list_name) or {}
     try:
@@ -113,7 +108,8 @@ def finish_event(event: Event) -> int:
             "event_id": event.id, "registration_id": registration.id, "customer_id": customer.id,
             "outlet_id": event.outlet_id, "list": list_name, "sequence": 1, "assignee_id": assignee,
             "due_date": today + timedelta(days=days), "status": "open",
-            "talking_points": [fill_placeholders(p, name=registration.name, event_title=event.title) for p in points],
+            # As written ({customer}, {staff} …): filled when shown, for whoever sends it (scripts.py).
+            "talking_points": points,
             "created_at": now, "updated_at": now,
         })
     created = _insert_ignoring_duplicates(rows)

@@ -9,7 +9,7 @@ never reaches a customer with a hole in it. Plain strings, usable without an app
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 # Key -> what a reader is told is missing when it cannot be filled.
 PLACEHOLDERS: dict[str, str] = {
@@ -43,11 +43,13 @@ def problems(text: str) -> list[str]:
     return found
 
 
-def fill(text: str, values: Mapping[str, str | None]) -> tuple[str, list[str]]:
+def fill(text: str, values: Mapping[str, str | None],
+         mark_missing: Callable[[str], str] | None = None) -> tuple[str, list[str]]:
     """`text` with each known `{key}` replaced by `values[key]`, and the keys that had no value.
 
-    A blank without a value stays as written (so the reader sees what is missing); unknown
-    braces are left alone. Hand-written blanks (××) count as missing under the key "××".
+    A blank without a value stays as written, or becomes `mark_missing(key)` (so the reader
+    sees what is missing); unknown braces are left alone. Hand-written blanks (××) count as
+    missing under the key "××".
     """
     missing: list[str] = []
 
@@ -59,10 +61,15 @@ def fill(text: str, values: Mapping[str, str | None]) -> tuple[str, list[str]]:
         if not value:
             if key not in missing:
                 missing.append(key)
-            return match.group(0)
+            return mark_missing(key) if mark_missing else match.group(0)
         return value
 
     filled = _FIELD.sub(replace, text)
     if any(blank in filled for blank in HAND_BLANKS) and BLANK_NAME not in missing:
         missing.append(BLANK_NAME)
     return filled, missing
+
+
+def preview(text: str) -> str:
+    """`text` as a template page shows it: each blank named for the reader, {customer} → 【客户姓名】."""
+    return fill(text, {}, mark_missing=lambda key: f"【{PLACEHOLDERS[key]}】")[0]

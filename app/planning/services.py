@@ -15,6 +15,10 @@ from app.planning.catalogue import Template, builtin_templates
 from app.planning.models import OutletTemplate
 from app.planning.occasions import OccasionDate
 from app.planning.recommend import Recommendation, recommend
+
+# Follow-up scripts: the placeholders templates may use and how they are filled (app/planning/scripts.py).
+from app.planning.scripts import PLACEHOLDERS as SCRIPT_PLACEHOLDERS  # noqa: F401  (re-exported)
+from app.planning.scripts import fill as fill_script  # noqa: F401  (re-exported)
 from app.planning.vocabulary import CATEGORIES
 from app.security import scope_to_outlets
 from app.timefmt import local_today, local_tz, to_local
@@ -49,6 +53,7 @@ def save_event_as_template(event, name: str | None = None, actor=None) -> Outlet
     data = {
         **{k: v for k, v in base.items() if k not in ("key", "name", "outlet_id")},
         "description": event.description,
+        "staff_notes": event.staff_notes or base.get("staff_notes", ""),
         "segments": list(event.segments or base.get("segments", [])),
         "default_capacity": event.capacity,
         "max_party_size": event.max_party_size,
@@ -73,9 +78,9 @@ def save_event_as_template(event, name: str | None = None, actor=None) -> Outlet
 # --- reading the catalogue for pages and the API --------------------------------------------------
 
 SOURCE_BUILTIN, SOURCE_OUTLET = "builtin", "outlet"
-_SAVED_DEFAULTS = {"category": None, "lenses": [], "description": "", "segments": [], "occasions": [],
-                   "partner_categories": [], "questions": [], "agenda": [], "materials": [], "gifts": [],
-                   "playbook": {}, "goals": {}, "budget": {}, "preferred_days": "any"}
+_SAVED_DEFAULTS = {"category": None, "lenses": [], "description": "", "staff_notes": "", "segments": [],
+                   "occasions": [], "partner_categories": [], "questions": [], "agenda": [], "materials": [],
+                   "gifts": [], "playbook": {}, "goals": {}, "budget": {}, "preferred_days": "any"}
 
 
 def _builtin_dict(template: Template) -> dict:
@@ -115,15 +120,20 @@ def template_detail(key: str) -> dict | None:
 
 # --- what the outlet has done: recent uses and track record --------------------------------------
 
-def recent_template_uses(outlet_id: int) -> dict[str, date]:
-    """Template key -> local date of the outlet's latest event with it (past or scheduled, not cancelled).
+# Events that count as "done recently" or "already scheduled" for the repetition penalty.
+SCHEDULED_STATUSES = ("published", "finished")
 
-    An event made from an outlet's saved template also counts for the built-in template it
+
+def recent_template_uses(outlet_id: int) -> dict[str, date]:
+    """Template key -> local date of the outlet's latest event with it, published or finished.
+
+    Only events customers can see count as done or scheduled: a draft may never be held, and a
+    cancelled event was not. An event made from an outlet's saved template also counts for the built-in template it
     came from, so a renamed copy does not dodge the "done this recently" penalty.
     """
     stmt = scope_to_outlets(
         sa.select(Event.template_key, sa.func.max(Event.starts_at))
-        .where(Event.outlet_id == outlet_id, Event.status != "cancelled").group_by(Event.template_key),
+        .where(Event.outlet_id == outlet_id, Event.status.in_(SCHEDULED_STATUSES)).group_by(Event.template_key),
         Event.outlet_id)
     uses = {key: to_local(when).date() for key, when in db.session.execute(stmt)}
     bases = db.session.execute(sa.select(OutletTemplate.key, OutletTemplate.data).where(

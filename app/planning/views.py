@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
-from app.planning import occasions, services
+from app.planning import occasions, scripts, services
 from app.planning.calendar_grid import month_grid, short_name, year_overview
 from app.planning.catalogue import builtin_templates
 from app.planning.occasions import OccasionDate
@@ -153,4 +153,4 @@ def template_detail(key: str):
     occasion_list = [occasions.get(k) for k in template.get("occasions", []) if k in {o.key for o in occasions.ALL}]
     return render_template("planning/template.html", template=template, occasion_list=occasion_list,
                            track_record=record, lens_names=LENSES, day_names=DAY_PREFERENCES,
-                           playbook_lists=PLAYBOOK_LISTS)
+                           playbook_lists=PLAYBOOK_LISTS, script_preview=scripts.preview)

@@ -13,13 +13,15 @@ from app.errors import DomainError
 from app.events.models import Event
 from app.extensions import db
 from app.followups.models import FollowUp
+from app.followups.scripts import for_assignee
 from app.followups.services import _insert_ignoring_duplicates, finish_event
-from app.timefmt import local_today
+from app.timefmt import local_today, to_local
 
 PLAYBOOK = {
-    "maintain": {"due_days": 2, "talking_points": ["{name}您好,感谢参加「{event}」!"]},
-    "prospect": {"due_days": 3, "talking_points": ["{name}您好,我是客户经理小林。", "可以帮您预约开户。"]},
-    "winback": {"due_days": 1, "talking_points": ["{name}您好,这次{event}没见到您,下期给您留位置。"]},
+    "maintain": {"due_days": 2, "talking_points": ["{customer}您好，感谢参加「{event}」！"]},
+    "prospect": {"due_days": 3, "talking_points": ["{customer}您好，我是{outlet}的{staff}。", "可以帮您预约开户。"]},
+    # {name}: what event playbooks copied before the placeholders had their names still works.
+    "winback": {"due_days": 1, "talking_points": ["{name}您好，{date}的{event}没见到您，下期给您留位置。"]},
 }
 
 
@@ -89,15 +91,21 @@ def test_due_dates_and_talking_points_come_from_the_playbook(scene):
     regs = scene["regs"]
     by_reg = {f.registration_id: f for f in db.session.scalars(sa.select(FollowUp))}
     today = local_today()
+    # Stored as written; filled for whoever sends it (the assignee here, as the API does).
     maintain = by_reg[regs["cust_attend"].id]
     assert maintain.due_date == today + timedelta(days=2)
-    assert maintain.talking_points == ["老客attend您好,感谢参加「理财沙龙(测试)」!"]
+    assert maintain.talking_points == PLAYBOOK["maintain"]["talking_points"]
+    assert for_assignee(maintain).text == "老客attend您好，感谢参加「理财沙龙(测试)」！"
     prospect = by_reg[regs["new_walkin"].id]
     assert prospect.due_date == today + timedelta(days=3)
-    assert prospect.talking_points == ["路过的新客您好,我是客户经理小林。", "可以帮您预约开户。"]
+    outlet = scene["outlet"].name
+    assert for_assignee(prospect).text == f"路过的新客您好，我是{outlet}的王芳。\n可以帮您预约开户。"
     winback = by_reg[regs["new_noshow"].id]
     assert winback.due_date == today + timedelta(days=1)
-    assert winback.talking_points == ["新客noshow您好,这次理财沙龙(测试)没见到您,下期给您留位置。"]
+    day = to_local(scene["event"].starts_at).date()
+    weekday = "一二三四五六日"[day.weekday()]
+    assert for_assignee(winback).text == (f"新客noshow您好，{day.month}月{day.day}日（周{weekday}）的理财沙龙(测试)"
+                                          "没见到您，下期给您留位置。")
     assert {f.status for f in by_reg.values()} == {"open"} and {f.sequence for f in by_reg.values()} == {1}
 
 

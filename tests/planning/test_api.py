@@ -144,12 +144,22 @@ def test_a_real_event_of_the_outlet_demotes_that_template(client, make):
     assert chosen["score"] == stale["score"]
 
 
-def test_a_scheduled_draft_counts_as_already_planned(client, make):
+def test_a_published_event_counts_as_already_planned_and_a_draft_does_not(client, make):
     outlet, headers = _staff_headers(make)
-    event_on(outlet, local_today() + timedelta(days=12), MOONCAKE, status="draft")
+    _fresh, headers_fresh = _staff_headers(make)
     start = next_occurrence("mid_autumn").date - timedelta(days=30)
+    fresh = _item(_recommend(client, headers_fresh, start).get_json()["items"], MOONCAKE)
+    # A draft may never be held: neither this template nor its category (亲子) is demoted for it.
+    draft = event_on(outlet, local_today() + timedelta(days=12), MOONCAKE, status="draft")
+    event_on(outlet, local_today() - timedelta(days=3), "family_weekend_baking", status="draft")
+    item = _item(_recommend(client, headers, start).get_json()["items"], MOONCAKE)
+    assert not any("已安排" in r or "办过" in r for r in item["reasons"]), item["reasons"]
+    assert item["score"] == fresh["score"]
+    draft.status = "published"
+    db.session.commit()
     item = _item(_recommend(client, headers, start).get_json()["items"], MOONCAKE)
     assert "本网点已安排 12 天后举办同类活动,建议换个形式" in item["reasons"]
+    assert item["score"] < fresh["score"]
 
 
 def test_bad_recommendation_parameters_are_422_naming_each(client, make):

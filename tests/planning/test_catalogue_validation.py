@@ -13,6 +13,7 @@ name = "测试亲子活动"
 category = "family"
 lenses = ["timely", "segment"]
 description = "用于测试的模板。"
+staff_notes = "内部说明。"
 segments = ["family", "young"]
 occasions = ["mid_autumn"]
 partner_categories = ["bakery"]
@@ -55,7 +56,7 @@ item = "活动"
 
 [playbook.maintain]
 due_days = 2
-talking_points = ["维护话术"]
+talking_points = ["{customer}您好，我是{outlet}的{staff}，谢谢您{date}来参加{event}。"]
 
 [playbook.prospect]
 due_days = 3
@@ -93,11 +94,25 @@ def test_the_valid_sample_loads(tmp_path):
     assert template.questions[0].min == 1 and template.questions[0].max == 2
     assert template.preferred_days == "weekend"  # a family event, by default
     assert template.playbook.winback.talking_points == ("挽回话术",)
+    assert template.description == "用于测试的模板。" and template.staff_notes == "内部说明。"
+    assert template.playbook.maintain.talking_points[0].startswith("{customer}您好")
 
 
 @pytest.mark.parametrize(("text", "expected"), [
     pytest.param(_swap('description = "用于测试的模板。"\n', ""),
                  "broken.toml: description: required", id="missing-field"),
+    pytest.param(_swap('staff_notes = "内部说明。"\n', ""),
+                 "broken.toml: staff_notes: required", id="missing-staff-notes"),
+    pytest.param(_swap('description = "用于测试的模板。"', 'description = "亲子手作，客户经理现场摸排需求。"'),
+                 "broken.toml: description: is shown to customers but says 客户经理、摸排", id="sales-talk-in-public"),
+    pytest.param(_swap('talking_points = ["开拓话术"]', 'talking_points = ["{name}您好"]'),
+                 "broken.toml: playbook.prospect.talking_points[0]: unknown placeholder {name}",
+                 id="unknown-placeholder"),
+    pytest.param(_swap('talking_points = ["开拓话术"]', 'talking_points = ["××妈妈您好"]'),
+                 "broken.toml: playbook.prospect.talking_points[0]: '××' is a hand-written blank",
+                 id="hand-written-blank"),
+    pytest.param(_swap('talking_points = ["开拓话术"]', 'talking_points = ["{customer您好"]'),
+                 "broken.toml: playbook.prospect.talking_points[0]: unbalanced { or }", id="unbalanced-brace"),
     pytest.param(_swap('segments = ["family", "young"]', 'segments = ["family", "kids"]'),
                  "broken.toml: segments[1]: unknown segment 'kids'", id="unknown-segment"),
     pytest.param(_swap('type = "number"', 'type = "date"'),

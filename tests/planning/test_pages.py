@@ -13,7 +13,7 @@ from app.extensions import db
 from app.followups.models import FollowUp
 from app.models import utcnow
 from app.planning import home as planning_home
-from app.planning import services
+from app.planning import scripts, services
 from app.planning.catalogue import builtin_templates
 from app.planning.services import save_event_as_template
 from app.timefmt import local_today
@@ -178,7 +178,9 @@ def test_template_detail_shows_the_plan_and_the_follow_up_playbook(client, staff
     for list_name, entry in (("维护名单", template.playbook.maintain), ("开拓名单", template.playbook.prospect),
                              ("挽回名单", template.playbook.winback)):
         assert list_name in page and f"活动后 {entry.due_days} 天内" in page
-        assert all(html.escape(point) in page for point in entry.talking_points)
+        # Blanks are named for the reader: {customer} reads 【客户姓名】, filled in at follow-up time.
+        assert all(html.escape(scripts.preview(point)) in page for point in entry.talking_points)
+    assert "【客户姓名】您好，我是【网点名称】的【员工姓名】" in page and "{customer}" not in page
     assert template.agenda[0].item in page and template.materials[0] in page
     assert f"{template.default_capacity} 人" in page and "中秋节" in page
     assert f'href="/events/new?template={MOONCAKE}"' in page
