@@ -134,3 +134,22 @@ def test_lazy_strings_and_lists_are_normalised():
     content = PosterContent(title="讲座", url=URL, footer=Lazy(), partner_names=["甲", "乙"])  # type: ignore[arg-type]
     assert content.footer == "扫码报名" and content.partner_names == ("甲", "乙")
     assert content.info_rows() == [("联合举办", "甲、乙")]
+
+
+DESCRIPTION = ("和孩子一起动手做冰皮月饼，带走一盒自己做的中秋礼物。面点师傅手把手教，三到十二岁的孩子都能上手，"
+               "家长全程陪同。月饼冷藏定型的时候，大家装礼盒、写祝福卡、拍全家福。\n每个家庭带走一盒六只装的月饼。")
+
+
+def test_a_long_description_is_cut_at_a_phrase_with_an_ellipsis_on_both_posters():
+    content = PosterContent(title="中秋亲子DIY冰皮月饼", url=URL, subtitle=DESCRIPTION, venue="滨江支行三楼",
+                            date_text="2026年9月19日 周六 14:00–16:00")
+    flat = DESCRIPTION.replace("\n", "")
+    pdf_subtitle = posters.poster_context(content)["subtitle"]
+    png_subtitle = "".join(posters._text_blocks(posters._for_png(content), 1.0)[1].lines)
+    for subtitle in (pdf_subtitle, png_subtitle):
+        assert subtitle.endswith("…") and len(subtitle) > 30
+        kept = subtitle[:-1]
+        assert flat.startswith(kept) and flat[len(kept)] in "，。、；：", subtitle
+    # What the PDF really prints is that text, ending with the ellipsis (not a line cut off mid-phrase).
+    printed = "".join(pdf_text(poster_pdf(content)).split())
+    assert pdf_subtitle in printed

@@ -48,3 +48,23 @@ def test_clamp_ends_with_an_ellipsis():
     lines = clamp(wrap("一二三四五六七八九十" * 5, width, 20), 2, width, 20)
     assert len(lines) == 2 and lines[-1].endswith("…") and width(lines[-1]) <= 20
     assert clamp(["短"], 2, width, 20) == ["短"]
+
+
+def test_a_cut_ends_at_a_phrase_with_an_ellipsis():
+    text = "和孩子一起动手做冰皮月饼，带走一盒自己做的中秋礼物。面点师傅手把手教，三到十二岁的孩子都能上手。"
+    lines = clamp(wrap(text, width, 40), 2, width, 40)
+    assert len(lines) == 2 and lines[-1].endswith("…") and width(lines[-1]) <= 40
+    kept = "".join(lines)[:-1]
+    # The text stops where a phrase ends (its comma or full stop gives way to the "…").
+    assert text[len(kept)] in "，。" and text.startswith(kept)
+
+
+def test_a_cut_never_splits_a_time_or_a_latin_word():
+    lines = clamp(wrap("活动时间下午两点半开始到傍晚结束 14:00-16:30 VIPROOM 报名从速" * 3, width, 40), 1, width, 40)
+    assert lines[0].endswith("…")
+    assert "14:…" not in lines[0] and "14:00-…" not in lines[0] and "VIP…" not in lines[0]
+
+
+def test_a_cut_without_a_nearby_phrase_end_stops_at_a_character():
+    lines = clamp(wrap("一二三四五六七八九十" * 5, width, 20), 2, width, 20)
+    assert lines[-1] == "一二三四五六七八九…"
