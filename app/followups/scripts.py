@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
+
 from app.followups.models import FollowUp
 from app.planning.services import SCRIPT_PLACEHOLDERS, fill_script
 from app.timefmt import to_local
@@ -37,8 +39,9 @@ class Script:
 
     @property
     def missing_names(self) -> list[str]:
-        """What is missing, as a reader says it: 客户姓名, or “××” for an old hand-written blank."""
-        return [f"“{HAND_BLANK}”" if key == HAND_BLANK else SCRIPT_PLACEHOLDERS[key] for key in self.missing]
+        """What is missing, in the reader's language: 客户姓名, or “××” for an old hand-written blank."""
+        # The names' translations are in the catalogues (客户姓名 → Customer name).
+        return [f"“{HAND_BLANK}”" if key == HAND_BLANK else gettext(SCRIPT_PLACEHOLDERS[key]) for key in self.missing]
 
 
 def event_day(day: date) -> str:
