@@ -57,3 +57,20 @@ def event_cancelled_message(registration, reason: str | None) -> None:
         "【%(outlet)s】很抱歉,「%(title)s」(%(when)s)已取消。%(reason)s给您带来不便,敬请谅解。",
         outlet=event.outlet.name, title=event.title, when=_when(event),
         reason=(reason.strip() + "。") if reason else ""), event=event, registration=registration)
+
+
+def ticket_resent(registration) -> None:
+    """The ticket link again, to the registration's own phone (someone registered that phone once more)."""
+    event = registration.event
+    notify("ticket_resent", registration.phone, _(
+        "【%(outlet)s】您已报名「%(title)s」（%(when)s），入场凭证：%(url)s 如非本人操作，请忽略本短信。",
+        outlet=event.outlet.name, title=event.title, when=_when(event), url=_ticket_url(registration)),
+        event=event, registration=registration)
+
+
+def party_size_changed(registration, old: int) -> None:
+    event = registration.event
+    notify("party_size_changed", registration.phone, _(
+        "【%(outlet)s】您报名的「%(title)s」参加人数已由 %(old)d 位改为 %(new)d 位。入场凭证：%(url)s",
+        outlet=event.outlet.name, title=event.title, old=old, new=registration.party_size,
+        url=_ticket_url(registration)), event=event, registration=registration, payload={"from": old})
