@@ -141,6 +141,7 @@ def render_ticket(registration, *, error: str | None = None, party_error: str | 
     return render_template("public/ticket.html", registration=registration, event=registration.event,
                            vouchers=vouchers_of(registration), staff_view=staff_view, checkin=checkin,
                            just_registered=request.args.get("new") == "1", error=error, party_error=party_error,
+                           party_changed=request.args.get("changed") == "party",
                            ticket_url=external_url("public.ticket", token=token), invite_url=invite_url), status
 
 
@@ -165,10 +166,9 @@ def party_size(token: str):
     except DomainError as exc:
         db.session.rollback()
         return render_ticket(registration, party_error=exc.message, status=exc.status)
-    size = registration.party_size
     db.session.commit()
-    flash(_("参加人数已改为 %(n)d 位", n=size), "success")
-    return redirect(url_for("public.ticket", token=token), code=303)
+    # Back to the form, where the person looked: the page says the size now held next to it.
+    return redirect(url_for("public.ticket", token=token, changed="party", _anchor="party-size"), code=303)
 
 
 @bp.route("/t/<token>/qr.png", methods=["GET"])

@@ -92,9 +92,9 @@ def test_the_ticket_page_form_changes_the_party_size_and_says_why_not(client, ma
     make.registration(event, phone="13800000142", party_size=1)
     token = registration.ticket_token
     page = client.get(f"/t/{token}").get_data(as_text=True)
-    assert f'action="/t/{token}/party-size"' in page
+    assert f'action="/t/{token}/party-size#party-size"' in page
     done = client.post(f"/t/{token}/party-size", data={"party_size": "2"})
-    assert done.status_code == 303
+    assert done.status_code == 303 and done.headers["Location"].endswith("#party-size")
     assert "参加人数已改为 2 位" in client.get(done.headers["Location"]).get_data(as_text=True)
     refused = client.post(f"/t/{token}/party-size", data={"party_size": "3"})
     assert refused.status_code == 409 and "名额已满，不能增加人数" in refused.get_data(as_text=True)
