@@ -62,10 +62,14 @@ def event_cancelled_message(registration, reason: str | None) -> None:
 def ticket_resent(registration) -> None:
     """The ticket link again, to the registration's own phone (someone registered that phone once more)."""
     event = registration.event
-    notify("ticket_resent", registration.phone, _(
-        "【%(outlet)s】您已报名「%(title)s」（%(when)s），入场凭证：%(url)s 如非本人操作，请忽略本短信。",
-        outlet=event.outlet.name, title=event.title, when=_when(event), url=_ticket_url(registration)),
-        event=event, registration=registration)
+    if registration.status == "cancelled":
+        body = _("【%(outlet)s】您对「%(title)s」（%(when)s）的报名此前已取消，"
+                 "查看：%(url)s 如需再次报名，请联系主办网点。",
+                 outlet=event.outlet.name, title=event.title, when=_when(event), url=_ticket_url(registration))
+    else:
+        body = _("【%(outlet)s】您已报名「%(title)s」（%(when)s），入场凭证：%(url)s 如非本人操作，请忽略本短信。",
+                 outlet=event.outlet.name, title=event.title, when=_when(event), url=_ticket_url(registration))
+    notify("ticket_resent", registration.phone, body, event=event, registration=registration)
 
 
 def party_size_changed(registration, old: int) -> None:

@@ -115,3 +115,23 @@ def test_a_checked_in_or_cancelled_ticket_keeps_its_party_size(client, make):
     two = client.post(f"/api/v1/public/tickets/{cancelled.ticket_token}/party-size", json={"party_size": 2})
     assert (one.status_code, one.get_json()["error"]["code"]) == (409, "already_checked_in")
     assert (two.status_code, two.get_json()["error"]["code"]) == (409, "invalid_state")
+
+
+def test_a_cancelled_registration_is_not_told_it_is_registered_when_the_link_goes_again(client, make):
+    event = make.event()
+    token = _post(client, event, phone="13800000161").get_json()["ticket_token"]
+    client.post(f"/api/v1/public/tickets/{token}/cancel")
+    assert _post(client, event, phone="13800000161").get_json() == {"status": "already_registered"}
+    registration = db.session.scalars(sa.select(Registration)).one()
+    body = _resent(registration.id)[0].body
+    assert "此前已取消" in body and token in body and "您已报名" not in body
+
+
+def test_the_cancel_page_of_a_checked_in_ticket_offers_no_cancel_button(client, make):
+    registration = make.registration(make.event())
+    registration.checked_in_at = utcnow()
+    db.session.commit()
+    html = client.get(f"/t/{registration.ticket_token}/cancel").get_data(as_text=True)
+    assert "已签到的报名不能取消" in html and "确定取消报名</button>" not in html
+    refused = client.post(f"/t/{registration.ticket_token}/cancel")
+    assert refused.status_code == 409 and "已签到的报名不能取消" in refused.get_data(as_text=True)
