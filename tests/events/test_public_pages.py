@@ -149,3 +149,15 @@ def test_a_customers_404_is_in_chinese_without_a_code_or_a_way_to_the_staff_side
         assert "返回首页" not in html and 'href="/"' not in html and "/login" not in html, path
     staff_side = client.get("/events/999999").get_data(as_text=True)
     assert "找不到该活动" not in staff_side
+
+
+def test_a_registration_post_without_its_csrf_token_gets_the_public_error_page(database_url, make):
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    csrf_client = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": True}).test_client()
+    event = make.event()
+    response = csrf_client.post(f"/e/{event.slug}", data={"name": "韩梅梅", "phone": "13800138000", "consent": "y"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "页面已过期" in html
+    assert "错误代码" not in html and "返回首页" not in html
