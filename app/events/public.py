@@ -98,7 +98,8 @@ def register(slug: str):
     ref = (request.values.get("ref") or "").strip()[:16]
     error = None
     if request.method == "POST" and not form.validate_on_submit():
-        # The form checks nothing but its CSRF token (the service checks the fields, all of them at once).
+        # The form checks nothing but its CSRF token (the service checks the fields, all of them at once),
+        # and CSRFProtect refuses a bad token before the view runs: this is a second line only.
         error = _("页面已过期，请刷新页面后重新填写提交")
     elif request.method == "POST":
         data = service.RegistrationInput(
@@ -130,7 +131,7 @@ def register(slug: str):
                            share_url=external_url("public.register", slug=slug)), status
 
 
-def render_ticket(registration, *, error: str | None = None, party_error: str | None = None, status: int = 200):
+def render_ticket(registration, *, party_error: str | None = None, status: int = 200):
     """The ticket page: the customer's own controls, or, for the outlet's staff, the check-in only."""
     token = registration.ticket_token
     staff_view = (current_user.is_authenticated and current_user.role in BANK_ROLES
@@ -140,7 +141,7 @@ def render_ticket(registration, *, error: str | None = None, party_error: str | 
                                                       ref=registration.customer.referral_code)
     return render_template("public/ticket.html", registration=registration, event=registration.event,
                            vouchers=vouchers_of(registration), staff_view=staff_view, checkin=checkin,
-                           just_registered=request.args.get("new") == "1", error=error, party_error=party_error,
+                           just_registered=request.args.get("new") == "1", party_error=party_error,
                            party_changed=request.args.get("changed") == "party",
                            ticket_url=external_url("public.ticket", token=token), invite_url=invite_url), status
 
