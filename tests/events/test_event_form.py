@@ -1,0 +1,149 @@
+"""The staff event form as a person uses it: the page's own fields posted back, every error shown.
+
+Posts are built from the page (tests/formdata.py), so a field the page hides but the form needs
+fails here exactly as it failed for staff (issue 12, item 2).
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import sqlalchemy as sa
+
+from app.events.models import Event
+from app.extensions import db
+from app.planning.catalogue import builtin_templates
+from app.planning.holidays import is_free_weekend
+from app.timefmt import local_today, to_local
+from tests.formdata import field_names, form_data
+
+FORM = "event-form"
+
+
+def _staff(make, auth, code: str):
+    outlet = make.outlet(code)
+    make.user("staff", outlet=outlet, username=f"{code.lower()}.staff")
+    auth.login(f"{code.lower()}.staff")
+    return outlet
+
+
+def _edit(client, event_id: int, **changes):
+    page = client.get(f"/events/{event_id}/edit").get_data(as_text=True)
+    data = form_data(page, FORM)
+    for key, value in changes.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    return page, client.post(f"/events/{event_id}/edit", data=data)
+
+
+def test_editing_a_draft_through_the_page_saves_it(client, auth, make):
+    outlet = _staff(make, auth, "EF1")
+    event = make.event(outlet, publish=False, title="草稿(测试)")
+    page, response = _edit(client, event.id, title="改过的草稿(测试)", capacity="25", venue="三楼会议室(测试)")
+    assert "outlet_code" not in field_names(page, FORM)  # the page hides the outlet …
+    assert response.status_code == 303, response.get_data(as_text=True)  # … and saving works all the same
+    db.session.refresh(event)
+    assert (event.title, event.capacity, event.venue) == ("改过的草稿(测试)", 25, "三楼会议室(测试)")
+    assert event.outlet_id == outlet.id
+    assert "已保存" in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_editing_a_published_event_through_the_page_saves_it(client, auth, make):
+    outlet = _staff(make, auth, "EF2")
+    event = make.event(outlet, publish=True, title="已发布(测试)", capacity=10)
+    make.registration(event)
+    new_start = to_local(event.starts_at).replace(tzinfo=None, second=0) + timedelta(hours=1)
+    _page, response = _edit(client, event.id, starts_at=new_start.strftime("%Y-%m-%dT%H:%M"),
+                            ends_at=(new_start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    assert response.status_code == 303, response.get_data(as_text=True)
+    db.session.refresh(event)
+    assert to_local(event.starts_at).replace(tzinfo=None) == new_start
+    assert event.status == "published"
+
+
+def test_copy_as_new_leads_to_an_edit_page_that_saves(client, auth, make):
+    outlet = _staff(make, auth, "EF3")
+    event = make.event(outlet, publish=True, title="好活动(测试)")
+    clone = client.post(f"/events/{event.id}/clone")
+    copy = db.session.scalars(sa.select(Event).where(Event.id != event.id)).one()
+    assert clone.headers["Location"].endswith(f"/events/{copy.id}/edit")
+    _page, response = _edit(client, copy.id, title="好活动第二期(测试)")
+    assert response.status_code == 303, response.get_data(as_text=True)
+    db.session.refresh(copy)
+    assert copy.title == "好活动第二期(测试)" and copy.status == "draft"
+
+
+def test_errors_of_fields_the_page_does_not_show_are_still_shown(client, auth, make):
+    """A refused form always says why, even about a field the page left out (here 实际花费 on /new)."""
+    _staff(make, auth, "EF4")
+    data = _new_event_data(client, "family_weekend_baking", actual_cost="-5")
+    assert "actual_cost" not in field_names(client.get("/events/new?template=family_weekend_baking")
+                                            .get_data(as_text=True), FORM)
+    html = client.post("/events/new", data=data).get_data(as_text=True)
+    assert 'class="notice notice--error form-errors"' in html
+    assert "实际花费(元)：实际花费不能为负" in html
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
+# Pages whose templates other helpers were changing in the same round (the public registration page,
+# check-in); they render every field they validate. The lead adds form_errors there after merging.
+NOT_YET = {"events/templates/public/register.html", "checkin/templates/checkin/self_checkin.html",
+           "checkin/templates/checkin/walk_in.html"}
+
+
+def test_every_form_page_lists_errors_it_does_not_render():
+    """Structural: each template that renders a form with the shared field macros also calls form_errors."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2] / "app"
+    missing = []
+    for path in sorted(root.rglob("*.html")):
+        text = path.read_text(encoding="utf-8")
+        name = str(path.relative_to(root))
+        if "hidden_tag()" in text and "_forms.html" in text and "form_errors(" not in text and name not in NOT_YET:
+            missing.append(name)
+    assert missing == []
+
+
+def _template(name: str):
+    return next(t for t in builtin_templates().values() if t.name == name)
+
+
+def test_a_template_s_weekday_and_times_prefill_the_form(client, auth, make):
+    _staff(make, auth, "EF5")
+    template = _template("冬至包饺子·暖冬邻里宴") if any(
+        t.name == "冬至包饺子·暖冬邻里宴" for t in builtin_templates().values()) else builtin_templates()[
+        "winter_solstice_dumplings"]
+    assert template.preferred_days == "weekend" and template.agenda[0].time == "17:30"
+    page = client.get(f"/events/new?template={template.key}").get_data(as_text=True)
+    data = form_data(page, FORM)
+    starts, ends = data["starts_at"], data["ends_at"]
+    day = date.fromisoformat(starts[:10])
+    assert starts.endswith("T17:30") and ends == f"{starts[:10]}T{template.agenda[-1].time}"
+    assert is_free_weekend(day) and day >= local_today() + timedelta(days=14)
+    # A day picked on the calendar is kept, with the template's hours.
+    page = client.get(f"/events/new?template={template.key}&date=2027-12-18").get_data(as_text=True)
+    assert form_data(page, FORM)["starts_at"] == "2027-12-18T17:30"
+
+
+def _new_event_data(client, template_key: str, **changes):
+    data = form_data(client.get(f"/events/new?template={template_key}").get_data(as_text=True), FORM)
+    for key, value in changes.items():
+        data.setlist(key, value if isinstance(value, list) else [value])
+    return data
+
+
+def test_the_agenda_moves_with_the_event_s_start(client, auth, make):
+    _staff(make, auth, "EF6")
+    template = builtin_templates()["family_weekend_baking"]  # 14:00 签到 … 15:40 结束
+    data = _new_event_data(client, template.key, starts_at="2027-05-08T09:30", ends_at="2027-05-08T11:10")
+    assert client.post("/events/new", data=data).status_code == 303
+    event = db.session.scalars(sa.select(Event)).one()
+    assert [a["time"] for a in event.agenda] == ["09:30", "09:40", "10:20", "10:50", "11:10"]
+    page = client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "09:40" in page and "14:10" not in page
+    _page, response = _edit(client, event.id, starts_at="2027-05-08T15:00", ends_at="2027-05-08T16:40")
+    assert response.status_code == 303
+    db.session.refresh(event)
+    assert [a["time"] for a in event.agenda] == ["15:00", "15:10", "15:50", "16:20", "16:40"]
+    api = client.get(f"/api/v1/events/{event.id}").get_json()
+    assert api["agenda"][1] == {"time": "15:10", "item": template.agenda[1].item, "offset_minutes": 10}
