@@ -53,11 +53,9 @@ class QuestionRow(Form):
         csrf = False
 
 
-def _int(label, required_message, low: int, high: int | None = None, **kwargs):
+def _int(label, required_message, range_message, low: int, high: int | None = None, **kwargs):
     """An integer field that tells "missing" from "out of range" (0 is a number, not a blank)."""
-    message = (_l("%(what)s应为 %(low)d 到 %(high)d 之间的整数", what=label, low=low, high=high) if high is not None
-               else _l("%(what)s至少为 %(low)d", what=label, low=low))
-    return IntegerField(label, validators=[InputRequired(required_message), NumberRange(low, high, message)],
+    return IntegerField(label, validators=[InputRequired(required_message), NumberRange(low, high, range_message)],
                         render_kw={"inputmode": "numeric"}, **kwargs)
 
 
@@ -74,8 +72,9 @@ class EventForm(FlaskForm):
     registration_closes_at = DateTimeLocalField(_l("报名截止(可不填)"), format=FORMAT, validators=[Optional()])
     venue = StringField(_l("地点"), validators=[_length(limits.VENUE_MAX, _l("地点"))],
                         render_kw={"maxlength": limits.VENUE_MAX})
-    capacity = _int(_l("名额(人)"), _l("请填写名额"), 1, 100_000)
-    max_party_size = _int(_l("每单最多人数(含本人)"), _l("请填写每单最多人数"), 1, 20, default=1)
+    capacity = _int(_l("名额(人)"), _l("请填写名额"), _l("名额至少 1 人，最多 100000 人"), 1, 100_000)
+    max_party_size = _int(_l("每单最多人数(含本人)"), _l("请填写每单最多人数"),
+                          _l("每单最多人数应在 1 到 20 人之间"), 1, 20, default=1)
     waitlist = BooleanField(_l("满员后开放候补"), default=True)
     description = TextAreaField(_l("活动介绍"), validators=[_length(limits.DESCRIPTION_MAX, _l("活动介绍"))],
                                 render_kw={"maxlength": limits.DESCRIPTION_MAX})
@@ -108,7 +107,7 @@ class EventForm(FlaskForm):
             kind = q.get("type", "text")
             self.questions.append_entry({
                 "key": q.get("key", ""), "label": q.get("label", ""), "type": kind, "required": bool(q.get("required")),
-                "options": ",".join(q.get("options") or []) if kind in ("choice", "multi") else "",
+                "options": "，".join(q.get("options") or []) if kind in ("choice", "multi") else "",
                 "low": q.get("min"), "high": q.get("max")})
         self.add_blank_rows(blank_rows)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
 
 from app.events import limits
@@ -89,12 +91,11 @@ def validate_answers(questions: list[dict], raw: dict) -> tuple[dict, dict[str, 
 # Staff edit questions in rows (label, type, required, options or range); a blank row is no question.
 
 RESERVED_KEYS = ("name", "phone", "party_size", "consent")
+OPTION_SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\n]+")  # , ， 、 ; ； or a new line
 
 
 def _split_options(text: str) -> list[str]:
-    for sep in (",", "、", ";", ";", "\n"):
-        text = text.replace(sep, ",")
-    return [o.strip() for o in text.split(",") if o.strip()]
+    return [o.strip() for o in OPTION_SEPARATORS.split(text) if o.strip()]
 
 
 def from_rows(rows: list[dict], previous: list[dict] | None = None) -> tuple[list[dict], dict[tuple[int, str], str]]:

@@ -6,6 +6,7 @@ fails here exactly as it failed for staff (issue 12, item 2).
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 import sqlalchemy as sa
@@ -22,7 +23,7 @@ FORM = "event-form"
 
 def _staff(make, auth, code: str):
     outlet = make.outlet(code)
-    make.user("staff", outlet=outlet, username=f"{code.lower()}.staff")
+    outlet.staff_user = make.user("staff", outlet=outlet, username=f"{code.lower()}.staff")
     auth.login(f"{code.lower()}.staff")
     return outlet
 
@@ -147,3 +148,91 @@ def test_the_agenda_moves_with_the_event_s_start(client, auth, make):
     assert [a["time"] for a in event.agenda] == ["15:00", "15:10", "15:50", "16:20", "16:40"]
     api = client.get(f"/api/v1/events/{event.id}").get_json()
     assert api["agenda"][1] == {"time": "15:10", "item": template.agenda[1].item, "offset_minutes": 10}
+
+
+def test_a_title_longer_than_a_poster_line_is_refused_on_the_page_and_in_the_api(client, auth, make):
+    outlet = _staff(make, auth, "EF7")
+    data = _new_event_data(client, "family_weekend_baking", title="长" * 300, venue="地" * 101,
+                           description="介" * 2001)
+    html = client.post("/events/new", data=data).get_data(as_text=True)
+    assert "活动名称不能超过 40 字" in html
+    assert "地点不能超过 100 字" in html and "活动介绍不能超过 2000 字" in html
+    assert 'maxlength="40"' in html  # the phone's keyboard stops at the limit too
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+    event = make.event(outlet, publish=False)
+    for body in ({"title": "长" * 300}, {"venue": "地" * 101}, {"description": "介" * 2001},
+                 {"questions": [{"key": "q1", "label": "问" * 41}]},
+                 {"questions": [{"key": f"q{n}", "label": f"问题{n}"} for n in range(11)]}):
+        response = client.patch(f"/api/v1/events/{event.id}", json=body,
+                                headers=make.token_headers(outlet.staff_user))
+        assert response.status_code == 422, body
+        assert set(response.get_json()["error"]["fields"]) == set(body)
+
+
+def test_capacity_zero_says_it_must_be_at_least_one(client, auth, make):
+    _staff(make, auth, "EF8")
+    html = client.post("/events/new", data=_new_event_data(client, "family_weekend_baking", capacity="0")) \
+        .get_data(as_text=True)
+    assert "名额至少 1 人" in html and "请填写名额" not in html
+    html = client.post("/events/new", data=_new_event_data(client, "family_weekend_baking", capacity="")) \
+        .get_data(as_text=True)
+    assert "请填写名额" in html
+
+
+def test_every_error_shows_at_once(client, auth, make):
+    """End before start is reported together with the form's own errors, not after they are fixed."""
+    _staff(make, auth, "EF9")
+    data = _new_event_data(client, "family_weekend_baking", title="", capacity="0",
+                           starts_at="2027-05-08T16:00", ends_at="2027-05-08T14:00",
+                           registration_closes_at="2027-05-09T10:00")
+    html = client.post("/events/new", data=data).get_data(as_text=True)
+    for message in ("请填写活动名称", "名额至少 1 人", "结束时间应晚于开始时间", "报名截止时间不能晚于活动结束时间"):
+        assert message in html, message
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
+def test_question_rows_say_what_is_wrong_with_them(client, auth, make):
+    _staff(make, auth, "EFA")
+    data = _new_event_data(client, "family_weekend_baking", **{
+        "questions-0-label": "是否自驾", "questions-0-type": "choice", "questions-0-options": "",
+        "questions-0-required": "y",
+        "questions-1-label": "", "questions-1-type": "multi", "questions-1-options": "甲,乙",
+        "questions-2-label": "孩子人数", "questions-2-type": "number", "questions-2-low": "5",
+        "questions-2-high": "2"})
+    html = client.post("/events/new", data=data).get_data(as_text=True)
+    assert "选择题至少需要 2 个选项" in html
+    assert "请填写问题，或清空这一行" in html
+    assert "最大值不能小于最小值" in html
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+
+
+def test_the_question_editor_keeps_required_and_options_and_removes_rows(client, auth, make):
+    _staff(make, auth, "EFB")
+    template = builtin_templates()["family_weekend_baking"]
+    data = _new_event_data(client, template.key)
+    assert data["questions-0-label"] == template.questions[0].label
+    assert data.get("questions-0-required") == "y"  # required questions arrive ticked
+    assert data["questions-1-options"] == "，".join(template.questions[1].options)
+    data.setlist("questions-0-remove", ["y"])
+    data.setlist("questions-2-label", ["是否需要停车位"])
+    data.setlist("questions-2-type", ["choice"])
+    data.setlist("questions-2-required", ["y"])
+    data.setlist("questions-2-options", ["需要，不需要"])
+    response = client.post("/events/new", data=data)
+    assert response.status_code == 303, re.findall(r'field__error[^>]*>([^<]*)', response.get_data(as_text=True))
+    event = db.session.scalars(sa.select(Event)).one()
+    assert [q["label"] for q in event.questions] == [template.questions[1].label, "是否需要停车位"]
+    assert event.questions[0]["key"] == template.questions[1].key  # answers keep their question
+    assert event.questions[1] == {"key": "q1", "label": "是否需要停车位", "type": "choice", "required": True,
+                                  "options": ["需要", "不需要"]}
+
+
+def test_without_javascript_more_rows_come_from_the_server(client, auth, make):
+    _staff(make, auth, "EFC")
+    data = _new_event_data(client, "family_weekend_baking")
+    rows = len([k for k in data if k.endswith("-label")])
+    data.setlist("add_question", ["再加一题"])
+    html = client.post("/events/new", data=data).get_data(as_text=True)
+    assert len([k for k in form_data(html, FORM) if k.endswith("-label")]) == rows + 1
+    assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
+    assert "field__error" not in html  # asking for a row is not a failed save
