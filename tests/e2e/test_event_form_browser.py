@@ -111,3 +111,43 @@ def test_edit_a_published_event_and_copy_it_on_a_phone(live_server, phone, make)
     phone.wait_for_url(copy_url.removesuffix("/edit"))
     assert "已保存" in phone.content()
     assert phone.console_errors == []
+
+
+def test_the_question_editor_without_javascript(live_server, browser, make):
+    """WeChat's browser may block scripts: blank rows, "再加一题" posting back, and "删除此题" still work."""
+    from tests.e2e.conftest import PHONE
+
+    outlet = make.outlet("EB03")
+    make.user("staff", outlet=outlet, username="eb.staff3")
+    event = make.event(outlet, publish=False, template_key="family_weekend_baking", title="无脚本(测试)",
+                       questions=[{"key": "q1", "label": "旧问题", "type": "text", "required": False}])
+    event_id = event.id
+    release_db()
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="zh-CN", java_script_enabled=False)
+    page = context.new_page()
+    try:
+        _login(page, live_server, "eb.staff3", make.PASSWORD)
+        page.goto(f"{live_server}/events/{event_id}/edit")
+        assert page.locator("[data-question-row]").count() == 3
+        assert page.locator("#questions-0-options").is_visible()  # every input shows without the script
+        page.get_by_role("button", name="再加一题").click()
+        page.wait_for_load_state()
+        assert page.locator("[data-question-row]").count() == 4
+        page.locator("label[for='questions-0-remove']").click()
+        page.fill("#questions-3-label", "孩子年龄段")
+        page.select_option("#questions-3-type", "multi")
+        page.fill("#questions-3-options", "3-5岁，6-8岁")
+        page.locator("label[for='questions-3-required']").click()
+        screenshot(page, "event-question-editor-no-js")
+        page.get_by_role("button", name="保存", exact=True).click()
+        page.wait_for_url(f"{live_server}/events/{event_id}")
+        assert "已保存" in page.content()
+    finally:
+        context.close()
+    from app.events.models import Event
+    from app.extensions import db
+
+    db.session.expire_all()
+    saved = db.session.get(Event, event_id)
+    assert [(q["label"], q["type"], q["required"]) for q in saved.questions] == [("孩子年龄段", "multi", True)]
+    assert saved.questions[0]["options"] == ["3-5岁", "6-8岁"]
