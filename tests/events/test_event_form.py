@@ -237,3 +237,26 @@ def test_without_javascript_more_rows_come_from_the_server(client, auth, make):
     assert len([k for k in form_data(html, FORM) if k.endswith("-label")]) == rows + 1
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
     assert "field__error" not in html  # asking for a row is not a failed save
+
+
+def test_an_api_change_of_start_moves_the_agenda_and_a_copy_keeps_the_title_short(client, auth, make):
+    outlet = _staff(make, auth, "EFD")
+    headers = make.token_headers(outlet.staff_user)
+    body = {"template_key": "family_weekend_baking", "outlet_code": "EFD", "starts_at": "2027-05-08T10:00:00+08:00",
+            "ends_at": "2027-05-08T11:40:00+08:00", "capacity": 20, "waitlist": True, "title": "题" * 40}
+    created = client.post("/api/v1/events", json=body, headers=headers).get_json()
+    assert [a["time"] for a in created["agenda"]][:2] == ["10:00", "10:10"]
+    moved = client.patch(f"/api/v1/events/{created['id']}", headers=headers, json={
+        "starts_at": "2027-05-08T18:30:00+08:00", "ends_at": "2027-05-08T20:10:00+08:00"}).get_json()
+    assert [a["time"] for a in moved["agenda"]] == ["18:30", "18:40", "19:20", "19:50", "20:10"]
+    client.post(f"/events/{created['id']}/clone")
+    copy = db.session.scalars(sa.select(Event).where(Event.id != created["id"])).one()
+    assert len(copy.title) <= 40 and copy.title.endswith("（副本）")
+
+
+def test_a_number_that_is_not_a_number_is_explained_in_chinese(client, auth, make):
+    _staff(make, auth, "EFE")
+    html = client.post("/events/new", data=_new_event_data(client, "family_weekend_baking", capacity="abc")) \
+        .get_data(as_text=True)
+    errors = re.findall(r'class="field__error"[^>]*>([^<]*)', html)
+    assert errors and all(re.search(r"[\u4e00-\u9fff]", e) for e in errors), errors
