@@ -81,8 +81,9 @@ def locked_out(_error):
 def logout():
     audit.record("logout", obj=current_user._get_current_object())
     db.session.commit()
-    logout_user()
+    # Clear first: logout_user() leaves its "delete the remember cookie" flag in the session.
     session.clear()
+    logout_user()
     flash(_("您已退出登录"), "info")
     return redirect(url_for("auth.login"), code=303)
 
