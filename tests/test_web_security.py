@@ -88,3 +88,25 @@ def test_production_cookies_are_secure():
     config = load_config({"APP_ENV": "production", "SECRET_KEY": "x" * 40})
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_HTTPONLY"] is True and config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+@pytest.mark.parametrize("app_env, scheme, expected", [
+    ("production", "https", "max-age=31536000; includeSubDomains"),
+    ("production", "http", None),  # browsers ignore HSTS over plain HTTP (RFC 6797 §7.2)
+    ("development", "https", None),
+    ("testing", "https", None),
+])
+def test_hsts_only_in_production_on_https(database_url, app_env, scheme, expected):
+    application = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "APP_ENV": app_env})
+    client = application.test_client()
+    for path in ("/login", "/api/v1/openapi.json"):
+        response = client.get(path, base_url=f"{scheme}://localhost")
+        assert response.status_code == 200
+        assert response.headers.get("Strict-Transport-Security") == expected, path
+
+
+def test_hsts_behind_a_tls_proxy_in_production(database_url):
+    application = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "APP_ENV": "production",
+                              "TRUSTED_PROXIES": 1})
+    response = application.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
+    assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
