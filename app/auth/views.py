@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
 from app.audit import services as audit
@@ -20,7 +21,10 @@ LOCKOUT_MINUTES = 15
 
 
 def _username_key() -> str:
-    return "login-user:" + (request.form.get("username") or "").strip().lower()
+    # Per username *and* address: failures elsewhere cannot lock a colleague out of their own
+    # phone; the per-address limit (30 a minute, any username) still bounds a guesser.
+    username = (request.form.get("username") or "").strip().lower()
+    return f"login-user:{username}@{get_remote_address()}"
 
 
 def _login_failed(_response) -> bool:
