@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app import create_app
-from tests.conftest import TEST_CONFIG
+from tests.conftest import TEST_CONFIG, IsolatedClient
 
 
 def test_security_headers_on_pages_and_api(client, make):
@@ -36,6 +38,7 @@ def test_pages_have_no_inline_scripts_or_external_hosts(client, auth, make):
 @pytest.fixture
 def csrf_client(database_url):
     app = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": True})
+    app.test_client_class = IsolatedClient  # the test's own reads do not hold SQLite's lock
     return app.test_client()
 
 
@@ -110,3 +113,52 @@ def test_hsts_behind_a_tls_proxy_in_production(database_url):
                               "TRUSTED_PROXIES": 1})
     response = application.test_client().get("/login", headers={"X-Forwarded-Proto": "https"})
     assert response.headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def _csrf_login(client, username, password):
+    page = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    assert client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": token}).status_code == 303
+
+
+@pytest.mark.parametrize("authorization", ["Bearer be_forged-token", "Bearer nonsense", "Bearer ", "bearer x"])
+def test_a_bad_bearer_token_never_falls_back_to_the_session_cookie(csrf_client, make, authorization):
+    from app.customers.models import Customer
+    from app.extensions import db
+
+    outlet = make.outlet("CS3")
+    make.user("staff", outlet=outlet, username="cookie.victim")
+    _csrf_login(csrf_client, "cookie.victim", make.PASSWORD)
+    body = {"name": "伪造", "phone": "19900006003", "outlet_code": "CS3"}
+    forged = csrf_client.post("/api/v1/customers", json=body, headers={"Authorization": authorization})
+    assert forged.status_code == 401
+    assert forged.get_json()["error"]["code"] == "unauthorized"
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Customer)) == 0
+    # Reading with the bad token is refused too, not answered as the cookie's user.
+    assert csrf_client.get("/api/v1/me", headers={"Authorization": authorization}).status_code == 401
+    assert csrf_client.get("/api/v1/me").get_json()["username"] == "cookie.victim"
+
+
+def test_a_revoked_or_expired_token_is_refused_even_with_a_session_cookie(csrf_client, make):
+    from app.auth import services
+    from app.extensions import db
+    from app.models import utcnow
+
+    user = make.user("staff", username="token.owner")
+    _csrf_login(csrf_client, "token.owner", make.PASSWORD)
+    revoked_secret, revoked = services.issue_token(user, label="old")
+    expired_secret, expired = services.issue_token(user, label="expired")
+    services.revoke_token(revoked)
+    expired.expires_at = utcnow() - timedelta(minutes=1)
+    db.session.commit()
+    for secret in (revoked_secret, expired_secret):
+        answer = csrf_client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"})
+        assert answer.status_code == 401 and answer.get_json()["error"]["code"] == "unauthorized"
+
+
+def test_a_valid_bearer_token_decides_who_the_caller_is_over_the_cookie(csrf_client, make):
+    make.user("staff", username="cookie.person")
+    headers = make.token_headers(make.user("manager", username="token.person"))
+    _csrf_login(csrf_client, "cookie.person", make.PASSWORD)
+    assert csrf_client.get("/api/v1/me", headers=headers).get_json()["username"] == "token.person"
