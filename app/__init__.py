@@ -81,9 +81,16 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    def load_user(stored_id: str):
+        # "<id>:<session_version>"; a stale version (or an id from before versions) is refused,
+        # so the copied session or remember cookie of an ended session no longer signs anyone in.
+        user_id, _sep, version = stored_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
     # A bearer token, when sent, decides who the caller is (before the session cookie is read).
     app.before_request(authenticate_bearer)
