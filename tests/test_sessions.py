@@ -205,3 +205,23 @@ def test_only_admins_reach_the_user_pages(app, client, make):
     _login(client, "not.admin", make.PASSWORD)
     assert client.get("/admin/users").status_code == 403
     assert client.post(f"/admin/users/{user.id}/sign-out").status_code == 403
+
+
+def test_flask_users_sign_out_ends_every_session(app, client, make):
+    make.user("staff", username="cli.signout")
+    _login(client, "cli.signout", make.PASSWORD, remember=True)
+    copied = _copy_cookies(client)
+    result = app.test_cli_runner().invoke(args=["users", "sign-out", "cli.signout"])
+    assert result.exit_code == 0 and "signed out cli.signout" in result.output
+    _assert_signed_out(app, copied)
+    missing = app.test_cli_runner().invoke(args=["users", "sign-out", "nobody"])
+    assert missing.exit_code == 2
+
+
+def test_a_kept_signed_in_browser_stays_kept_after_its_own_password_change(app, client, make):
+    make.user("staff", username="keeps.remember")
+    _login(client, "keeps.remember", make.PASSWORD, remember=True)
+    client.post("/me/password", data={"current_password": make.PASSWORD, "new_password": "fresh-pass-2027",
+                                      "confirm_password": "fresh-pass-2027"})
+    _reopen_browser(client)
+    assert client.get("/today").status_code == 200

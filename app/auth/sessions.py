@@ -72,6 +72,8 @@ def _enforce_timeouts():
     idle = current_app.config["SESSION_IDLE_MINUTES"] * 60
     absolute = current_app.config["SESSION_MAX_HOURS"] * 3600
     if now - seen_at > idle or now - auth_at > absolute:
+        # Only this browser's session times out (no session-version bump), and a "keep me
+        # signed in" cookie survives it on purpose: the next request starts a new session from it.
         logout_user()
         session.clear()
         if request.path.startswith("/api/"):

@@ -145,9 +145,11 @@ def change_password():
             show_field_errors(form, exc.fields)
         else:
             db.session.commit()
-            # Every other session ended with the old password; this one carries on.
+            # Every other session ended with the old password; this one carries on (remembered
+            # again if this browser was kept signed in, its old cookie being stale now).
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
             session.clear()
-            login_user(user)
+            login_user(user, remember=remembered)
             start_session()
             flash(_("密码已修改，其他设备上的登录已全部退出"), "success")
             return redirect(url_for("auth.account"), code=303)
