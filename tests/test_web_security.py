@@ -24,10 +24,11 @@ def test_security_headers_on_pages_and_api(client, make):
 
 def test_pages_have_no_inline_scripts_or_external_hosts(client, auth, make):
     outlet = make.outlet()
-    make.user("admin", username="boss")
+    admin = make.user("admin", username="boss")
     make.customer(outlet)
     auth.login("boss")
-    for path in ("/today", "/customers", "/customers/new", "/me", "/admin/audit", "/customers/import"):
+    for path in ("/today", "/customers", "/customers/new", "/me", "/admin/audit", "/customers/import",
+                 "/me/password", "/admin/users", f"/admin/users/{admin.id}"):
         html = client.get(path).get_data(as_text=True)
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"""(src|href)=["'](https?:)?//""", html), path
