@@ -225,3 +225,17 @@ def test_a_kept_signed_in_browser_stays_kept_after_its_own_password_change(app, 
                                       "confirm_password": "fresh-pass-2027"})
     _reopen_browser(client)
     assert client.get("/today").status_code == 200
+
+
+def test_the_login_page_names_the_configured_remember_days(database_url, make):
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    make.user("staff", username="three.days")
+    application = create_app({**TEST_CONFIG, "DATABASE_URL": database_url,
+                              "REMEMBER_COOKIE_DURATION": timedelta(days=3)})
+    client = application.test_client()
+    assert "在此设备上保持登录 3 天" in client.get("/login").get_data(as_text=True)
+    _login(client, "three.days", make.PASSWORD, remember=True)
+    lifetime = client.get_cookie("remember_token").expires.replace(tzinfo=UTC) - datetime.now(UTC)
+    assert timedelta(days=2, hours=23) < lifetime <= timedelta(days=3)

@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
@@ -45,6 +46,13 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _login_form() -> LoginForm:
+    form = LoginForm()
+    days = current_app.config["REMEMBER_COOKIE_DURATION"].days
+    form.remember.label.text = ngettext("在此设备上保持登录 %(num)d 天", "在此设备上保持登录 %(num)d 天", days)
+    return form
+
+
 def landing_for(user) -> str:
     return url_for("partner_portal.home") if user.role == PARTNER else url_for("home.index")
 
@@ -57,7 +65,7 @@ def landing_for(user) -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(landing_for(current_user))
-    form = LoginForm()
+    form = _login_form()
     error = None
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.password.data)
@@ -79,7 +87,7 @@ def login():
 
 @bp.errorhandler(429)
 def locked_out(_error):
-    form = LoginForm()
+    form = _login_form()
     message = _("登录失败次数过多,已暂时锁定,请 %(n)d 分钟后再试", n=LOCKOUT_MINUTES)
     return render_template("auth/login.html", form=form, error=message), 429
 
