@@ -1,7 +1,7 @@
 """users: session version (ending every session of a person at once)
 
 Revision ID: 3f6d2c8a1b57
-Revises: 7c1d5e2a9b40
+Revises: 3f6b2d1c9a7e
 Create Date: 2026-12-03 06:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3f6d2c8a1b57'
-down_revision = '7c1d5e2a9b40'
+down_revision = '3f6b2d1c9a7e'
 branch_labels = None
 depends_on = None
 
