@@ -12,6 +12,8 @@ import secrets
 from pathlib import Path
 
 from dotenv import load_dotenv
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = ROOT / "instance"
@@ -62,6 +64,15 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+def _redis_options() -> dict:
+    """redis-py client options: short connect/read timeouts, one retry without back-off."""
+    return {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            "retry": Retry(NoBackoff(), 1), "health_check_interval": 30}
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment (and test overrides)."""
     overrides = overrides or {}
@@ -96,6 +107,12 @@ def load_config(overrides: dict | None = None) -> dict:
         # Flask-Limiter
         "RATELIMIT_ENABLED": ratelimit_enabled,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down (or black-holed) must not stop the site: each process falls back to its own
+        # in-memory counters, re-checks Redis now and then (1, 2, 4 … s apart) and goes back to it.
+        # Short timeouts and one immediate retry: a lost Redis costs a request at most ~1 s, once.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": _redis_options() if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "branch-events",
         # Sessions: signed cookie, short-lived, never readable by scripts.
