@@ -1,6 +1,6 @@
 """Two app hosts on one PostgreSQL and one Redis, and what happens when a piece fails mid-burst.
 
-    .venv/bin/python bench/bench_two_hosts.py [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/test_ops_bench]
+    .venv/bin/python bench/bench_two_hosts.py [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_two_hosts]
         [--registrants 1200] [--seats 300] [--clients 32] [--no-failures]
 
 Each host is a network namespace with its own address (tests/hosts.py; two ports of 127.0.0.1
@@ -232,7 +232,7 @@ def failures(total: int, clients: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/test_ops_bench")
+    parser.add_argument("--pg-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/bench_two_hosts")
     parser.add_argument("--registrants", type=int, default=1200)
     parser.add_argument("--seats", type=int, default=300)
     parser.add_argument("--clients", type=int, default=32)
