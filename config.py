@@ -100,7 +100,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": db_url,
         # Idle connections are pinged before use by app.database, not every checkout.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+        # hide_parameters: an error's message never carries the statement's values (names, phones) into logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "hide_parameters": True},
         "REDIS_URL": redis_url,
         "BASE_URL": (os.environ.get("BASE_URL", "").strip().rstrip("/") or None),
         "TIMEZONE": os.environ.get("TIMEZONE", "").strip() or "Asia/Shanghai",

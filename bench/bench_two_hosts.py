@@ -88,9 +88,13 @@ def burst(bases: list[str], slug: str, total: int, clients: int, offset: int,
             threading.Thread(target=action, daemon=True).start()
         person = loadgen.Client(bases[i % len(bases)])
         n = offset + i
-        r = await person.request("POST", f"/api/v1/public/events/{slug}/registrations", json_body={
-            "name": f"两机{n}", "phone": f"139{n:08d}", "consent": True},
-            headers={"X-Forwarded-For": f"10.{n // 62500 % 250}.{n // 250 % 250}.{n % 250 + 1}"})
+        try:
+            r = await person.request("POST", f"/api/v1/public/events/{slug}/registrations", json_body={
+                "name": f"两机{n}", "phone": f"139{n:08d}", "consent": True},
+                headers={"X-Forwarded-For": f"10.{n // 62500 % 250}.{n // 250 % 250}.{n % 250 + 1}"})
+        except IndexError:  # the connection closed without an answer (a worker killed mid-request)
+            timeline.append((time.monotonic(), 599))
+            return 599, "closed without an answer"
         timeline.append((time.monotonic(), r.status))
         if r.status == 201:
             tokens.append(r.json()["ticket_token"])
@@ -199,6 +203,23 @@ def _kill_a_worker(master_pid: int) -> None:
         os.kill(int(children[0]), signal.SIGKILL)
 
 
+def redis_back(cluster, bases: list[str], slug: str, limit_seconds: float = 90) -> None:
+    """Start Redis again (empty, on the same address) and time until each host counts in it again."""
+    cluster.redis.start()
+    started = time.monotonic()
+    healthy = shared = None
+    while time.monotonic() - started < limit_seconds and shared is None:
+        for base in bases:
+            requests.get(f"{base}/api/v1/public/events/{slug}", timeout=10)
+        if healthy is None and all(requests.get(b + "/healthz", timeout=10).json()["status"] == "ok" for b in bases):
+            healthy = time.monotonic() - started
+        if shared is None and cluster.redis.client().keys("LIMITS*"):
+            shared = time.monotonic() - started
+        time.sleep(0.5)
+    print(f"- Redis started again: /healthz ok on both hosts after {healthy and round(healthy, 1)} s; "
+          f"rate-limit counters back in Redis after {shared and round(shared, 1)} s")
+
+
 def failures(total: int, clients: int) -> None:
     if PG_BIN is None or shutil.which("runuser") is None:
         print("failures: skipped (needs PostgreSQL's initdb/pg_ctl and runuser for a private cluster)")
@@ -226,6 +247,8 @@ def failures(total: int, clients: int) -> None:
                 print("  " + ledger(pg.url, slug, info["tokens"]))
                 health = [requests.get(b + "/healthz", timeout=10) for b in bases]
                 print(f"  /healthz afterwards: {[(h.status_code, h.json()) for h in health]}")
+                if action == cluster.redis.kill:
+                    redis_back(cluster, bases, slug)
     finally:
         pg.stop()
 
@@ -238,8 +261,10 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--burst", type=int, default=600, help="registrations per failure burst")
     parser.add_argument("--no-failures", action="store_true")
+    parser.add_argument("--failures-only", action="store_true")
     args = parser.parse_args()
-    deployment(args.pg_url, args.registrants, args.seats, args.clients)
+    if not args.failures_only:
+        deployment(args.pg_url, args.registrants, args.seats, args.clients)
     if not args.no_failures:
         failures(args.burst, args.clients)
 
