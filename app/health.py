@@ -18,9 +18,10 @@ _last_redis_state: str | None = None  # per process: log a change once, not ever
 
 
 def redis_state() -> str | None:
-    """'ok' or 'down' for the configured Redis; None when REDIS_URL is unset (in-process counters)."""
+    """'ok' or 'down' for the Redis holding the rate-limit counters; None when they are in memory."""
     global _last_redis_state
-    if not current_app.config.get("REDIS_URL"):
+    uri = current_app.config.get("RATELIMIT_STORAGE_URI") or ""
+    if not uri.startswith(("redis", "valkey")):
         return None
     try:
         state = "ok" if limiter.storage.check() else "down"
