@@ -228,7 +228,10 @@ def _database_unreachable(error: Exception) -> bool:
 def handle_unexpected(error: Exception):
     db.session.rollback()
     if _database_unreachable(error):
-        log.warning("database unreachable on %s %s: %s", request.method, request.path, error)
+        # One line, the driver's reason only: the statement's parameters may hold names and phones.
+        reason = (str(getattr(error, "orig", None) or type(error).__name__).strip().splitlines() or [""])[0]
+        log.warning("database unreachable on %s %s: %s: %s", request.method, request.path,
+                    type(error).__name__, reason[:200])
         code, message = _HTTP_CODES[503]
         if is_api_request():
             return error_response(503, code, str(message))

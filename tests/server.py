@@ -23,8 +23,12 @@ def free_port() -> int:
 
 
 @contextmanager
-def gunicorn(database_url: str, workers: int = 4, threads: int = 1, extra_env: dict | None = None):
-    """Serve wsgi:app with `workers` processes; yields the base URL; stops the server afterwards."""
+def gunicorn(database_url: str, workers: int = 4, threads: int = 1, extra_env: dict | None = None,
+             stderr=None):
+    """Serve wsgi:app with `workers` processes; yields the base URL; stops the server afterwards.
+
+    Redis is only used when `extra_env` names a REDIS_URL; `stderr` may be a file for the server's log.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -34,10 +38,11 @@ def gunicorn(database_url: str, workers: int = 4, threads: int = 1, extra_env: d
         "APP_ENV": "development",
         **(extra_env or {}),
     }
-    env.pop("REDIS_URL", None)
+    if "REDIS_URL" not in (extra_env or {}):
+        env.pop("REDIS_URL", None)
     command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
                "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60", "wsgi:app"]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)
+    process = subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True, stderr=stderr)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 120  # a loaded 2-core machine can take half a minute

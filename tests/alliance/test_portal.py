@@ -132,3 +132,21 @@ def test_a_statement_of_a_quiet_month_is_empty_but_valid(client, auth, scene):
     response = client.get("/partner/statements/2025-01.csv")
     rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     assert response.status_code == 200 and rows[-1][1] == "核销 0 张"
+
+
+def test_no_cell_of_the_statement_csv_runs_as_a_formula(client, auth, scene, make):
+    formula = '=HYPERLINK("http://x","y")'
+    scene.offer.title = formula
+    scene.event.title = "@SUM(1+1)"
+    scene.registration.name = "=张三"  # shown masked: "=**"
+    scene.voucher.redeemed_at = utcnow() - timedelta(minutes=5)
+    scene.voucher.redeemed_by_id = scene.partner_user.id
+    db.session.commit()
+    auth.login("bake.counter")
+    month = f"{to_local(scene.voucher.redeemed_at):%Y-%m}"
+    response = client.get(f"/partner/statements/{month}.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data().decode("utf-8-sig"))))
+    assert rows[1][2] == "'" + formula and rows[1][3] == "'@SUM(1+1)"
+    assert rows[1][4].startswith("'=")
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for cell in cells)

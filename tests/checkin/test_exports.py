@@ -121,3 +121,25 @@ def test_files_need_the_outlets_staff_or_an_admin(client, auth, make, door):
     partner = make.token_headers(make.user("partner"))
     assert client.get(f"/events/{door.event.id}/signin-sheet.pdf", headers=partner).status_code == 403
     assert client.get(f"/events/{door.event.id}/registrations.xlsx", headers=door.headers).status_code == 200
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def test_no_cell_of_the_workbook_runs_as_a_formula(client, auth, make, door):
+    # A question label (staff-written), an answer, a name and a referrer name (customer-written).
+    questions = [{"key": "note", "label": FORMULA, "type": "text"}]
+    event = make.event(door.outlet, capacity=5, questions=questions)
+    referrer = make.customer(door.outlet, name="@SUM(1+1)", phone="13920000009")
+    make.registration(event, name="+1+cmd|' /C calc'!A0", phone="13920000011", answers={"note": FORMULA},
+                      ref=referrer.referral_code)
+    db.session.commit()
+    auth.login("ck.staff")
+    response = client.get(f"/events/{event.id}/registrations.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    for text in (FORMULA, "@SUM(1+1)", "+1+cmd|' /C calc'!A0"):
+        assert cells[text].data_type == "s", text  # the text as typed, a string cell, never a formula
+        assert cells[text].quotePrefix, text       # and it stays text when someone edits it in Excel
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)
