@@ -79,3 +79,11 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def journey(phone, live_server):
+    """Journey(name): steps and numbered screenshots on the phone page (tests/e2e/steps.py)."""
+    from tests.e2e.steps import Journey
+
+    return lambda name: Journey(phone, live_server, name)

@@ -1,0 +1,128 @@
+"""Steps of the journeys (tests/e2e/test_journey_*.py): one function per thing a person does.
+
+Each step drives the page the way a person does (fills the visible fields, taps the button) and
+returns once the answer is on screen; checks of what the person sees stay in the tests. When a
+form changes, adapt its step here and every journey follows.
+
+`Journey` numbers the screenshots of one journey (test-artifacts/<db>/journey-<name>-NN-<step>.png)
+and checks each screen fits the phone's width.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from tests.e2e.conftest import PHONE, screenshot
+from tests.factories import Factories
+
+
+@dataclass
+class Journey:
+    page: object
+    base: str
+    name: str
+    step: int = field(default=0)
+
+    def goto(self, path: str):
+        return self.page.goto(self.base + path)
+
+    def shot(self, label: str) -> None:
+        """Screenshot the screen as it is now; every screen must fit the phone's width."""
+        self.step += 1
+        assert self.page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], label
+        screenshot(self.page, f"journey-{self.name}-{self.step:02d}-{label}")
+
+    def notice(self, kind: str = "success") -> str:
+        """The flashed message (.notice--success / --error / --info) now on screen."""
+        return self.page.locator(f".notice--{kind}").first.inner_text()
+
+    def field_error(self, field_id: str) -> str:
+        """The error under one field (the _forms.html macro puts it right below the input)."""
+        return self.page.locator(f".field:has(#{field_id}) .field__error").first.inner_text()
+
+    def errors(self) -> list[str]:
+        return self.page.locator(".field__error").all_inner_texts()
+
+    def submit(self, name: str | None = None, within: str = "form.form") -> None:
+        """Tap a form's submit button (by its label when given) and wait for the answer page."""
+        form = self.page.locator(within).first
+        button = form.get_by_role("button", name=name) if name else form.locator("button[type=submit]")
+        with self.page.expect_navigation():
+            button.first.click()
+
+    def tap(self, name: str) -> None:
+        """Tap a button (a one-button form such as 发布, 吊销) and wait for the answer page."""
+        with self.page.expect_navigation():
+            self.page.get_by_role("button", name=name).first.click()
+
+    def console_errors(self) -> list[str]:
+        """Script errors; a form answered with 4xx (wrong input) is logged too and is not one."""
+        return [e for e in self.page.console_errors
+                if not e.startswith("Failed to load resource: the server responded with a status of 4")]
+
+    def path(self) -> str:
+        return self.page.url[len(self.base):]
+
+    def text(self, selector: str = "main") -> str:
+        return self.page.locator(selector).first.inner_text()
+
+
+# --- signing in and out ---------------------------------------------------------------------
+
+def login(j: Journey, username: str, password: str = Factories.PASSWORD) -> None:
+    j.goto("/login")
+    j.page.fill("#username", username)
+    j.page.fill("#password", password)
+    j.submit()
+
+
+def login_refused(j: Journey, username: str, password: str) -> str:
+    """Sign in with a wrong password; returns the error shown."""
+    login(j, username, password)
+    assert j.path().startswith("/login")
+    return j.page.locator(".notice--error").inner_text()
+
+
+def logout(j: Journey) -> None:
+    j.goto("/me")
+    j.tap("退出登录")
+
+
+# --- forms others change right now: kept thin so they are easy to adapt --------------------
+
+def register(j: Journey, slug: str, name: str, phone: str, consent: bool = True) -> None:
+    """A customer fills the public registration form /e/<slug> (no login)."""
+    j.goto(f"/e/{slug}")
+    j.page.fill("#name", name)
+    j.page.fill("#phone", phone)
+    if consent:
+        j.page.check("#consent")
+    j.submit()
+
+
+def checkin_lookup(j: Journey, event_id: int, query: str) -> None:
+    """Staff look a guest up on the check-in look-up page by name or last four digits."""
+    j.goto(f"/events/{event_id}/checkin/lookup?q={query}")
+
+
+def create_event(j: Journey, template_key: str, title: str, starts_at: str, ends_at: str, capacity: int) -> None:
+    """Staff create a draft event from a template (prefilled form), changing a few fields."""
+    j.goto(f"/events/new?template={template_key}")
+    j.page.fill("#title", title)
+    j.page.fill("#starts_at", starts_at)
+    j.page.fill("#ends_at", ends_at)
+    j.page.fill("#capacity", str(capacity))
+    j.submit(within="form.form")
+
+
+def look(statement):
+    """Read one value from the database mid-journey and end the transaction at once.
+
+    The served app shares the database; on SQLite an open transaction of the test would lock
+    it out (every transaction begins IMMEDIATE).
+    """
+    from app.extensions import db
+
+    value = db.session.scalar(statement)
+    db.session.commit()
+    return value
