@@ -50,10 +50,21 @@ class Journey:
         with self.page.expect_navigation():
             button.first.click()
 
-    def tap(self, name: str) -> None:
-        """Tap a button (a one-button form such as 发布, 吊销) and wait for the answer page."""
+    def tap(self, name: str, confirm: bool = False) -> None:
+        """Tap a button (a one-button form such as 发布, 吊销) and wait for the answer page.
+
+        confirm: the button asks first (data-confirm); the person says yes.
+        """
+        if confirm:
+            self.page.once("dialog", lambda dialog: dialog.accept())
         with self.page.expect_navigation():
-            self.page.get_by_role("button", name=name).first.click()
+            self.page.get_by_role("button", name=name, exact=True).first.click()
+
+    def download(self, name: str):
+        """Tap a download link; returns Playwright's Download (its path() is the saved file)."""
+        with self.page.expect_download() as info:
+            self.page.get_by_role("link", name=name).first.click()
+        return info.value
 
     def console_errors(self) -> list[str]:
         """Script errors; a form answered with 4xx (wrong input) is logged too and is not one."""
