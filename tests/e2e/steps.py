@@ -108,23 +108,63 @@ def register(j: Journey, slug: str, name: str, phone: str, consent: bool = True)
     j.page.fill("#phone", phone)
     if consent:
         j.page.check("#consent")
-    j.submit()
+    j.submit(within="form.form")
+
+
+def cancel_ticket(j: Journey, ticket_path: str) -> None:
+    """The customer cancels from the ticket page /t/<token> (the page asks first)."""
+    j.goto(ticket_path)
+    j.tap("取消报名", confirm=True)
+
+
+def self_checkin(j: Journey, venue_path: str, phone: str) -> None:
+    """A guest scans the venue QR (/c/<slug>/<code>) and confirms with their mobile number."""
+    j.goto(venue_path)
+    j.page.fill("#phone", phone)
+    j.submit("确认签到")
 
 
 def checkin_lookup(j: Journey, event_id: int, query: str) -> None:
     """Staff look a guest up on the check-in look-up page by name or last four digits."""
-    j.goto(f"/events/{event_id}/checkin/lookup?q={query}")
+    j.goto(f"/events/{event_id}/checkin/lookup")
+    j.page.fill("input[name=q]", query)
+    j.submit("搜索", within="form.searchbar")
+
+
+def lookup_row(j: Journey, name: str):
+    return j.page.locator(".list__row, li", has_text=name).first
+
+
+def checkin_from_lookup(j: Journey, name: str) -> None:
+    with j.page.expect_navigation():
+        lookup_row(j, name).get_by_role("button", name="签到").click()
+
+
+def undo_from_lookup(j: Journey, name: str) -> None:
+    j.page.once("dialog", lambda dialog: dialog.accept())
+    with j.page.expect_navigation():
+        lookup_row(j, name).get_by_role("button", name="撤销").click()
+
+
+def walk_in(j: Journey, event_id: int, name: str, phone: str) -> None:
+    """A guest without registration at the door: registered and checked in at once."""
+    j.goto(f"/events/{event_id}/walk-in")
+    j.page.fill("#name", name)
+    j.page.fill("#phone", phone)
+    j.submit("报名并签到")
 
 
 def create_event(j: Journey, template_key: str, title: str, starts_at: str, ends_at: str, capacity: int) -> None:
-    """Staff create a draft event from a template (prefilled form), changing a few fields."""
+    """Staff create a draft event from a template (prefilled form), changing a few fields.
+
+    starts_at / ends_at as the datetime-local inputs take them: 2026-12-20T14:00.
+    """
     j.goto(f"/events/new?template={template_key}")
     j.page.fill("#title", title)
     j.page.fill("#starts_at", starts_at)
     j.page.fill("#ends_at", ends_at)
     j.page.fill("#capacity", str(capacity))
-    j.submit(within="form.form")
-
+    j.submit("保存")
 
 def look(statement):
     """Read one value from the database mid-journey and end the transaction at once.
