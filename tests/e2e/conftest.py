@@ -15,7 +15,8 @@ from werkzeug.serving import make_server
 
 from tests.conftest import DB_KIND
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# CHROMIUM=/path overrides (CHROMIUM=/nonexistent shows how the suite runs on a machine without it)
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / DB_KIND
 PHONE = {"width": 390, "height": 844}
 
