@@ -168,8 +168,8 @@ def edit(event_id: int):
     offers = _available_offers()
     form = EventForm(obj=event if request.method == "GET" else None)
     form.fill_choices([event.outlet], offers)
+    form.outlet_code.data = event.outlet.code  # not on the edit page: an event stays in its outlet
     if request.method == "GET":
-        form.outlet_code.data = event.outlet.code
         form.starts_at.data = to_local(event.starts_at).replace(tzinfo=None)
         form.ends_at.data = to_local(event.ends_at).replace(tzinfo=None)
         if event.registration_closes_at:

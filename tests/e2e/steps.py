@@ -166,6 +166,14 @@ def create_event(j: Journey, template_key: str, title: str, starts_at: str, ends
     j.page.fill("#capacity", str(capacity))
     j.submit("保存")
 
+def edit_event(j: Journey, event_id: int, **fields: str) -> None:
+    """Staff change fields of an event on its edit form (ids as in the form: title, capacity …)."""
+    j.goto(f"/events/{event_id}/edit")
+    for name, value in fields.items():
+        j.page.fill(f"#{name}", value)
+    j.submit("保存")
+
+
 def look(statement):
     """Read one value from the database mid-journey and end the transaction at once.
 

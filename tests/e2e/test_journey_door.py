@@ -52,6 +52,12 @@ def test_staff_create_publish_and_run_the_door(journey, door):
     j.tap("复制为新活动")
     assert "已复制为新草稿" in j.notice()
     copy_id = int(j.path().split("/")[2])
+    steps.edit_event(j, copy_id, capacity="0")
+    assert j.field_error("capacity")
+    j.shot("event-edit-refused")
+    steps.edit_event(j, copy_id, title="理财沙龙（第二场，测试）")
+    assert "已保存" in j.notice()
+    assert steps.look(sa.select(Event.title).where(Event.id == copy_id)) == "理财沙龙（第二场，测试）"
     j.goto(f"/events/{copy_id}")
     j.tap("删除草稿", confirm=True)
     assert "草稿已删除" in j.notice()
