@@ -11,7 +11,8 @@ other than 401/403/404/405 or a server error, and it did not come from a test ma
 `route_walk` (the permission walk posts empty bodies to every route: that is not a submit).
 The check needs the whole suite: it skips when only part of it was collected.
 
-The routes and the tests that submitted each are written to test-artifacts/route-coverage.txt.
+The routes and the tests that submitted each are written to test-artifacts/route-coverage.txt
+(route-coverage-partial.txt when only part of the suite ran).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ NOT_A_SUBMIT = {401, 403, 404, 405}
 CHECK_NODE = "tests/test_route_coverage.py::test_every_post_route_is_submitted_by_some_test"
 TESTS_DIR = Path(__file__).resolve().parent
 REPORT = TESTS_DIR.parent / "test-artifacts" / "route-coverage.txt"
+PARTIAL_REPORT = REPORT.with_name("route-coverage-partial.txt")
 
 
 class Recorder:
@@ -130,8 +132,8 @@ def pytest_configure(config):
 
 
 def pytest_sessionfinish(session):
-    if RECORDER.app is not None:
-        write_report(RECORDER.app)
+    if RECORDER.app is not None:  # a part of the suite leaves the whole run's report alone
+        write_report(RECORDER.app, REPORT if RECORDER.whole_suite and not RECORDER.deselected else PARTIAL_REPORT)
 
 
 def routes_to_submit(app) -> list[tuple[str, str, str]]:
@@ -140,21 +142,21 @@ def routes_to_submit(app) -> list[tuple[str, str, str]]:
                   for method in CHECKED_METHODS if method in rule.methods)
 
 
-def write_report(app) -> None:
+def write_report(app, path: Path = REPORT, recorder: Recorder = RECORDER) -> None:
     lines = []
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         for method in WRITE_METHODS:
             if method not in rule.methods:
                 continue
-            tests = RECORDER.hits.get((rule.endpoint, method), {})
+            tests = recorder.hits.get((rule.endpoint, method), {})
             lines.append(f"{method} {rule.rule} ({rule.endpoint})")
             lines.extend(f"    {nodeid} -> {status}" for nodeid, status in sorted(tests.items()))
             if not tests:
                 lines.append("    NOT SUBMITTED")
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text("\n".join(lines) + "\n")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n")
 
 
-def missing_routes(app) -> list[str]:
+def missing_routes(app, recorder: Recorder = RECORDER) -> list[str]:
     return [f"{method} {rule} ({endpoint})" for rule, endpoint, method in routes_to_submit(app)
-            if not RECORDER.hits.get((endpoint, method))]
+            if not recorder.hits.get((endpoint, method))]
