@@ -17,8 +17,7 @@ from app.audit.views import bp as audit_bp
 from app.auth.api import blp as auth_api
 from app.auth.cli import users_cli
 from app.auth.models import User
-from app.auth.services import user_for_token
-from app.auth.sessions import init_sessions
+from app.auth.sessions import authenticate_bearer, init_sessions
 from app.auth.views import bp as auth_bp
 from app.customers.api import blp as customers_api
 from app.customers.cli import customers_cli
@@ -82,16 +81,19 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    def load_user(stored_id: str):
+        # "<id>:<session_version>"; a stale version (or an id from before versions) is refused,
+        # so the copied session or remember cookie of an ended session no longer signs anyone in.
+        user_id, _sep, version = stored_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
-    @login_manager.request_loader
-    def load_user_from_token(req):
-        header = req.headers.get("Authorization", "")
-        if header.startswith("Bearer "):
-            return user_for_token(header[7:].strip())
-        return None
+    # A bearer token, when sent, decides who the caller is (before the session cookie is read).
+    app.before_request(authenticate_bearer)
 
     @login_manager.unauthorized_handler
     def unauthorized():

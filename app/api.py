@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 
+from app.auth.sessions import by_token
 from app.extensions import csrf
 
 
@@ -41,7 +42,7 @@ def _csrf_for_cookie_callers():
     """
     if not request.path.startswith("/api/") or request.method in ("GET", "HEAD", "OPTIONS"):
         return None
-    if request.headers.get("Authorization", "").startswith("Bearer "):
+    if by_token():  # app.auth.sessions.authenticate_bearer already refused a bad token
         return None
     if current_user.is_authenticated:
         csrf.protect()

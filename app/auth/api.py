@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import abort, request
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from app.api import api_blueprint
@@ -15,7 +16,8 @@ blp = api_blueprint("auth_api", __name__, "", "Authentication and the caller's o
 def _body_username_key() -> str:
     body = request.get_json(silent=True) or {}
     username = body.get("username") if isinstance(body, dict) else None
-    return "token-user:" + str(username or "").strip().lower()
+    # Per username and address, like the login page (app.auth.views._username_key).
+    return f"token-user:{str(username or '').strip().lower()}@{get_remote_address()}"
 
 
 @blp.route("/auth/tokens", methods=["POST"])

@@ -2,16 +2,18 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
+from app.events import limits
 from app.fields import LocalDateTime
 from app.org.reference import SEGMENTS
 
 
 class QuestionSchema(Schema):
-    key = fields.String(required=True)
-    label = fields.String(required=True)
+    key = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    label = fields.String(required=True, validate=validate.Length(min=1, max=limits.QUESTION_LABEL_MAX))
     type = fields.String(load_default="text", validate=validate.OneOf(["text", "number", "choice", "multi"]))
     required = fields.Boolean(load_default=False)
-    options = fields.List(fields.String(), load_default=None)
+    options = fields.List(fields.String(validate=validate.Length(min=1, max=limits.QUESTION_OPTION_MAX)),
+                          load_default=None, validate=validate.Length(max=limits.QUESTION_OPTIONS_MAX))
     min = fields.Integer(load_default=None, allow_none=True)
     max = fields.Integer(load_default=None, allow_none=True)
 
@@ -23,16 +25,17 @@ class EventCreateSchema(Schema):
     ends_at = fields.AwareDateTime(required=True)
     capacity = fields.Integer(required=True, strict=True)
     waitlist = fields.Boolean(required=True)
-    title = fields.String(load_default=None, validate=validate.Length(max=120))
-    description = fields.String(load_default=None, validate=validate.Length(max=5000))
-    venue = fields.String(load_default=None, validate=validate.Length(max=200))
+    title = fields.String(load_default=None, validate=validate.Length(max=limits.TITLE_MAX))
+    description = fields.String(load_default=None, validate=validate.Length(max=limits.DESCRIPTION_MAX))
+    venue = fields.String(load_default=None, validate=validate.Length(max=limits.VENUE_MAX))
     max_party_size = fields.Integer(load_default=None, strict=True)
     registration_closes_at = fields.AwareDateTime(load_default=None)
     offer_ids = fields.List(fields.Integer(strict=True), load_default=None)
     budget = fields.Decimal(load_default=None, allow_none=True, places=2)
     actual_cost = fields.Decimal(load_default=None, allow_none=True, places=2)
     goals = fields.Dict(load_default=None)
-    questions = fields.List(fields.Nested(QuestionSchema), load_default=None)
+    questions = fields.List(fields.Nested(QuestionSchema), load_default=None,
+                            validate=validate.Length(max=limits.QUESTIONS_MAX))
     segments = fields.List(fields.String(validate=validate.OneOf(list(SEGMENTS))), load_default=None)
 
 
