@@ -203,7 +203,6 @@ def edit(event_id: int):
     form = EventForm(obj=event if request.method == "GET" else None)
     del form.outlet_code  # an event stays in its outlet; the page shows the outlet's name instead
     form.fill_choices([event.outlet], offers)
-    form.outlet_code.data = event.outlet.code  # not on the edit page: an event stays in its outlet
     if request.method == "GET":
         form.starts_at.data = to_local(event.starts_at).replace(tzinfo=None)
         form.ends_at.data = to_local(event.ends_at).replace(tzinfo=None)

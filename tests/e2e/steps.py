@@ -112,9 +112,11 @@ def register(j: Journey, slug: str, name: str, phone: str, consent: bool = True)
 
 
 def cancel_ticket(j: Journey, ticket_path: str) -> None:
-    """The customer cancels from the ticket page /t/<token> (the page asks first)."""
+    """The customer cancels from the ticket page /t/<token>: its link opens a page that asks first."""
     j.goto(ticket_path)
-    j.tap("取消报名", confirm=True)
+    with j.page.expect_navigation():
+        j.page.get_by_role("link", name="取消报名").click()
+    j.tap("确定取消报名")
 
 
 def self_checkin(j: Journey, venue_path: str, phone: str) -> None:

@@ -41,6 +41,7 @@ def test_customer_registers_cancels_and_checks_in_at_the_venue(journey, events):
     assert j.page.locator("img[src*='qr.png']").count() == 1
     j.shot("ticket")
     cancel_ticket(j, ticket_path)
+    assert "您的报名已取消" in j.notice()
     assert look(sa.select(Registration.status).where(Registration.phone == "19900008402")) == "cancelled"
     j.shot("ticket-cancelled")
 
