@@ -40,6 +40,7 @@ def role_headers(make):
             for role in ROLES}
 
 
+@pytest.mark.route_walk
 def test_roles_outside_a_permission_get_403_and_anonymous_callers_401(app, client, role_headers):
     checked = 0
     for rule, view in _endpoints(app):

@@ -81,8 +81,8 @@ def edit(customer_id: int):
     customer = get_scoped_or_404(Customer, customer_id)
     form = CustomerForm(obj=customer if request.method == "GET" else None)
     form.fill_choices([customer.outlet], _owners())
+    form.outlet_code.data = customer.outlet.code  # not on the edit page: a customer stays in their outlet
     if request.method == "GET":
-        form.outlet_code.data = customer.outlet.code
         form.owner.data = customer.owner.username if customer.owner else ""
         form.segments.data = customer.segments
     if form.validate_on_submit():
