@@ -38,7 +38,7 @@ def _every_limited_endpoint(base: str, slug: str, phone: str, username: str, pas
     statuses["GET /api/v1/public/events/<slug>"] = requests.get(
         f"{base}/api/v1/public/events/{slug}", timeout=10).status_code
     form = _form_post(requests.Session(), f"{base}/e/{slug}",
-                      {"name": "表单甲", "phone": phone[:-1] + "8", "consent": "y"})
+                      {"name": "表单甲", "phone": phone[:-2] + "8" + phone[-1], "consent": "y"})
     statuses["POST /e/<slug>"] = form.status_code
     api = requests.post(f"{base}/api/v1/public/events/{slug}/registrations", timeout=10,
                         json={"name": "接口乙", "phone": phone, "consent": True})
