@@ -33,7 +33,7 @@ def _phones(make, outlet) -> list[dict]:
 
 def test_four_phones_scanning_the_same_tickets_check_each_in_exactly_once(database_url, make):
     outlet = make.outlet("RC1")
-    event = make.event(outlet, capacity=TICKETS, title="并发签到(测试)")
+    event = make.event(outlet, starts_in_days=0, capacity=TICKETS, title="并发签到(测试)")
     add_offer(event, make.partner())  # a voucher on check-in: issued once per ticket, too
     tokens = [make.registration(event, name=f"并发{i}", phone=f"1380000{i:04d}").ticket_token for i in range(TICKETS)]
     phones = _phones(make, outlet)
@@ -74,7 +74,7 @@ def test_four_phones_scanning_the_same_tickets_check_each_in_exactly_once(databa
 
 def test_retries_with_one_nonce_racing_each_other_are_all_answered_as_the_first(database_url, make):
     outlet = make.outlet("RC2")
-    event = make.event(outlet, capacity=5)
+    event = make.event(outlet, starts_in_days=0, capacity=5)
     token = make.registration(event, name="重试", phone="13800009999").ticket_token
     headers = _phones(make, outlet)[0]
     db.session.remove()

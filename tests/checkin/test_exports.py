@@ -42,7 +42,7 @@ def _fill(make, event, n: int):
 
 
 def test_the_sign_in_sheet_lists_confirmed_people_by_pinyin_with_a_header_on_every_page(client, auth, make, door):
-    event = make.event(door.outlet, title="重阳健康讲座(测试)", capacity=200, max_party_size=3)
+    event = make.event(door.outlet, starts_in_days=0, title="重阳健康讲座(测试)", capacity=200, max_party_size=3)
     _fill(make, event, 70)
     cancelled = make.registration(event, name="退票人", phone="13919999999")
     cancel_registration(cancelled)
@@ -80,7 +80,7 @@ def test_the_sheet_shows_who_already_checked_in(client, auth, door):
 def test_the_workbook_has_every_registration_with_check_in_referrer_and_answers(client, auth, make, door):
     questions = [{"key": "kids", "label": "孩子年龄", "type": "number"},
                  {"key": "diet", "label": "饮食", "type": "multi", "options": ["无", "素食", "不吃坚果"]}]
-    event = make.event(door.outlet, capacity=2, questions=questions, max_party_size=2)
+    event = make.event(door.outlet, starts_in_days=0, capacity=2, questions=questions, max_party_size=2)
     first = make.registration(event, name="=HYPERLINK(\"http://x\")", phone="13920000001",
                               answers={"kids": "6", "diet": ["素食", "不吃坚果"]}, ref=door.staff.referral_code)
     make.registration(event, name="韩梅梅", phone="13920000002", answers={"kids": "8"})
