@@ -9,6 +9,7 @@ import random
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
 import pytest
 import requests
@@ -132,5 +133,5 @@ def test_undos_racing_re_check_ins_leave_one_consistent_state_per_ticket(databas
         rows = db.session.scalars(sa.select(CheckIn).where(CheckIn.registration_id == registration.id)
                                   .order_by(CheckIn.id)).all()
         kinds = [r.kind for r in rows]
-        assert kinds[:1] == ["checkin"] and all(a != b for a, b in zip(kinds, kinds[1:])), kinds  # alternate
+        assert kinds[:1] == ["checkin"] and all(a != b for a, b in pairwise(kinds)), kinds  # alternate
         assert (registration.checked_in_at is not None) == (kinds[-1] == "checkin"), kinds
