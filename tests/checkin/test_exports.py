@@ -68,13 +68,21 @@ def test_the_sign_in_sheet_lists_confirmed_people_by_pinyin_with_a_header_on_eve
     assert entry.details == {"file": "signin-sheet.pdf", "rows": 70} and entry.actor_username == "ck.staff"
 
 
-def test_the_sheet_shows_who_already_checked_in(client, auth, door):
-    services.check_in(door.registrations[0])
+def test_the_sheet_shows_who_already_checked_in_and_how(client, auth, door):
+    scanned, looked_up, linked = door.registrations
+    services.check_in(scanned, method="scan")
+    services.check_in(looked_up, method="search")
+    services.check_in(linked, method="link")
+    walk_in = services.walk_in(door.event, name="韩梅梅", phone="13900007777").registration
     db.session.commit()
     auth.login("ck.staff")
     text = PdfReader(io.BytesIO(client.get(f"/events/{door.event.id}/signin-sheet.pdf").data)).pages[0].extract_text()
-    checked = door.registrations[0].checked_in_at
-    assert format_dt(checked, "%H:%M") in text
+    at = format_dt(scanned.checked_in_at, "%H:%M")
+    assert at in text
+    assert walk_in.name in text
+    # Each check-in says how it happened: one scan, one look-up, one link, one walk-in registration.
+    assert [text.count(label) for label in ("扫码签到", "查找签到", "链接签到", "现场登记")] == [1, 1, 1, 1]
+    assert "已扫码签到" not in text
 
 
 def test_the_workbook_has_every_registration_with_check_in_referrer_and_answers(client, auth, make, door):
