@@ -12,7 +12,7 @@ from app.checkin import exports, services
 from app.checkin.errors import NotEventDay
 from app.checkin.forms import walk_in_form
 from app.checkin.links import request_device
-from app.checkin.selfcheckin import checkin_window, daily_code
+from app.checkin.selfcheckin import checkin_window, code_day, daily_code
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.events import registration as registration_service
 from app.events.errors import EventFull
@@ -178,15 +178,16 @@ def walk_in(event_id: int):
 @bp.route("/events/<int:event_id>/self-checkin", methods=["GET"])
 @permission_required("checkin.scan")
 def venue_qr(event_id: int):
-    """Today's venue QR for customers' self check-in, to show on a screen or print at the door."""
+    """The venue QR of the event's day for customers' self check-in, to show on a screen or print ahead."""
     event = get_scoped_or_404(Event, event_id)
     if event.status != "published" or not event.self_checkin_secret:
         flash(_("活动发布后才有自助签到二维码"), "info")
         return redirect(url_for("events.detail", event_id=event_id))
-    url = external_url("checkin_public.self_checkin", slug=event.slug, code=daily_code(event))
+    day = code_day(event)
+    url = external_url("checkin_public.self_checkin", slug=event.slug, code=daily_code(event, day))
     opens, closes = checkin_window(event)
     return render_template("checkin/venue_qr.html", event=event, url=url, qr=qr_data_uri(url, box_size=8),
-                           opens=opens, closes=closes, today=local_today())
+                           opens=opens, closes=closes, day=day, today=local_today())
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:

@@ -197,6 +197,24 @@ def test_the_venue_qr_page_shows_todays_code(client, auth, door):
     assert f"/c/{door.event.slug}/{daily_code(door.event)}" in html and 'src="data:image/png;base64,' in html
 
 
+def test_the_venue_qr_of_a_future_event_is_the_code_of_its_day(client, auth, make, door, monkeypatch):
+    from app.checkin import selfcheckin
+    from app.timefmt import local_today, to_local
+
+    event = make.event(door.outlet, starts_in_days=7)
+    day = to_local(event.starts_at).date()
+    auth.login("ck.staff")
+    html = client.get(f"/events/{event.id}/self-checkin").get_data(as_text=True)
+    printed = daily_code(event, day)
+    assert f"/c/{event.slug}/{printed}" in html and f"/c/{event.slug}/{daily_code(event)}" not in html
+    assert f"仅 {day.isoformat()} 有效" in html and f"仅 {local_today().isoformat()} 有效" not in html
+    assert "可以提前打印" in html
+    # On the day, the copy printed a week ahead is the valid code.
+    assert not selfcheckin.code_is_valid(event, printed)
+    monkeypatch.setattr(selfcheckin, "local_today", lambda: day)
+    assert selfcheckin.code_is_valid(event, printed)
+
+
 def test_the_scanner_pages_session_calls_need_the_csrf_token_from_its_meta_tag(database_url, door, make):
     event_id, body = door.event.id, {"ticket": door.registrations[0].ticket_token}
     db.session.commit()  # this client does not release SQLite's lock for us
