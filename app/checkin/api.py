@@ -103,5 +103,4 @@ def checkin_feed(query, event_id: int):
     items = services.recent_checkins(event, query["since"], query["limit"])
     counts = event_counts(event)
     return {"items": items, "last_id": items[0].id if items else query["since"],
-            "counts": {**counts, "people_checked_in": services.people_checked_in(event),
-                       "capacity": event.capacity}}
+            "counts": {**counts, "capacity": event.capacity}}

@@ -90,7 +90,8 @@ class FeedCountsSchema(Schema):
     checked_in = fields.Integer()
     walk_ins = fields.Integer()
     people_checked_in = fields.Integer()
-    seats_taken = fields.Integer()
+    walk_in_people = fields.Integer()
+    seats_taken = fields.Integer(metadata={"description": "people (party sizes) of confirmed registrations"})
     capacity = fields.Integer()
 
 
