@@ -55,7 +55,7 @@ def _confirm_day(registration: Registration, exc: NotEventDay, action: str, back
 @permission_required("checkin.scan")
 def scanner(event_id: int):
     event = get_scoped_or_404(Event, event_id)
-    return render_template("checkin/scanner.html", event=event, counts=event_counts(event), event_day=services.is_event_day(event),
+    return render_template("checkin/scanner.html", event=event, counts=event_counts(event),
                            day_message=_day_message(event))
 
 
