@@ -56,7 +56,8 @@ def test_on_an_event_day_today_starts_with_the_event_and_its_scan_button(live_se
     assert "已签到 0 / 2 人" in card.inner_text()
     _fits(phone)
     screenshot(phone, "today-event-day")
-    phone.screenshot(path=str(screenshot(phone, "today-event-day").with_name("today-event-day-first-screen.png")))
+    phone.screenshot(path=str(screenshot(phone, "today-event-day").with_name("today-event-day-first-screen.png")),
+                     full_page=False)
     scan.click()
     phone.wait_for_url(f"{live_server}/events/{event_id}/checkin")
     assert phone.console_errors == []
