@@ -106,3 +106,15 @@ def test_the_service_refuses_a_check_in_on_another_day(door, later):
     with pytest.raises(NotEventDay):
         services.check_in(later)
     assert services.check_in(later, confirm_outside_day=True).result == "checked_in"
+
+
+def test_the_walk_in_form_on_another_day_asks_to_tick_the_confirmation(client, auth, door, later):
+    auth.login("ck.staff")
+    url = f"/events/{later.event_id}/walk-in"
+    form = client.get(url).get_data(as_text=True)
+    assert "今天不是活动日" in form and 'name="confirm_outside_day"' in form
+    refused = client.post(url, data={"name": "现场来宾", "phone": "13900002727"})
+    assert refused.status_code == 422 and "还有 18 天" in refused.get_data(as_text=True)
+    done = client.post(url, data={"name": "现场来宾", "phone": "13900002727", "confirm_outside_day": "y"})
+    assert done.status_code == 303
+    assert "签到成功" in client.get(done.headers["Location"]).get_data(as_text=True)
