@@ -145,7 +145,8 @@ def test_the_walk_in_form_marks_required_fields_and_answers_good_and_bad_input(l
     phone.click("button[type=submit]")
     errors = phone.locator(".field--error .field__error")
     expect(errors.first).to_be_visible()
-    assert phone.locator("#phone[aria-invalid=true]").count() == 1 and phone.locator("#name[aria-invalid=true]").count() == 1
+    for field_id in ("#phone", "#name"):
+        assert phone.locator(f"{field_id}[aria-invalid=true]").count() == 1
     screenshot(phone, "checkin-walk-in-bad")
     _fits(phone)
     phone.fill("#name", "周芷若")
