@@ -29,6 +29,9 @@ STATUS_NAMES = {"confirmed": _l("已确认"), "waitlisted": _l("候补"), "cance
 SOURCE_NAMES = {"public": _l("线上报名"), "walk_in": _l("现场报名"), "staff": _l("员工代报")}
 METHOD_NAMES = {"scan": _l("扫码"), "link": _l("票码链接"), "search": _l("查找签到"), "walk_in": _l("现场报名"),
                 "self": _l("自助签到")}
+# What the paper sheet prints in the signature box of someone already checked in: how, and when.
+SHEET_METHOD_NAMES = {"scan": _l("扫码签到"), "link": _l("链接签到"), "search": _l("查找签到"),
+                      "walk_in": _l("现场登记"), "self": _l("自助签到")}
 
 
 @dataclass
@@ -39,17 +42,23 @@ class SheetRow:
     party_size: int
     checked_in_at: datetime | None
     walk_in: bool
+    checkin_method: str | None = None
+
+    @property
+    def checked_in_how(self) -> str:
+        """扫码签到 / 查找签到 / 现场登记 / 链接签到 / 自助签到: the real method, never one label for all."""
+        return str(SHEET_METHOD_NAMES.get(self.checkin_method or "", _l("已签到")))
 
 
 def signin_rows(event: Event) -> list[SheetRow]:
     """Confirmed registrations sorted by the pinyin of the family name, each with its index letter."""
     rows = db.session.execute(
         sa.select(Registration.name, Registration.phone_last4, Registration.party_size, Registration.checked_in_at,
-                  Registration.source)
+                  Registration.source, Registration.checkin_method)
         .where(Registration.event_id == event.id, Registration.status == "confirmed")).all()
     ordered = sorted(rows, key=lambda r: sort_key(r.name))
     return [SheetRow(index_letter(r.name), r.name, r.phone_last4, r.party_size, r.checked_in_at,
-                     r.source == "walk_in") for r in ordered]
+                     r.source == "walk_in", r.checkin_method) for r in ordered]
 
 
 def signin_sheet_pdf(event: Event) -> bytes:

@@ -15,6 +15,7 @@ def walk_in_form(event, formdata=None):
         name = StringField(_l("姓名"), render_kw={"autocomplete": "off", "maxlength": 50})
         phone = StringField(_l("手机号"), render_kw={"inputmode": "tel", "autocomplete": "off", "maxlength": 20})
         over_capacity = BooleanField(_l("名额已满也允许入场(会记录操作人)"))
+        confirm_outside_day = BooleanField(_l("今天不是活动日，仍然登记并签到"))
 
     if event.max_party_size > 1:
         WalkInForm.party_size = SelectField(

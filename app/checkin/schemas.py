@@ -17,6 +17,9 @@ class CheckInRequestSchema(Schema):
     event_id = fields.Integer(load_default=None, strict=True,
                               metadata={"description": "the scanner page's event: another event's ticket is 409 "
                                                        "wrong_event"})
+    confirm_outside_day = fields.Boolean(load_default=False, metadata={
+        "description": "staff confirmed a check-in on another day than the event's; without it such a "
+                       "check-in is 409 not_event_day (with event_date, today, days_until)"})
 
 
 class CheckedInRegistrationSchema(Schema):
@@ -38,6 +41,9 @@ class CheckInResultSchema(Schema):
     checked_in_at = LocalDateTime(allow_none=True)
     checkin_id = fields.Integer(allow_none=True)
     replayed = fields.Boolean(metadata={"description": "true when this answers a retry (same nonce)"})
+    undo_until = LocalDateTime(allow_none=True, metadata={
+        "description": "until when the staff member who checked in may take it back "
+                       "(POST /checkins/{checkin_id}/undo); managers may at any time"})
 
 
 class WalkInRequestSchema(Schema):
@@ -47,6 +53,8 @@ class WalkInRequestSchema(Schema):
     over_capacity = fields.Boolean(load_default=False, metadata={
         "description": "let the person in past capacity; recorded on the registration and in the audit log"})
     device = fields.String(load_default=None, validate=validate.Length(max=120))
+    confirm_outside_day = fields.Boolean(load_default=False, metadata={
+        "description": "as for POST /checkins: without it a walk-in on another day is 409 not_event_day"})
 
 
 class WalkInResultSchema(CheckInResultSchema):
@@ -82,7 +90,8 @@ class FeedCountsSchema(Schema):
     checked_in = fields.Integer()
     walk_ins = fields.Integer()
     people_checked_in = fields.Integer()
-    seats_taken = fields.Integer()
+    walk_in_people = fields.Integer()
+    seats_taken = fields.Integer(metadata={"description": "people (party sizes) of confirmed registrations"})
     capacity = fields.Integer()
 
 

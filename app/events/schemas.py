@@ -55,8 +55,10 @@ class CountsSchema(Schema):
     cancelled = fields.Integer()
     checked_in = fields.Integer()
     walk_ins = fields.Integer()
-    seats_taken = fields.Integer()
+    seats_taken = fields.Integer(metadata={"description": "people (party sizes) of confirmed registrations"})
     seats_left = fields.Integer()
+    people_checked_in = fields.Integer(metadata={"description": "people (party sizes) checked in"})
+    walk_in_people = fields.Integer(metadata={"description": "people (party sizes) registered at the door"})
 
 
 class EventSchema(Schema):

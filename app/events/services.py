@@ -346,22 +346,29 @@ def cancel_event(event: Event, reason: str | None = None) -> Event:
 
 
 def event_counts(event: Event) -> dict[str, int]:
-    """The live counts of API.md: registrations by status, check-ins, seats."""
+    """The live counts of API.md: registrations by status, check-ins, seats.
+
+    `confirmed`, `checked_in` and `walk_ins` count registrations (API.md); pages count people:
+    `seats_taken` (people confirmed), `people_checked_in` and `walk_in_people` (party sizes).
+    """
+    reg = Registration
     rows = db.session.execute(
-        sa.select(Registration.status, sa.func.count(Registration.id),
-                  sa.func.coalesce(sa.func.sum(Registration.party_size), 0),
-                  sa.func.count(Registration.checked_in_at))
-        .where(Registration.event_id == event.id).group_by(Registration.status)).all()
-    by_status = {status: (count, people, checked) for status, count, people, checked in rows}
-    confirmed, taken, checked_in = by_status.get("confirmed", (0, 0, 0))
-    walk_ins = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
-        Registration.event_id == event.id, Registration.source == "walk_in", Registration.status == "confirmed"))
+        sa.select(reg.status, sa.func.count(reg.id), sa.func.coalesce(sa.func.sum(reg.party_size), 0),
+                  sa.func.count(reg.checked_in_at),
+                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.checked_in_at.isnot(None)), 0),
+                  sa.func.count(reg.id).filter(reg.source == "walk_in"),
+                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.source == "walk_in"), 0))
+        .where(reg.event_id == event.id).group_by(reg.status)).all()
+    by_status = {status: rest for status, *rest in rows}
+    confirmed, taken, checked_in, people_in, walk_ins, walk_in_people = by_status.get("confirmed", (0,) * 6)
     return {
         "confirmed": confirmed,
-        "waitlisted": by_status.get("waitlisted", (0, 0, 0))[0],
-        "cancelled": by_status.get("cancelled", (0, 0, 0))[0],
+        "waitlisted": by_status.get("waitlisted", (0,))[0],
+        "cancelled": by_status.get("cancelled", (0,))[0],
         "checked_in": checked_in,
         "walk_ins": walk_ins or 0,
         "seats_taken": int(taken),
+        "people_checked_in": int(people_in),
+        "walk_in_people": int(walk_in_people),
         "seats_left": max(0, event.capacity - int(taken)),
     }

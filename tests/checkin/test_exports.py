@@ -42,7 +42,7 @@ def _fill(make, event, n: int):
 
 
 def test_the_sign_in_sheet_lists_confirmed_people_by_pinyin_with_a_header_on_every_page(client, auth, make, door):
-    event = make.event(door.outlet, title="重阳健康讲座(测试)", capacity=200, max_party_size=3)
+    event = make.event(door.outlet, starts_in_days=0, title="重阳健康讲座(测试)", capacity=200, max_party_size=3)
     _fill(make, event, 70)
     cancelled = make.registration(event, name="退票人", phone="13919999999")
     cancel_registration(cancelled)
@@ -68,19 +68,27 @@ def test_the_sign_in_sheet_lists_confirmed_people_by_pinyin_with_a_header_on_eve
     assert entry.details == {"file": "signin-sheet.pdf", "rows": 70} and entry.actor_username == "ck.staff"
 
 
-def test_the_sheet_shows_who_already_checked_in(client, auth, door):
-    services.check_in(door.registrations[0])
+def test_the_sheet_shows_who_already_checked_in_and_how(client, auth, door):
+    scanned, looked_up, linked = door.registrations
+    services.check_in(scanned, method="scan")
+    services.check_in(looked_up, method="search")
+    services.check_in(linked, method="link")
+    walk_in = services.walk_in(door.event, name="韩梅梅", phone="13900007777").registration
     db.session.commit()
     auth.login("ck.staff")
     text = PdfReader(io.BytesIO(client.get(f"/events/{door.event.id}/signin-sheet.pdf").data)).pages[0].extract_text()
-    checked = door.registrations[0].checked_in_at
-    assert format_dt(checked, "%H:%M") in text
+    at = format_dt(scanned.checked_in_at, "%H:%M")
+    assert at in text
+    assert walk_in.name in text
+    # Each check-in says how it happened: one scan, one look-up, one link, one walk-in registration.
+    assert [text.count(label) for label in ("扫码签到", "查找签到", "链接签到", "现场登记")] == [1, 1, 1, 1]
+    assert "已扫码签到" not in text
 
 
 def test_the_workbook_has_every_registration_with_check_in_referrer_and_answers(client, auth, make, door):
     questions = [{"key": "kids", "label": "孩子年龄", "type": "number"},
                  {"key": "diet", "label": "饮食", "type": "multi", "options": ["无", "素食", "不吃坚果"]}]
-    event = make.event(door.outlet, capacity=2, questions=questions, max_party_size=2)
+    event = make.event(door.outlet, starts_in_days=0, capacity=2, questions=questions, max_party_size=2)
     first = make.registration(event, name="=HYPERLINK(\"http://x\")", phone="13920000001",
                               answers={"kids": "6", "diet": ["素食", "不吃坚果"]}, ref=door.staff.referral_code)
     make.registration(event, name="韩梅梅", phone="13920000002", answers={"kids": "8"})
