@@ -3,7 +3,7 @@ from __future__ import annotations
 from flask import abort, request
 from flask_login import current_user
 
-from app.api import api_blueprint
+from app.api import answers, api_blueprint
 from app.auth import services
 from app.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from app.extensions import db, limiter
@@ -20,6 +20,7 @@ def _body_username_key() -> str:
 
 @blp.route("/auth/tokens", methods=["POST"])
 @public
+@answers(401)
 @limiter.limit("30 per minute")
 @limiter.limit("5 per 15 minutes", key_func=_body_username_key,
                deduct_when=lambda response: response.status_code == 401)
