@@ -99,3 +99,30 @@ class LocalDateTime(fields.DateTime):
 
     def _serialize(self, value, attr, obj, **kwargs):
         return iso(value) if value is not None else None
+
+
+# The same bounds for page forms (WTForms validators).
+
+class FormDate:
+    """A date or date-time form field whose day lies between 2000-01-01 and today + 10 years."""
+
+    def __call__(self, form, field) -> None:
+        from wtforms.validators import StopValidation
+
+        problem = date_problem(field.data)
+        if problem:
+            raise StopValidation(problem)
+
+
+def form_int(minimum: int = 0, maximum: int = INT32_MAX):
+    """A whole-number form field within `minimum` … `maximum` (int32 at most)."""
+    from wtforms.validators import NumberRange
+
+    return NumberRange(min=minimum, max=maximum,
+                       message=_("应为 %(low)d 到 %(high)d 之间的整数", low=minimum, high=maximum))
+
+
+def form_money():
+    from wtforms.validators import NumberRange
+
+    return NumberRange(min=0, max=MONEY_MAX, message=_("金额应在 0 到 %(high)d 元之间", high=MONEY_MAX))
