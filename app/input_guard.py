@@ -153,6 +153,7 @@ class BodyLimit:
             environ["wsgi.input"] = io.BytesIO(bytes(data))
             environ["CONTENT_LENGTH"] = str(len(data))
             environ.pop("wsgi.input_terminated", None)
+            environ.pop("HTTP_TRANSFER_ENCODING", None)  # werkzeug ignores CONTENT_LENGTH beside "chunked"
         return self.wsgi_app(environ, start_response)
 
 

@@ -44,6 +44,8 @@ class WalkInRequestSchema(Schema):
     name = fields.String(required=True)
     phone = fields.String(required=True)
     party_size = Int(load_default=1, strict=True)
+    answers = fields.Dict(load_default=dict, metadata={
+        "description": "answers to the event's questions by key; required questions must be answered"})
     over_capacity = fields.Boolean(load_default=False, metadata={
         "description": "let the person in past capacity; recorded on the registration and in the audit log"})
     device = fields.String(load_default=None, validate=validate.Length(max=120))
