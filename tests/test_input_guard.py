@@ -242,3 +242,31 @@ def test_the_registration_page_shows_the_name_error_on_the_form(client, setup):
                                                           "q_kids": "1"})
     assert response.status_code in (200, 422)
     assert "不可见或控制字符" in response.get_data(as_text=True)
+
+
+# --- 13. the OpenAPI document tells the truth ---------------------------------------------------------------
+
+def test_the_openapi_document_describes_our_error_shape_statuses_and_public_operations(client):
+    from openapi_spec_validator import validate
+
+    spec = client.get("/api/v1/openapi.json").json
+    validate(spec)
+    schemas = spec["components"]["schemas"]
+    assert schemas["Error"]["required"] == ["error"]
+    assert schemas["Error"]["properties"]["error"] == {"$ref": "#/components/schemas/ErrorDetail"}
+    assert set(schemas["ErrorDetail"]["properties"]) == {"code", "message", "fields"}
+    for path, operations in spec["paths"].items():
+        for method, operation in operations.items():
+            if method == "parameters":
+                continue
+            assert "default" not in operation["responses"], (method, path)
+            assert {"400", "429", "503"} <= set(operation["responses"]), (method, path)
+            public = path.startswith("/api/v1/public/") or path == "/api/v1/auth/tokens"
+            assert (operation.get("security") == []) == public, (method, path)
+            assert ("403" in operation["responses"]) != public, (method, path)
+    registration = spec["paths"]["/api/v1/public/events/{slug}/registrations"]["post"]["responses"]
+    assert {"404", "409", "413", "422"} <= set(registration)
+    assert registration["409"] == {"$ref": "#/components/responses/CONFLICT"}
+    conflict = spec["components"]["responses"]["CONFLICT"]["content"]["application/json"]["schema"]
+    assert conflict == {"$ref": "#/components/schemas/Error"}
+    assert "401" in spec["paths"]["/api/v1/auth/tokens"]["post"]["responses"]
