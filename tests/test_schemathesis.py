@@ -28,7 +28,7 @@ from tests.server import gunicorn
 
 pytestmark = pytest.mark.concurrency
 
-SECONDS = int(os.environ.get("SCHEMATHESIS_SECONDS", "20"))
+SECONDS = int(os.environ.get("SCHEMATHESIS_SECONDS", "15"))
 CHECKS = "not_a_server_error,response_schema_conformance,status_code_conformance,content_type_conformance"
 SCHEMATHESIS = Path(sys.executable).with_name("schemathesis")
 
