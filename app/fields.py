@@ -56,15 +56,15 @@ class Int(fields.Integer):
         super().__init__(*args, validate=validators, **kwargs)
 
 
-_MONEY_RANGE = validate.Range(min=0, max=MONEY_MAX)
-
-
 def _money_range(value) -> None:
-    _MONEY_RANGE(value)
+    # Only the column's size here: whether an amount may be negative (or zero) is each service's rule,
+    # which names the field as its API describes (`outcome.amount` …).
+    if abs(value) > MONEY_MAX:
+        raise ValidationError(_("金额应在 0 到 %(high)d 元之间", high=MONEY_MAX))
 
 
 class Money(fields.Decimal):
-    """An amount in yuan: two decimals, 0 to 9,999,999,999 (the Numeric(12, 2) columns hold a little more)."""
+    """An amount in yuan: two decimals, at most 9,999,999,999 (the Numeric(12, 2) columns hold a little more)."""
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("places", 2)
@@ -72,7 +72,7 @@ class Money(fields.Decimal):
         # A Range on a Decimal would reach the OpenAPI document as strings ("9999999999.00"): say it there
         # as numbers and check it here.
         kwargs.setdefault("validate", _money_range)
-        kwargs["metadata"] = {"minimum": 0, "maximum": MONEY_MAX, **kwargs.get("metadata", {})}
+        kwargs["metadata"] = {"maximum": MONEY_MAX, **kwargs.get("metadata", {})}
         super().__init__(*args, **kwargs)
 
 
