@@ -54,7 +54,8 @@ def _run(base: str, token: str | None, report: Path) -> subprocess.CompletedProc
                "--report", "junit", "--report-junit-path", str(report)]
     if token:
         command[3:3] = ["--header", f"Authorization: Bearer {token}"]
-    return subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 120)
+    # Its cache goes to the working directory: the test's own, not the repository.
+    return subprocess.run(command, capture_output=True, text=True, timeout=SECONDS + 120, cwd=report.parent)
 
 
 def _figures(output: str) -> str:
