@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import app.all_models  # the complete metadata for migrations
 import app.database  # noqa: F401  (registers the SQLite/PostgreSQL engine hooks)
-from app.api import api, init_api
+from app.api import api, document_errors, init_api
 from app.audit.views import bp as audit_bp
 from app.auth.api import blp as auth_api
 from app.auth.cli import users_cli
@@ -32,6 +32,7 @@ from app.events.views import bp as events_bp
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.headers import init_headers
 from app.home.views import bp as home_bp
+from app.input_guard import init_input_guard
 from app.org.api import blp as org_api
 from app.pdf import bp as pdf_bp
 from app.planning.catalogue import builtin_templates
@@ -64,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     limiter.init_app(app)
     _init_login(app)
+    init_input_guard(app)  # before any other before_request: hostile input stops here
     init_api(app)
     _register_blueprints(app)
     _init_features(app)
@@ -73,6 +75,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_sessions(app)
     init_templating(app)
     _register_cli(app)
+    document_errors(app)  # after every API blueprint
     return app
 
 

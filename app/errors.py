@@ -141,6 +141,10 @@ def _field_message(msg) -> str:
         return str(_FIELD_MESSAGES[text])
     if text.startswith("Must be one of:"):
         return _("取值无效,可选:") + text.removeprefix("Must be one of:").rstrip(".")
+    if text.startswith("Must be greater than or equal to") and " and less than or equal to " in text:
+        low, high = text.removeprefix("Must be greater than or equal to").rstrip(".").split(
+            " and less than or equal to ")
+        return _("应在 %(low)s 到 %(high)s 之间", low=low.strip(), high=high.strip())
     if text.startswith("Must be greater than or equal to"):
         return _("不能小于") + text.removeprefix("Must be greater than or equal to").rstrip(".")
     if text.startswith("Must be less than or equal to"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from app.security import PERMISSIONS, ROLES
 
@@ -24,7 +25,7 @@ def test_every_endpoint_declares_a_permission_or_is_explicitly_public(app):
 
 
 def _url(rule) -> str:
-    values = {arg: ("999999" if rule._converters[arg].__class__.__name__ == "IntegerConverter" else "x")
+    values = {arg: ("999999" if isinstance(rule._converters[arg], IntegerConverter) else "x")
               for arg in rule.arguments}
     url = rule.rule
     for arg, value in values.items():

@@ -4,7 +4,7 @@ from flask import abort, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from app.api import api_blueprint
+from app.api import answers, api_blueprint
 from app.auth import services
 from app.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from app.extensions import db, limiter
@@ -22,6 +22,7 @@ def _body_username_key() -> str:
 
 @blp.route("/auth/tokens", methods=["POST"])
 @public
+@answers(401)
 @limiter.limit("30 per minute")
 @limiter.limit("5 per 15 minutes", key_func=_body_username_key,
                deduct_when=lambda response: response.status_code == 401)

@@ -85,7 +85,7 @@ def create_walk_in(body, event_id: int):
     """Register a walk-in and check them in at once; 409 `event_full` unless `over_capacity` is true."""
     event = get_scoped_or_404(Event, event_id)
     walk_in = services.walk_in(event, name=body["name"], phone=body["phone"], party_size=body["party_size"],
-                               over_capacity=body["over_capacity"], device=body["device"],
+                               answers=body["answers"], over_capacity=body["over_capacity"], device=body["device"],
                                confirm_outside_day=body["confirm_outside_day"])
     payload = {**outcome_payload(walk_in.outcome), "created": walk_in.created,
                "over_capacity": walk_in.registration.over_capacity}

@@ -251,17 +251,20 @@ class WalkIn:
 
 
 def walk_in(event: Event, *, name: str | None, phone: str | None, party_size: int | str | None = 1,
-            over_capacity: bool = False, device: str | None = None, confirm_outside_day: bool = False) -> WalkIn:
+            answers: dict | None = None, over_capacity: bool = False, device: str | None = None,
+            confirm_outside_day: bool = False) -> WalkIn:
     """Register someone at the door and check them in, in one step.
 
     Past capacity only when staff say so (`over_capacity`), which is recorded on
     the registration and in the audit log. A phone that registered already is
-    simply checked in.
+    simply checked in. The event's questions are validated as on the registration page: a required
+    one must be answered at the door too.
     """
     if event.status != "published":
         raise EventNotOpen(extra={"result": "event_not_open", "event_status": event.status})
     _ensure_event_day(event, confirm_outside_day)
-    registration, created = register(event, RegistrationInput(name=name, phone=phone, party_size=party_size),
+    registration, created = register(event, RegistrationInput(name=name, phone=phone, party_size=party_size,
+                                                              answers=answers or {}),
                                      source="walk_in", allow_over_capacity=over_capacity)
     outcome = check_in(registration, method="walk_in" if created else "search", device=device,
                        confirm_outside_day=True)

@@ -16,6 +16,7 @@ from app.checkin.selfcheckin import checkin_window, code_day, daily_code
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.events import registration as registration_service
 from app.events.errors import EventFull
+from app.events.forms import QUESTION_PREFIX, answers_from
 from app.events.models import Event, Registration
 from app.events.services import event_counts
 from app.extensions import db
@@ -136,13 +137,13 @@ def walk_in(event_id: int):
         party = getattr(form, "party_size", None)
         try:
             result = services.walk_in(event, name=form.name.data, phone=form.phone.data,
-                                      party_size=party.data if party else 1,
+                                      party_size=party.data if party else 1, answers=answers_from(form, event),
                                       over_capacity=bool(form.over_capacity.data), device=request_device("walk-in"),
                                       confirm_outside_day=bool(form.confirm_outside_day.data))
         except ValidationFailed as exc:
             db.session.rollback()
             for key, message in (exc.fields or {}).items():
-                field = getattr(form, key, None)
+                field = getattr(form, key, None) or getattr(form, QUESTION_PREFIX + key, None)
                 if field is not None:
                     field.errors = [*(field.errors or []), message]
             error = _("请按提示修改后再提交")

@@ -23,6 +23,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from app.customers.forms import CheckboxList
 from app.events import limits
+from app.fields import FormDate, form_int, form_money
 from app.org import reference
 
 FORMAT = "%Y-%m-%dT%H:%M"
@@ -66,10 +67,11 @@ class EventForm(FlaskForm):
                                                   _length(limits.TITLE_MAX, _l("活动名称"))],
                         render_kw={"maxlength": limits.TITLE_MAX})
     starts_at = DateTimeLocalField(_l("开始时间"), format=FORMAT,
-                                   validators=[DataRequired(_l("请填写开始时间，如 2027-05-08 14:00"))])
+                                   validators=[DataRequired(_l("请填写开始时间，如 2027-05-08 14:00")), FormDate()])
     ends_at = DateTimeLocalField(_l("结束时间"), format=FORMAT,
-                                 validators=[DataRequired(_l("请填写结束时间，如 2027-05-08 16:00"))])
-    registration_closes_at = DateTimeLocalField(_l("报名截止(可不填)"), format=FORMAT, validators=[Optional()])
+                                 validators=[DataRequired(_l("请填写结束时间，如 2027-05-08 16:00")), FormDate()])
+    registration_closes_at = DateTimeLocalField(_l("报名截止(可不填)"), format=FORMAT,
+                                                validators=[Optional(), FormDate()])
     venue = StringField(_l("地点"), validators=[_length(limits.VENUE_MAX, _l("地点"))],
                         render_kw={"maxlength": limits.VENUE_MAX})
     capacity = _int(_l("名额(人)"), _l("请填写名额"), _l("名额至少 1 人，最多 100000 人"), 1, 100_000)
@@ -83,15 +85,15 @@ class EventForm(FlaskForm):
     add_question = SubmitField(_l("再加一题"))
     offer_ids = CheckboxList(_l("联盟优惠"), choices=[], coerce=int)
     budget = DecimalField(_l("预算(元)"), places=2,
-                          validators=[Optional(), NumberRange(min=0, message=_l("预算不能为负"))])
-    actual_cost = DecimalField(_l("实际花费(元)"), places=2,
-                               validators=[Optional(), NumberRange(min=0, message=_l("实际花费不能为负"))])
+                          validators=[Optional(), NumberRange(min=0, message=_l("预算不能为负")), form_money()])
+    actual_cost = DecimalField(_l("实际花费(元)"), places=2, validators=[
+        Optional(), NumberRange(min=0, message=_l("实际花费不能为负")), form_money()])
     goal_attendance_rate = IntegerField(_l("目标到场率(%)"), validators=[
-        Optional(), NumberRange(0, 100, _l("目标到场率应在 0 到 100 之间"))])
+        Optional(), NumberRange(0, 100, _l("目标到场率应在 0 到 100 之间")), form_int()])
     goal_newcomers = IntegerField(_l("目标新客(人)"), validators=[
-        Optional(), NumberRange(min=0, message=_l("目标新客不能为负"))])
+        Optional(), NumberRange(min=0, message=_l("目标新客不能为负")), form_int()])
     goal_conversions = IntegerField(_l("目标转化(笔)"), validators=[
-        Optional(), NumberRange(min=0, message=_l("目标转化不能为负"))])
+        Optional(), NumberRange(min=0, message=_l("目标转化不能为负")), form_int()])
 
     def fill_choices(self, outlets, offers) -> None:
         if getattr(self, "outlet_code", None) is not None:

@@ -31,6 +31,12 @@ def registration_form(event, formdata=None):
         RegistrationForm.party_size = SelectField(
             _l("参加人数(含本人)"), choices=[SelectChoice(str(n)) for n in range(1, event.max_party_size + 1)],
             default="1", validate_choice=False)  # app/events/registration.validate says what is wrong
+    add_question_fields(RegistrationForm, event)
+    return RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
+
+
+def add_question_fields(form_class, event) -> None:
+    """One field per question of the event, named `q_<key>` (the registration page and the walk-in form)."""
     for question in event.questions or []:
         name = QUESTION_PREFIX + question["key"]
         label = question["label"]
@@ -48,8 +54,7 @@ def registration_form(event, formdata=None):
         else:
             field = StringField(label)
         field.kwargs.setdefault("description", "required" if question.get("required") else "")
-        setattr(RegistrationForm, name, field)
-    return RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
+        setattr(form_class, name, field)
 
 
 def answers_from(form, event) -> dict:

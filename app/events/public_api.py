@@ -21,7 +21,7 @@ from app.events.public import (
 from app.events.schemas import StatusSchema
 from app.events.services import event_counts
 from app.extensions import db, limiter
-from app.fields import LocalDateTime
+from app.fields import Int, LocalDateTime
 from app.privacy import mask_name
 from app.security import public
 from app.urls import external_url
@@ -36,10 +36,10 @@ class PublicEventSchema(Schema):
     starts_at = LocalDateTime()
     ends_at = LocalDateTime()
     venue = fields.String()
-    seats_left = fields.Integer()
+    seats_left = Int()
     status = fields.String(metadata={"description": "published (open or closed for registration) or finished"})
     registration_open = fields.Boolean()
-    max_party_size = fields.Integer()
+    max_party_size = Int()
     questions = fields.List(fields.Dict())
     outlet_name = fields.String()
 
@@ -48,7 +48,7 @@ class RegistrationRequestSchema(Schema):
     name = fields.String(required=True)
     phone = fields.String(required=True)
     consent = fields.Boolean(required=True)
-    party_size = fields.Integer(load_default=1, strict=True)
+    party_size = Int(load_default=1, strict=True)
     answers = fields.Dict(load_default=dict)
     ref = fields.String(load_default=None, validate=validate.Length(max=16))
 
@@ -94,7 +94,7 @@ class TicketEventSchema(Schema):
 class TicketSchema(Schema):
     event = fields.Nested(TicketEventSchema)
     name = fields.String()
-    party_size = fields.Integer()
+    party_size = Int()
     status = fields.String()
     checked_in_at = LocalDateTime(allow_none=True)
     vouchers = fields.List(fields.Nested(VoucherSchema))

@@ -28,6 +28,7 @@ from app.events.errors import AlreadyCheckedIn, EventFull, InvalidTransition, Re
 from app.events.models import Event, Registration
 from app.events.questions import validate_answers
 from app.extensions import db
+from app.input_guard import name_problem
 from app.models import utcnow
 from app.notify.models import Notification
 from app.tokens import url_token
@@ -62,6 +63,8 @@ def validate(event: Event, data: RegistrationInput, *, require_consent: bool = T
         errors["name"] = _("请填写姓名")
     elif len(name) > MAX_NAME:
         errors["name"] = _("姓名不超过 %(n)d 个字", n=MAX_NAME)
+    elif problem := name_problem(name):
+        errors["name"] = problem
     phone = ""
     try:
         phone = normalize_mobile(data.phone)
