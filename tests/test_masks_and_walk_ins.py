@@ -19,7 +19,7 @@ def test_a_masked_name_keeps_the_family_name_and_stars_the_rest_by_length(name, 
 def door(make):
     outlet = make.outlet("WI1")
     staff = make.user("staff", outlet=outlet, username="wi.staff")
-    event = make.event(outlet, questions=[
+    event = make.event(outlet, starts_in_days=0, questions=[  # walk-ins come on the event's day
         {"key": "kids", "label": "孩子人数", "type": "number", "required": True},
         {"key": "note", "label": "备注", "type": "text", "required": False}])
     return {"event": event, "id": event.id, "headers": make.token_headers(staff)}
