@@ -55,10 +55,22 @@ def _next_visible(text: str, i: int) -> str:
     return text[j] if j < len(text) else ""
 
 
+def is_punct(ch: str) -> bool:
+    return bool(ch) and not ch.isalnum() and not ch.isspace()
+
+
 def convert(text: str) -> str:
     """`text` with the half-width marks next to Chinese made full-width (unchanged without Chinese)."""
     if not has_cjk(text):
         return text
+    while True:  # （签章）: needs the parentheses first, then the colon
+        new = _convert_once(text)
+        if new == text:
+            return new
+        text = new
+
+
+def _convert_once(text: str) -> str:
     out = list(text)
     drop: set[int] = set()
     n = len(text)
@@ -71,6 +83,8 @@ def convert(text: str) -> str:
         before_cjk = bool(nxt) and is_cjk(nxt) and not prev.isdigit()
         if ch == ":" and text[i + 1:i + 3] == "//":
             continue  # a URL
+        if is_punct(prev) and is_punct(text[i + 1] if i + 1 < n else ""):
+            continue  # a set of marks such as "。！？!?;,", not prose
         if after_cjk or (before_cjk and ch in ",;:"):
             out[i] = FULL[ch]
             j = i + 1

@@ -24,6 +24,8 @@ _spec.loader.exec_module(fullwidth)
     ("姓名: 张三", "姓名：张三"),
     ("你好!真的?", "你好！真的？"),
     ("字母;数字", "字母；数字"),
+    ("商户确认(签章):", "商户确认（签章）："),
+    ("。！？!?;,:）", "。！？!?;,:）"),  # a set of marks, as code uses them
     # left alone: numbers, times, placeholders, URLs, code and text without Chinese
     ("1,000 元", "1,000 元"),
     ("14:00 开始", "14:00 开始"),
