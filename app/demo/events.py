@@ -56,13 +56,13 @@ class DemoEvent:
 
 
 EVENTS = [
-    DemoEvent("OH01", "double_ninth_health_talk", "重阳敬老健康讲座(演示)", 20, time(9, 30), 2, "draft", "oh01.staff1",
-              occasion="double_ninth"),
+    DemoEvent("OH01", "double_ninth_health_talk", "重阳敬老健康讲座(演示)", 20, time(9, 30), 2, "draft",
+              "oh01.staff1", occasion="double_ninth"),
     DemoEvent("OH01", "family_weekend_baking", "周末亲子烘焙课(演示)", 5, time(14, 0), 2, "published", "oh01.staff2",
               regulars=10, newcomers=4, partners=("P-BAKE",), weekend=True),
-    DemoEvent("OH01", "pension_planning_salon", "养老规划沙龙·个人养老金怎么用(演示)", -12, time(14, 30), 2, "finished",
-              "oh01.staff1", regulars=14, newcomers=5, attend=0.75, walk_ins=2, partners=("P-CAFE",), cost="2400",
-              worked=0.7),
+    DemoEvent("OH01", "pension_planning_salon", "养老规划沙龙·个人养老金怎么用(演示)", -12, time(14, 30), 2,
+              "finished", "oh01.staff1", regulars=14, newcomers=5, attend=0.75, walk_ins=2, partners=("P-CAFE",),
+              cost="2400", worked=0.7),
     DemoEvent("OH01", "mid_autumn_family_mooncake", "中秋亲子DIY冰皮月饼(演示)", -1, time(14, 0), 2, "finished",
               "oh01.staff2", regulars=12, newcomers=6, attend=0.8, walk_ins=1, partners=("P-BAKE",), cost="1800",
               occasion="mid_autumn"),
@@ -223,7 +223,8 @@ def _work(event: Event, spec: DemoEvent, rng: random.Random, now: datetime) -> N
         status, product, amount = OUTCOMES[n % len(OUTCOMES)]
         record_contact(item, ContactInput(status=status, product=product, amount=amount,
                                           contact_method=rng.choice(["phone", "wechat", "visit"]),
-                                          note="演示记录:" + {"converted": "客户已办理", "contacted": "已沟通,再约时间",
+                                          note="演示记录:" + {"converted": "客户已办理",
+                                                          "contacted": "已沟通,再约时间",
                                                           "unreachable": "电话未接通",
                                                           "closed": "客户暂无需求"}[status]))
         item.done_at = min(event.ends_at + timedelta(days=1 + n % 4), now - timedelta(minutes=n + 1))

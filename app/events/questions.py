@@ -104,7 +104,8 @@ def from_lines(text: str, previous: list[dict] | None = None) -> list[dict]:
         label = parts[0]
         kind = TYPE_WORDS.get(parts[1] if len(parts) > 1 and parts[1] else "文本")
         if not label or kind is None:
-            raise ValueError(_("第 %(n)d 行:格式应为「问题 | 文本/数字/单选/多选 | 必填/选填 | 选项或范围」", n=number))
+            raise ValueError(_("第 %(n)d 行:格式应为「问题 | 文本/数字/单选/多选 | 必填/选填 | 选项或范围」",
+                               n=number))
         question = {"key": keys_by_label.get(label) or f"q{number}", "label": label, "type": kind,
                     "required": len(parts) > 2 and parts[2] in ("必填", "required", "是")}
         extra = parts[3] if len(parts) > 3 else ""
