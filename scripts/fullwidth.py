@@ -96,7 +96,9 @@ def _convert_once(text: str) -> str:
         start, end = match.start(), match.end() - 1
         prev = text[start - 1] if start else ""
         inner = match.group(1)
-        if prev and (prev.isascii() and (prev.isalnum() or prev in "%_.$")):
+        if prev and prev.isascii() and (prev.isalpha() or prev in "%_.$"):
+            continue  # a call or a placeholder: _(…), %(name)s
+        if prev.isdigit() and not (inner[:1] and is_cjk(inner[0])):
             continue
         back = start - 1
         while back >= 0 and text[back] == " ":
