@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 from dotenv import load_dotenv
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 ROOT = Path(__file__).resolve().parent
 INSTANCE_DIR = ROOT / "instance"
@@ -62,6 +65,15 @@ def _normalise_db_url(url: str) -> str:
     return url
 
 
+REDIS_TIMEOUT_SECONDS = 0.5
+
+
+def _redis_options() -> dict:
+    """redis-py client options: short connect/read timeouts, one retry without back-off."""
+    return {"socket_connect_timeout": REDIS_TIMEOUT_SECONDS, "socket_timeout": REDIS_TIMEOUT_SECONDS,
+            "retry": Retry(NoBackoff(), 1), "health_check_interval": 30}
+
+
 def load_config(overrides: dict | None = None) -> dict:
     """Build the Flask config mapping from the environment (and test overrides)."""
     overrides = overrides or {}
@@ -89,13 +101,20 @@ def load_config(overrides: dict | None = None) -> dict:
         "SECRET_KEY": secret,
         "SQLALCHEMY_DATABASE_URI": db_url,
         # Idle connections are pinged before use by app.database, not every checkout.
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
+        # hide_parameters: an error's message never carries the statement's values (names, phones) into logs.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False, "hide_parameters": True},
         "REDIS_URL": redis_url,
         "BASE_URL": (os.environ.get("BASE_URL", "").strip().rstrip("/") or None),
         "TIMEZONE": os.environ.get("TIMEZONE", "").strip() or "Asia/Shanghai",
         # Flask-Limiter
         "RATELIMIT_ENABLED": ratelimit_enabled,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        # Redis down (or black-holed) must not stop the site: each process falls back to its own
+        # in-memory counters, re-checks Redis now and then (1, 2, 4 … s apart) and goes back to it.
+        # Short timeouts and one immediate retry: a lost Redis costs a request at most ~1 s, once.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_SWALLOW_ERRORS": True,
+        "RATELIMIT_STORAGE_OPTIONS": _redis_options() if redis_url else {},
         "RATELIMIT_HEADERS_ENABLED": True,
         "RATELIMIT_KEY_PREFIX": "branch-events",
         # Sessions: signed cookie, short-lived, never readable by scripts.
@@ -105,7 +124,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", production),
-        "REMEMBER_COOKIE_DURATION_DAYS": _int("REMEMBER_COOKIE_DAYS", 7),
+        # Flask-Login reads REMEMBER_COOKIE_DURATION (a timedelta) and nothing else.
+        "REMEMBER_COOKIE_DURATION": timedelta(days=_int("REMEMBER_COOKIE_DAYS", 7)),
         "SESSION_IDLE_MINUTES": _int("SESSION_IDLE_MINUTES", 30),
         "SESSION_MAX_HOURS": _int("SESSION_MAX_HOURS", 12),
         "API_TOKEN_DAYS": _int("API_TOKEN_DAYS", 90),

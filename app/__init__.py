@@ -12,13 +12,12 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import app.all_models  # the complete metadata for migrations
 import app.database  # noqa: F401  (registers the SQLite/PostgreSQL engine hooks)
-from app.api import api, init_api
+from app.api import api, document_errors, init_api
 from app.audit.views import bp as audit_bp
 from app.auth.api import blp as auth_api
 from app.auth.cli import users_cli
 from app.auth.models import User
-from app.auth.services import user_for_token
-from app.auth.sessions import init_sessions
+from app.auth.sessions import authenticate_bearer, init_sessions
 from app.auth.views import bp as auth_bp
 from app.customers.api import blp as customers_api
 from app.customers.cli import customers_cli
@@ -33,6 +32,7 @@ from app.events.views import bp as events_bp
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.headers import init_headers
 from app.home.views import bp as home_bp
+from app.input_guard import init_input_guard
 from app.org.api import blp as org_api
 from app.pdf import bp as pdf_bp
 from app.planning.catalogue import builtin_templates
@@ -65,6 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     limiter.init_app(app)
     _init_login(app)
+    init_input_guard(app)  # before any other before_request: hostile input stops here
     init_api(app)
     _register_blueprints(app)
     _init_features(app)
@@ -74,6 +75,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_sessions(app)
     init_templating(app)
     _register_cli(app)
+    document_errors(app)  # after every API blueprint
     return app
 
 
@@ -82,16 +84,19 @@ def _init_login(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
-        return user if user is not None and user.active else None
+    def load_user(stored_id: str):
+        # "<id>:<session_version>"; a stale version (or an id from before versions) is refused,
+        # so the copied session or remember cookie of an ended session no longer signs anyone in.
+        user_id, _sep, version = stored_id.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
-    @login_manager.request_loader
-    def load_user_from_token(req):
-        header = req.headers.get("Authorization", "")
-        if header.startswith("Bearer "):
-            return user_for_token(header[7:].strip())
-        return None
+    # A bearer token, when sent, decides who the caller is (before the session cookie is read).
+    app.before_request(authenticate_bearer)
 
     @login_manager.unauthorized_handler
     def unauthorized():

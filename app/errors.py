@@ -103,6 +103,34 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
+# Pages customers open (API.md "Public pages"): their errors never point at the staff side.
+PUBLIC_PREFIXES = ("/e/", "/t/", "/c/")
+PUBLIC_PATHS = ("/privacy",)
+# What a customer is told when a public link leads nowhere, by the kind of link.
+_PUBLIC_NOT_FOUND = {
+    "/e/": _l("找不到该活动，可能链接不完整，或活动已下线"),
+    "/t/": _l("找不到该入场凭证，请检查链接是否完整"),
+    "/c/": _l("找不到该签到码，请重新扫描现场的签到二维码"),
+}
+
+
+def is_public_page() -> bool:
+    path = request.path
+    return path.startswith(PUBLIC_PREFIXES) or path in PUBLIC_PATHS
+
+
+def error_page(status: int, message: str, headers: dict | None = None):
+    """The HTML error page: the staff one (with its way home), or for customers one without staff links."""
+    if is_public_page():
+        if status == 404:
+            message = str(next((text for prefix, text in _PUBLIC_NOT_FOUND.items()
+                                if request.path.startswith(prefix)), message))
+        response = render_template("errors/public.html", status=status, message=message), status
+    else:
+        response = render_template("errors/error.html", status=status, message=message), status
+    return (*response, headers) if headers else response
+
+
 def _field_message(msg) -> str:
     if isinstance(msg, list):
         return "; ".join(_field_message(m) for m in msg)
@@ -113,6 +141,10 @@ def _field_message(msg) -> str:
         return str(_FIELD_MESSAGES[text])
     if text.startswith("Must be one of:"):
         return _("取值无效,可选:") + text.removeprefix("Must be one of:").rstrip(".")
+    if text.startswith("Must be greater than or equal to") and " and less than or equal to " in text:
+        low, high = text.removeprefix("Must be greater than or equal to").rstrip(".").split(
+            " and less than or equal to ")
+        return _("应在 %(low)s 到 %(high)s 之间", low=low.strip(), high=high.strip())
     if text.startswith("Must be greater than or equal to"):
         return _("不能小于") + text.removeprefix("Must be greater than or equal to").rstrip(".")
     if text.startswith("Must be less than or equal to"):
@@ -175,22 +207,20 @@ def handle_http_exception(error: HTTPException):
         return error_response(status, code, message, fields, headers)
     if status == 401:
         return current_app.login_manager.unauthorized()
-    html = render_template("errors/error.html", status=status, message=message), status
-    response = html if not headers else (*html, headers)
-    return response
+    return error_page(status, message, headers)
 
 
 def handle_csrf_error(error: CSRFError):
     message = str(_l("页面已过期或请求来源不可信,请刷新页面后重试"))
     if is_api_request():
         return error_response(400, "csrf_failed", message)
-    return render_template("errors/error.html", status=400, message=message), 400
+    return error_page(400, message)
 
 
 def handle_domain_error(error: DomainError):
     if is_api_request():
         return error_response(error.status, error.code, error.message, error.fields, extra=error.extra)
-    return render_template("errors/error.html", status=error.status, message=error.message), error.status
+    return error_page(error.status, error.message)
 
 
 def _database_unreachable(error: Exception) -> bool:
@@ -202,16 +232,19 @@ def _database_unreachable(error: Exception) -> bool:
 def handle_unexpected(error: Exception):
     db.session.rollback()
     if _database_unreachable(error):
-        log.warning("database unreachable on %s %s: %s", request.method, request.path, error)
+        # One line, the driver's reason only: the statement's parameters may hold names and phones.
+        reason = (str(getattr(error, "orig", None) or type(error).__name__).strip().splitlines() or [""])[0]
+        log.warning("database unreachable on %s %s: %s: %s", request.method, request.path,
+                    type(error).__name__, reason[:200])
         code, message = _HTTP_CODES[503]
         if is_api_request():
             return error_response(503, code, str(message))
-        return render_template("errors/error.html", status=503, message=str(message)), 503
+        return error_page(503, str(message))
     log.exception("unhandled error on %s %s", request.method, request.path)
     code, message = _HTTP_CODES[500]
     if is_api_request():
         return error_response(500, code, str(message))
-    return render_template("errors/error.html", status=500, message=str(message)), 500
+    return error_page(500, str(message))
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -19,6 +19,8 @@ CSP = "; ".join([
     "frame-ancestors 'none'",
 ])
 
+HSTS = "max-age=31536000; includeSubDomains"
+
 
 def _add_headers(response):
     headers = response.headers
@@ -27,6 +29,10 @@ def _add_headers(response):
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Permissions-Policy", "camera=(self), microphone=(), geolocation=()")
+    if current_app.config["PRODUCTION"] and request.is_secure:
+        # Browsers ignore HSTS on plain HTTP (RFC 6797 §7.2); behind a TLS proxy,
+        # TRUSTED_PROXIES makes ProxyFix mark the request as https.
+        headers.setdefault("Strict-Transport-Security", HSTS)
     if request.endpoint != "static" and "Cache-Control" not in headers:
         # Pages and API answers may carry personal data: never store them in shared caches.
         headers["Cache-Control"] = "no-store"

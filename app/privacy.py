@@ -4,11 +4,17 @@ from __future__ import annotations
 
 
 def mask_name(name: str | None) -> str:
-    """`张三丰` → `张**`: the family name stays, the rest becomes stars (at least two)."""
+    """The family name stays, each other character becomes a star: `张三` → `张*`, `张三丰` → `张**`,
+    `欧阳娜娜` → `欧阳**` (two-character family names are recognised), `张` → `*`."""
+    from app.checkin.names import split_name
+
     name = (name or "").strip()
-    if not name:
-        return "**"
-    return name[0] + "*" * max(2, len(name) - 1)
+    if len(name) <= 1:
+        return "*" if name else "**"
+    family, given = split_name(name)
+    if not given:  # `欧阳` alone: a one-character family name and a given name
+        family, given = name[:1], name[1:]
+    return family + "*" * len(given)
 
 
 def mask_phone(phone: str | None) -> str:

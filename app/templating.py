@@ -11,6 +11,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.assets import init_assets
+from app.form_errors import shown, unshown_errors
 from app.org import reference
 from app.privacy import mask_name, mask_phone
 from app.security import BANK_ROLES, can
@@ -68,7 +69,7 @@ def init_templating(app: Flask) -> None:
         tier_name=lambda key: str(reference.TIERS.get(key, key)),
         partner_category_name=lambda key: str(reference.PARTNER_CATEGORIES.get(key, key)),
     )
-    app.jinja_env.globals.update(can=can, csrf_token=generate_csrf)
+    app.jinja_env.globals.update(can=can, csrf_token=generate_csrf, shown=shown, unshown_errors=unshown_errors)
 
     @app.context_processor
     def page_globals():

@@ -21,6 +21,8 @@ from app.extensions import db, limiter
 from app.security import run_as_system
 from tests.factories import Factories
 
+pytest_plugins = ["tests.route_coverage"]
+
 DB_KIND = "postgresql" if os.environ.get("TEST_DATABASE_URL") else "sqlite"
 
 

@@ -165,3 +165,22 @@ def test_healthz_is_503_when_the_database_is_down(tmp_path):
     response = broken.test_client().get("/healthz")
     assert response.status_code == 503
     assert response.get_json() == {"status": "error", "db": "down"}
+
+
+def test_a_lost_database_is_logged_in_one_line_without_personal_data(app, caplog):
+    import logging
+
+    import sqlalchemy as sa
+
+    from app.errors import handle_unexpected
+
+    error = sa.exc.OperationalError("INSERT INTO customers (name, phone) VALUES (%(name)s, %(phone)s)",
+                                    {"name": "张三", "phone": "13912345678"},
+                                    Exception("server closed the connection unexpectedly\nThis probably means …"))
+    with app.test_request_context("/api/v1/public/events/x/registrations", method="POST"), \
+            caplog.at_level(logging.WARNING, logger="app.errors"):
+        response = app.make_response(handle_unexpected(error))
+    assert response.status_code == 503 and response.get_json()["error"]["code"] == "unavailable"
+    assert "server closed the connection unexpectedly" in caplog.text
+    assert "13912345678" not in caplog.text and "张三" not in caplog.text and "INSERT" not in caplog.text
+    assert len(caplog.records) == 1 and "\n" not in caplog.records[0].getMessage()

@@ -117,7 +117,7 @@ def test_no_unused_weui_on_the_pages(client, register_page):
     sizes = {u: len(_decoded(client.get(u, headers={"Accept-Encoding": BROWSER}))) for u in css_urls}
     weui = [size for url, size in sizes.items() if "/weui/" in url]
     assert weui and weui[0] < 16 * 1024, sizes  # the full WeUI is 188 KB
-    assert sum(sizes.values()) < 40 * 1024, sizes
+    assert sum(sizes.values()) < 48 * 1024, sizes  # decoded; what travels is bounded by the 60 KB test above
 
 
 def test_the_committed_trimmed_weui_is_what_the_script_makes():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import pytest
@@ -145,3 +146,65 @@ def test_partner_users_land_on_the_partner_portal_not_staff_pages(client, auth, 
     assert response.headers["Location"].endswith("/partner")
     assert client.get("/customers").status_code == 403
     assert client.get("/today").status_code == 403
+
+
+@pytest.fixture(params=["memory", "redis"])
+def lockout_client_factory(request, database_url):
+    """App instances on in-process memory or on Redis (REDIS_URL), for the lockout tests."""
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    config = {**TEST_CONFIG, "DATABASE_URL": database_url}
+    connection = None
+    if request.param == "redis":
+        import redis
+
+        url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+        try:
+            connection = redis.Redis.from_url(url)
+            connection.ping()
+        except redis.RedisError:
+            if os.environ.get("REQUIRE_POSTGRES") == "1":
+                pytest.fail(f"Redis required but unreachable at {url}")
+            pytest.skip(f"Redis not reachable at {url}")
+        config["RATELIMIT_STORAGE_URI"] = url
+        config["RATELIMIT_KEY_PREFIX"] = f"lockout-test-{os.getpid()}-{time.time_ns()}"
+    application = create_app(config)
+
+    def client_at(address: str):
+        client = application.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        return client
+
+    yield client_at
+    if connection is not None:
+        for key in connection.scan_iter(config["RATELIMIT_KEY_PREFIX"] + "*"):
+            connection.delete(key)
+
+
+def test_failures_from_one_address_do_not_lock_the_person_out_elsewhere(lockout_client_factory, make):
+    make.user("staff", username="colleague.lin")
+    attacker = lockout_client_factory("203.0.113.7")
+    owner = lockout_client_factory("198.51.100.20")
+    for _ in range(5):
+        bad = attacker.post("/login", data={"username": "colleague.lin", "password": "guess-guess-1"})
+        assert bad.status_code == 401
+    signed_in = owner.post("/login", data={"username": "colleague.lin", "password": make.PASSWORD})
+    assert signed_in.status_code == 303
+    assert owner.get("/today").status_code == 200
+    still_locked = attacker.post("/login", data={"username": "colleague.lin", "password": make.PASSWORD})
+    assert still_locked.status_code == 429
+    assert "登录失败次数过多" in still_locked.get_data(as_text=True)
+
+
+def test_api_token_lockout_is_per_username_and_address(lockout_client_factory, make):
+    make.user("staff", username="api.lin")
+    attacker = lockout_client_factory("203.0.113.8")
+    owner = lockout_client_factory("198.51.100.21")
+    for _ in range(5):
+        bad = attacker.post("/api/v1/auth/tokens", json={"username": "api.lin", "password": "guess-guess-1"})
+        assert bad.status_code == 401
+    assert owner.post("/api/v1/auth/tokens", json={"username": "api.lin", "password": make.PASSWORD}
+                      ).status_code == 201
+    assert attacker.post("/api/v1/auth/tokens", json={"username": "api.lin", "password": make.PASSWORD}
+                         ).status_code == 429

@@ -118,6 +118,21 @@ def test_edit_form_refuses_a_phone_that_belongs_to_another_customer(client, auth
     assert first.phone == "19900000011"
 
 
+def test_edit_form_saves_what_the_page_sends_which_has_no_outlet_field(client, auth, make):
+    outlet = make.outlet("E02")
+    make.user("staff", outlet=outlet, username="editor2")
+    customer = make.customer(outlet, name="丙", phone="19900000033")
+    auth.login("editor2")
+    page = client.get(f"/customers/{customer.id}/edit").get_data(as_text=True)
+    assert 'name="outlet_code"' not in page
+    response = client.post(f"/customers/{customer.id}/edit", data={
+        "name": "丙（改）", "phone": "19900000033", "tier": "standard", "owner": "", "is_customer": "y"})
+    assert response.status_code == 303
+    assert client.get(response.headers["Location"]).get_data(as_text=True).count("已保存") == 1
+    db.session.refresh(customer)
+    assert customer.name == "丙（改）" and customer.outlet_id == outlet.id
+
+
 def test_customer_page_lists_consents_with_version(client, auth, make):
     outlet = make.outlet()
     make.user("staff", outlet=outlet, username="viewer")

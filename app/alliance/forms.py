@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.fields import FormDate, form_int, form_money
 from app.org.reference import PARTNER_CATEGORIES
 
 STATUS_NAMES = {"active": _l("合作中"), "paused": _l("暂停"), "ended": _l("已终止")}
@@ -32,8 +33,8 @@ class PartnerForm(FlaskForm):
     address = StringField(_l("地址"), validators=[Length(max=200)])
     contact_name = StringField(_l("联系人"), validators=[Length(max=50)])
     contact_phone = StringField(_l("联系电话"), validators=[Length(max=20)], render_kw={"inputmode": "tel"})
-    agreement_start = DateField(_l("协议开始日期"), validators=[Optional()])
-    agreement_end = DateField(_l("协议结束日期"), validators=[Optional()])
+    agreement_start = DateField(_l("协议开始日期"), validators=[Optional(), FormDate()])
+    agreement_end = DateField(_l("协议结束日期"), validators=[Optional(), FormDate()])
     status = SelectField(_l("状态"), choices=[])
 
     def fill_choices(self) -> None:
@@ -49,18 +50,19 @@ class PartnerForm(FlaskForm):
 class OfferForm(FlaskForm):
     title = StringField(_l("优惠名称"), validators=[DataRequired(_l("请填写优惠名称")), Length(max=120)])
     terms = TextAreaField(_l("使用规则"), validators=[Length(max=2000)])
-    valid_from = DateField(_l("有效期开始"), validators=[DataRequired(_l("请填写日期"))])
-    valid_until = DateField(_l("有效期结束"), validators=[DataRequired(_l("请填写日期"))])
+    valid_from = DateField(_l("有效期开始"), validators=[DataRequired(_l("请填写日期")), FormDate()])
+    valid_until = DateField(_l("有效期结束"), validators=[DataRequired(_l("请填写日期")), FormDate()])
     issue_on = SelectField(_l("发券时机"), choices=[])
-    total_limit = IntegerField(_l("发放总量(不填不限)"), validators=[Optional(), NumberRange(min=1)],
+    total_limit = IntegerField(_l("发放总量(不填不限)"), validators=[Optional(), NumberRange(min=1), form_int()],
                                render_kw={"inputmode": "numeric"})
-    per_customer_limit = IntegerField(_l("每位客户限领(不填不限)"), validators=[Optional(), NumberRange(min=1)],
+    per_customer_limit = IntegerField(_l("每位客户限领(不填不限)"),
+                                      validators=[Optional(), NumberRange(min=1), form_int()],
                                       render_kw={"inputmode": "numeric"})
-    value = DecimalField(_l("面值(元)"), places=2, validators=[Optional(), NumberRange(min=0)],
+    value = DecimalField(_l("面值(元)"), places=2, validators=[Optional(), NumberRange(min=0), form_money()],
                          render_kw={"inputmode": "decimal"})
     cost_share = SelectField(_l("费用承担"), choices=[])
     bank_share_percent = IntegerField(_l("银行承担比例(%,双方分担时填写)"),
-                                      validators=[Optional(), NumberRange(min=0, max=100)],
+                                      validators=[Optional(), NumberRange(min=0, max=100), form_int()],
                                       render_kw={"inputmode": "numeric"})
     active = BooleanField(_l("启用(停用后不再发新券,已发的券在有效期内仍可使用)"), default=True)
 

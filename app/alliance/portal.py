@@ -84,6 +84,7 @@ def _statement(month: str) -> dict:
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    # A bare mimetype: werkzeug adds "; charset=utf-8" to text/* itself (given one, it would add a second).
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename={filename}", "Cache-Control": "private, no-store"})
 
@@ -92,7 +93,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 @permission_required("partner.portal")
 def statement_csv(month: str):
     data = _statement(month)
-    return _download(statements.statement_csv(data), "text/csv; charset=utf-8",
+    return _download(statements.statement_csv(data), "text/csv",
                      f"statement-{current_user.partner.code}-{data['month']}.csv")
 
 

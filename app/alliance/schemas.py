@@ -5,7 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from app.alliance.models import COST_SHARES, ISSUE_TRIGGERS, PARTNER_STATUSES
-from app.fields import LocalDateTime
+from app.fields import Day, Int, LocalDateTime, Money
 from app.org.reference import PARTNER_CATEGORIES
 
 
@@ -15,8 +15,8 @@ class PartnerUpdateSchema(Schema):
     address = fields.String(allow_none=True, validate=validate.Length(max=200))
     contact_name = fields.String(allow_none=True, validate=validate.Length(max=50))
     contact_phone = fields.String(allow_none=True, validate=validate.Length(max=20))
-    agreement_start = fields.Date(allow_none=True)
-    agreement_end = fields.Date(allow_none=True)
+    agreement_start = Day(allow_none=True)
+    agreement_end = Day(allow_none=True)
     status = fields.String(validate=validate.OneOf(PARTNER_STATUSES))
 
 
@@ -53,41 +53,41 @@ class PartnerQuerySchema(Schema):
 class OfferUpdateSchema(Schema):
     title = fields.String(validate=validate.Length(min=1, max=120))
     terms = fields.String(allow_none=True, validate=validate.Length(max=2000))
-    valid_from = fields.Date()
-    valid_until = fields.Date()
+    valid_from = Day()
+    valid_until = Day()
     issue_on = fields.String(validate=validate.OneOf(ISSUE_TRIGGERS))
-    total_limit = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
-    per_customer_limit = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=1))
-    value = fields.Decimal(allow_none=True, places=2, metadata={"description": "face value in yuan, 0 or more"})
+    total_limit = Int(allow_none=True, strict=True, validate=validate.Range(min=1))
+    per_customer_limit = Int(allow_none=True, strict=True, validate=validate.Range(min=1))
+    value = Money(allow_none=True, places=2, metadata={"description": "face value in yuan, 0 or more"})
     cost_share = fields.String(validate=validate.OneOf(COST_SHARES),
                                metadata={"description": "who pays: bank, partner or shared"})
-    bank_share_percent = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=100),
+    bank_share_percent = Int(allow_none=True, strict=True, validate=validate.Range(min=0, max=100),
                                         metadata={"description": "the bank's part when cost_share is shared"})
     active = fields.Boolean(metadata={"description": "false stops new vouchers; issued ones stay usable"})
 
 
 class OfferCreateSchema(OfferUpdateSchema):
     title = fields.String(required=True, validate=validate.Length(min=1, max=120))
-    valid_from = fields.Date(required=True)
-    valid_until = fields.Date(required=True)
+    valid_from = Day(required=True)
+    valid_until = Day(required=True)
     issue_on = fields.String(required=True, validate=validate.OneOf(ISSUE_TRIGGERS))
 
 
 class OfferSchema(Schema):
-    id = fields.Integer()
+    id = Int()
     partner_code = fields.Function(lambda o: o.partner.code)
     title = fields.String()
     terms = fields.String()
     valid_from = fields.Date()
     valid_until = fields.Date()
     issue_on = fields.String()
-    total_limit = fields.Integer(allow_none=True)
-    per_customer_limit = fields.Integer(allow_none=True)
+    total_limit = Int(allow_none=True)
+    per_customer_limit = Int(allow_none=True)
     value = fields.Float(allow_none=True)
     cost_share = fields.String()
-    bank_share_percent = fields.Integer(allow_none=True)
+    bank_share_percent = Int(allow_none=True)
     active = fields.Boolean()
-    issued = fields.Integer(metadata={"description": "vouchers issued so far"})
+    issued = Int(metadata={"description": "vouchers issued so far"})
 
 
 class OfferListSchema(Schema):
@@ -117,21 +117,21 @@ class RedemptionSchema(Schema):
 
 
 class StatsQuerySchema(Schema):
-    days = fields.Integer(load_default=30, validate=validate.Range(min=1, max=366),
+    days = Int(load_default=30, validate=validate.Range(min=1, max=366),
                           metadata={"description": "length of the daily series, ending today"})
 
 
 class RedemptionFiguresSchema(Schema):
     """What a partner sees for any slice of its vouchers (all, one offer, one event)."""
 
-    issued = fields.Integer()
-    redeemed = fields.Integer()
+    issued = Int()
+    redeemed = Int()
     redemption_rate = fields.Float(metadata={"description": "redeemed / issued, 0 to 1"})
     amount_spent = fields.Float()
 
 
 class OfferStatsSchema(RedemptionFiguresSchema):
-    id = fields.Integer()
+    id = Int()
     title = fields.String()
     valid_from = fields.Date()
     valid_until = fields.Date()
@@ -139,7 +139,7 @@ class OfferStatsSchema(RedemptionFiguresSchema):
 
 
 class EventStatsSchema(RedemptionFiguresSchema):
-    id = fields.Integer()
+    id = Int()
     title = fields.String()
     date = fields.Date()
     outlet_name = fields.String()
@@ -147,8 +147,8 @@ class EventStatsSchema(RedemptionFiguresSchema):
 
 class DailySchema(Schema):
     date = fields.Date()
-    issued = fields.Integer()
-    redeemed = fields.Integer()
+    issued = Int()
+    redeemed = Int()
 
 
 class PartnerStatsSchema(RedemptionFiguresSchema):
@@ -162,10 +162,10 @@ class PerformanceSchema(Schema):
     name = fields.String()
     category = fields.String()
     status = fields.String()
-    events = fields.Integer(metadata={"description": "published or finished events carrying its offers"})
-    attendees = fields.Integer(metadata={"description": "checked-in people at those events"})
-    issued = fields.Integer()
-    redeemed = fields.Integer()
+    events = Int(metadata={"description": "published or finished events carrying its offers"})
+    attendees = Int(metadata={"description": "checked-in people at those events"})
+    issued = Int()
+    redeemed = Int()
     redemption_rate = fields.Float()
     amount_spent = fields.Float()
 

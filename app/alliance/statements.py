@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date
 
@@ -11,10 +9,10 @@ from flask_babel import gettext as _
 
 from app.alliance.forms import COST_SHARE_NAMES
 from app.pdf import render_template_pdf
+from app.spreadsheets import SafeCsvWriter
 from app.timefmt import local_today, to_local
 
 MONTH_PATTERN = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def parse_month(raw: str) -> tuple[int, int] | None:
@@ -38,28 +36,21 @@ def recent_months(count: int = 6, today: date | None = None) -> list[str]:
     return months
 
 
-def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_START) else text
-
-
 def statement_csv(data: dict) -> bytes:
     """UTF-8 with a byte-order mark, so Excel on Windows shows the Chinese correctly."""
-    out = io.StringIO()
-    writer = csv.writer(out)
+    writer = SafeCsvWriter()
     writer.writerow([_("核销时间"), _("券码"), _("优惠"), _("活动"), _("客户"), _("手机"), _("面值(元)"),
                      _("费用承担"), _("银行结算(元)"), _("消费金额(元)"), _("核销人")])
     for row in data["rows"]:
-        writer.writerow([_cell(x) for x in (
+        writer.writerow((
             f"{to_local(row['redeemed_at']):%Y-%m-%d %H:%M}", row["code"], row["offer_title"], row["event_title"],
             row["customer"], row["phone"], row["value"] if row["value"] is not None else "",
             COST_SHARE_NAMES.get(row["cost_share"], row["cost_share"]), row["bank_share"],
-            row["amount_spent"] if row["amount_spent"] is not None else "", row["redeemed_by"])])
+            row["amount_spent"] if row["amount_spent"] is not None else "", row["redeemed_by"]))
     writer.writerow([])
-    writer.writerow([_cell(x) for x in (_("合计"), _("核销 %(n)d 张", n=data["redeemed"]), "", "", "", "",
-                                         data["face_value"], "", data["bank_share"], data["amount_spent"], "")])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    writer.writerow((_("合计"), _("核销 %(n)d 张", n=data["redeemed"]), "", "", "", "", data["face_value"], "",
+                     data["bank_share"], data["amount_spent"], ""))
+    return writer.getvalue()
 
 
 def statement_pdf(data: dict) -> bytes:

@@ -42,7 +42,7 @@ def index():
         stmt = stmt.where(AuditEntry.at >= datetime.combine(date_from, time.min, local_tz()))
     if date_to:
         stmt = stmt.where(AuditEntry.at < datetime.combine(date_to + timedelta(days=1), time.min, local_tz()))
-    page = max(1, args.get("page", 1, type=int) or 1)
+    page = min(max(1, args.get("page", 1, type=int) or 1), 100_000)  # an offset the database can take
     rows = list(db.session.scalars(stmt.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
                                    .limit(PAGE_SIZE + 1).offset((page - 1) * PAGE_SIZE)))
     object_types = [t for t in db.session.scalars(sa.select(AuditEntry.object_type).distinct()) if t]

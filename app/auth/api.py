@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from flask import abort, request
+from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
-from app.api import api_blueprint
+from app.api import answers, api_blueprint
 from app.auth import services
 from app.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from app.extensions import db, limiter
@@ -15,11 +16,13 @@ blp = api_blueprint("auth_api", __name__, "", "Authentication and the caller's o
 def _body_username_key() -> str:
     body = request.get_json(silent=True) or {}
     username = body.get("username") if isinstance(body, dict) else None
-    return "token-user:" + str(username or "").strip().lower()
+    # Per username and address, like the login page (app.auth.views._username_key).
+    return f"token-user:{str(username or '').strip().lower()}@{get_remote_address()}"
 
 
 @blp.route("/auth/tokens", methods=["POST"])
 @public
+@answers(401)
 @limiter.limit("30 per minute")
 @limiter.limit("5 per 15 minutes", key_func=_body_username_key,
                deduct_when=lambda response: response.status_code == 401)

@@ -54,3 +54,16 @@ def list_users():
     for user in db.session.scalars(sa.select(User).order_by(User.username)):
         where = user.outlet.code if user.outlet else (user.partner.code if user.partner else "-")
         click.echo(f"{user.username}\t{user.role}\t{where}\t{'active' if user.active else 'inactive'}")
+
+
+@users_cli.command("sign-out")
+@click.argument("username")
+def sign_out(username):
+    """End every session and "keep me signed in" cookie of USERNAME (API tokens stay)."""
+    user = services.find_user(username)
+    if user is None:
+        click.echo(f"error: no user {username!r}", err=True)
+        raise SystemExit(2)
+    services.sign_out_everywhere(user, actor=None)
+    db.session.commit()
+    click.echo(f"signed out {user.username} everywhere")

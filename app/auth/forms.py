@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, StringField
+from wtforms import BooleanField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
 
@@ -17,3 +18,35 @@ class LoginForm(FlaskForm):
 
 class TokenForm(FlaskForm):
     label = StringField(_l("用途说明"), validators=[Length(max=100)])
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("当前密码"), validators=[DataRequired(_l("请输入当前密码"))],
+                                     render_kw={"autocomplete": "current-password"})
+    new_password = PasswordField(_l("新密码（至少 8 位）"), validators=[DataRequired(_l("请输入新密码"))],
+                                 render_kw={"autocomplete": "new-password"})
+    confirm_password = PasswordField(_l("再次输入新密码"), validators=[DataRequired(_l("请再次输入新密码"))],
+                                     render_kw={"autocomplete": "new-password"})
+
+
+class UserEditForm(FlaskForm):
+    display_name = StringField(_l("显示名称"), validators=[Length(max=64)])
+    role = SelectField(_l("角色"), choices=[])
+    outlet_code = SelectField(_l("网点（网点负责人、营销人员）"), choices=[])
+    partner_code = SelectField(_l("联盟商户（商户账号）"), choices=[])
+    active = BooleanField(_l("账号启用"))
+
+    def fill_choices(self, outlets, partners) -> None:
+        self.role.choices = [SelectChoice(key, str(name)) for key, name in ROLE_NAMES.items()]
+        self.outlet_code.choices = [SelectChoice("", "—")] + [
+            SelectChoice(o.code, f"{o.name}（{o.code}）") for o in outlets]
+        self.partner_code.choices = [SelectChoice("", "—")] + [
+            SelectChoice(p.code, f"{p.name}（{p.code}）") for p in partners]
+
+
+class PasswordResetForm(FlaskForm):
+    password = PasswordField(_l("新密码（至少 8 位）"), validators=[DataRequired(_l("请输入新密码"))],
+                             render_kw={"autocomplete": "new-password"})
+
+
+ROLE_NAMES = {"admin": _l("管理员"), "manager": _l("网点负责人"), "staff": _l("营销人员"), "partner": _l("联盟商户")}

@@ -34,6 +34,9 @@ class User(UserMixin, IdMixin, TimestampMixin, db.Model):
     # Opening a ticket link checks the person in at once instead of offering a button.
     checkin_on_open: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_login_at: Mapped[datetime | None]
+    # Part of the id that sessions and remember cookies carry (get_id): raising it ends every
+    # session of this person at once (logout, password or role change, "sign out everywhere").
+    session_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
 
     outlet: Mapped[Outlet | None] = relationship()
     partner: Mapped[Partner | None] = relationship()
@@ -41,6 +44,10 @@ class User(UserMixin, IdMixin, TimestampMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.active
+
+    def get_id(self) -> str:
+        """What the session and the remember cookie store: "<id>:<session_version>"."""
+        return f"{self.id}:{self.session_version}"
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"

@@ -155,3 +155,115 @@ def active_tokens(user: User) -> list[ApiToken]:
         .order_by(ApiToken.created_at.desc())
     ))
 
+
+
+# --- Ending sessions -------------------------------------------------------------------------
+# Sessions and remember cookies carry "<id>:<session_version>" (User.get_id); the user loader
+# refuses any other version, so raising it ends every session of that person on every device.
+
+
+def end_sessions(user: User) -> None:
+    """Every session and "keep me signed in" cookie of `user` stops working at once."""
+    user.session_version = (user.session_version or 0) + 1
+    db.session.flush()
+
+
+def sign_out_everywhere(user: User, *, actor) -> None:
+    """An admin's "sign out everywhere" for a person (a lost phone, a shared password)."""
+    end_sessions(user)
+    audit.record("sessions_ended", obj=user, actor=actor, details={"username": user.username})
+
+
+def _password_errors(password: str | None, field: str) -> dict[str, str]:
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return {field: _("密码至少 %(n)d 位", n=MIN_PASSWORD_LENGTH)}
+    if len(password) > 200:
+        return {field: _("密码最多 200 位")}
+    return {}
+
+
+def _set_password(user: User, password: str) -> None:
+    user.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def change_own_password(user: User, current: str, new: str, confirm: str) -> None:
+    """A person changes their password; every session of theirs ends (the caller may sign this one in again)."""
+    errors: dict[str, str] = {}
+    if not check_password_hash(user.password_hash, current or ""):
+        errors["current_password"] = _("当前密码不正确")
+    errors.update(_password_errors(new, "new_password"))
+    if not errors and new != confirm:
+        errors["confirm_password"] = _("两次输入的新密码不一致")
+    if not errors and new == current:
+        errors["new_password"] = _("新密码不能与当前密码相同")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    _set_password(user, new)
+    end_sessions(user)
+    audit.record("password_changed", obj=user, actor=user)
+
+
+def reset_password(user: User, new: str, *, actor) -> None:
+    """An admin sets a new password for someone; that person is signed out everywhere."""
+    errors = _password_errors(new, "password")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    _set_password(user, new)
+    end_sessions(user)
+    audit.record("password_reset", obj=user, actor=actor, details={"username": user.username})
+
+
+def update_user(user: User, *, role: str, outlet_code: str | None, partner_code: str | None,
+                active: bool, display_name: str | None, actor) -> dict:
+    """An admin changes a login's role, outlet, partner or active flag; returns what changed.
+
+    A change of role, outlet, partner or active ends every session of that person, so that
+    no open page or remembered browser keeps the old reach.
+    """
+    errors: dict[str, str] = {}
+    if role not in ROLES:
+        errors["role"] = _("角色应为 admin、manager、staff 或 partner")
+    outlet = partner = None
+    if role in OUTLET_ROLES:
+        outlet = db.session.scalar(sa.select(Outlet).where(Outlet.code == outlet_code)) if outlet_code else None
+        if outlet is None:
+            errors["outlet_code"] = (_("网点 %(code)s 不存在", code=outlet_code) if outlet_code
+                                     else _("网点负责人和营销人员必须指定网点"))
+    if role == PARTNER:
+        partner = (db.session.scalar(sa.select(Partner).where(Partner.code == partner_code))
+                   if partner_code else None)
+        if partner is None:
+            errors["partner_code"] = (_("联盟商户 %(code)s 不存在", code=partner_code) if partner_code
+                                      else _("商户账号必须指定联盟商户"))
+    if getattr(actor, "id", None) == user.id:
+        if role != user.role:
+            errors["role"] = _("不能修改自己的角色，请由另一位管理员操作")
+        if not active:
+            errors["active"] = _("不能停用自己的账号")
+    name = (display_name or "").strip() or user.display_name
+    if len(name) > 64:
+        errors["display_name"] = _("显示名称最多 64 个字")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    before = {"role": user.role, "outlet": user.outlet.code if user.outlet else None,
+              "partner": user.partner.code if user.partner else None, "active": user.active,
+              "display_name": user.display_name}
+    user.role, user.outlet, user.partner, user.active, user.display_name = role, outlet, partner, active, name
+    after = {"role": role, "outlet": outlet.code if outlet else None,
+             "partner": partner.code if partner else None, "active": active, "display_name": name}
+    changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
+    if not changes:
+        return changes
+    if set(changes) - {"display_name"}:
+        end_sessions(user)
+    db.session.flush()
+    audit.record("user_updated", obj=user, actor=actor, outlet_id=user.outlet_id,
+                 details={"username": user.username, "changes": changes})
+    return changes
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(
+        sa.select(User).options(joinedload(User.outlet), joinedload(User.partner))
+        .order_by(User.role, User.username)
+    ))

@@ -4,14 +4,20 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
+from app.alliance.partners import list_partners
 from app.audit import services as audit
 from app.auth import services
-from app.auth.forms import LoginForm, TokenForm
-from app.auth.models import ApiToken
+from app.auth.forms import ROLE_NAMES, LoginForm, PasswordChangeForm, PasswordResetForm, TokenForm, UserEditForm
+from app.auth.models import ApiToken, User
 from app.auth.sessions import start_session
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db, limiter
+from app.form_errors import show_field_errors
+from app.org.services import visible_outlets
 from app.security import PARTNER, permission_required, public
 
 bp = Blueprint("auth", __name__, template_folder="templates")
@@ -20,7 +26,10 @@ LOCKOUT_MINUTES = 15
 
 
 def _username_key() -> str:
-    return "login-user:" + (request.form.get("username") or "").strip().lower()
+    # Per username *and* address: failures elsewhere cannot lock a colleague out of their own
+    # phone; the per-address limit (30 a minute, any username) still bounds a guesser.
+    username = (request.form.get("username") or "").strip().lower()
+    return f"login-user:{username}@{get_remote_address()}"
 
 
 def _login_failed(_response) -> bool:
@@ -37,6 +46,13 @@ def _safe_next(target: str | None) -> str | None:
     return target
 
 
+def _login_form() -> LoginForm:
+    form = LoginForm()
+    days = current_app.config["REMEMBER_COOKIE_DURATION"].days
+    form.remember.label.text = ngettext("在此设备上保持登录 %(num)d 天", "在此设备上保持登录 %(num)d 天", days)
+    return form
+
+
 def landing_for(user) -> str:
     return url_for("partner_portal.home") if user.role == PARTNER else url_for("home.index")
 
@@ -49,7 +65,7 @@ def landing_for(user) -> str:
 def login():
     if current_user.is_authenticated:
         return redirect(landing_for(current_user))
-    form = LoginForm()
+    form = _login_form()
     error = None
     if form.validate_on_submit():
         user = services.authenticate(form.username.data, form.password.data)
@@ -71,7 +87,7 @@ def login():
 
 @bp.errorhandler(429)
 def locked_out(_error):
-    form = LoginForm()
+    form = _login_form()
     message = _("登录失败次数过多,已暂时锁定,请 %(n)d 分钟后再试", n=LOCKOUT_MINUTES)
     return render_template("auth/login.html", form=form, error=message), 429
 
@@ -79,10 +95,14 @@ def locked_out(_error):
 @bp.route("/logout", methods=["POST"])
 @permission_required("me.view")
 def logout():
-    audit.record("logout", obj=current_user._get_current_object())
+    user = current_user._get_current_object()
+    audit.record("logout", obj=user)
+    # Ends this person's sessions everywhere: a copied session or remember cookie stops working.
+    services.end_sessions(user)
     db.session.commit()
-    logout_user()
+    # Clear first: logout_user() leaves its "delete the remember cookie" flag in the session.
     session.clear()
+    logout_user()
     flash(_("您已退出登录"), "info")
     return redirect(url_for("auth.login"), code=303)
 
@@ -117,6 +137,113 @@ def revoke_token(token_id: int):
     db.session.commit()
     flash(_("令牌已吊销"), "success")
     return redirect(url_for("auth.account"), code=303)
+
+
+@bp.route("/me/password", methods=["GET", "POST"])
+@permission_required("me.view")
+def change_password():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_own_password(user, form.current_password.data, form.new_password.data,
+                                         form.confirm_password.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            show_field_errors(form, exc.fields)
+        else:
+            db.session.commit()
+            # Every other session ended with the old password; this one carries on (remembered
+            # again if this browser was kept signed in, its old cookie being stale now).
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            session.clear()
+            login_user(user, remember=remembered)
+            start_session()
+            flash(_("密码已修改，其他设备上的登录已全部退出"), "success")
+            return redirect(url_for("auth.account"), code=303)
+    return render_template("auth/password.html", form=form)
+
+
+# --- Admin: logins --------------------------------------------------------------------------
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound()
+    return user
+
+
+def _user_page(user: User, form: UserEditForm | None = None, reset_form: PasswordResetForm | None = None,
+               status: int = 200):
+    if form is None:
+        form = UserEditForm(formdata=None, obj=user, outlet_code=user.outlet.code if user.outlet else "",
+                            partner_code=user.partner.code if user.partner else "")
+    form.fill_choices(visible_outlets(), list_partners())
+    return render_template("auth/admin_user.html", account=user, form=form, role_names=ROLE_NAMES,
+                           reset_form=reset_form or PasswordResetForm(formdata=None),
+                           tokens=services.active_tokens(user)), status
+
+
+@bp.route("/admin/users", methods=["GET"])
+@permission_required("users.manage")
+def users():
+    return render_template("auth/admin_users.html", accounts=services.list_users(),
+                           role_names=ROLE_NAMES)
+
+
+@bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@permission_required("users.manage")
+def user_detail(user_id: int):
+    user = _user_or_404(user_id)
+    if request.method == "GET":
+        return _user_page(user)
+    form = UserEditForm()
+    form.fill_choices(visible_outlets(), list_partners())
+    if not form.validate_on_submit():
+        return _user_page(user, form, status=422)
+    try:
+        changes = services.update_user(user, role=form.role.data, outlet_code=form.outlet_code.data or None,
+                                       partner_code=form.partner_code.data or None, active=form.active.data,
+                                       display_name=form.display_name.data, actor=current_user)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        show_field_errors(form, exc.fields)
+        return _user_page(_user_or_404(user_id), form, status=422)
+    db.session.commit()
+    if set(changes) - {"display_name"}:
+        flash(_("已保存；%(u)s 在所有设备上的登录已退出，需要重新登录", u=user.username), "success")
+    else:
+        flash(_("已保存") if changes else _("没有改动"), "success")
+    return redirect(url_for("auth.user_detail", user_id=user.id), code=303)
+
+
+@bp.route("/admin/users/<int:user_id>/password", methods=["POST"])
+@permission_required("users.manage")
+def reset_password(user_id: int):
+    user = _user_or_404(user_id)
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(user, form.password.data, actor=current_user)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            show_field_errors(form, exc.fields)
+        else:
+            db.session.commit()
+            flash(_("已重置 %(u)s 的密码，其所有设备上的登录已退出", u=user.username), "success")
+            return redirect(url_for("auth.user_detail", user_id=user.id), code=303)
+    return _user_page(_user_or_404(user_id), reset_form=form, status=422)
+
+
+@bp.route("/admin/users/<int:user_id>/sign-out", methods=["POST"])
+@permission_required("users.manage")
+def sign_out_everywhere(user_id: int):
+    user = _user_or_404(user_id)
+    services.sign_out_everywhere(user, actor=current_user)
+    db.session.commit()
+    flash(_("%(u)s 已在所有设备上退出登录", u=user.username), "success")
+    return redirect(url_for("auth.user_detail", user_id=user.id), code=303)
 
 
 @bp.route("/lang/<code>", methods=["GET"])

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask
 
 from app.api import api as api_registry
+from app.checkin import home  # noqa: F401  (registers the event-day card of 今日)
 from app.checkin.api import blp as checkin_api
 from app.checkin.public import bp as public_bp
 from app.checkin.views import bp as pages_bp

@@ -52,3 +52,18 @@ class NotRegistered(DomainError):
     status = 404
     code = "not_registered"
     default_message = _l("没有找到这个手机号的报名,请联系现场工作人员")
+
+
+class NotEventDay(DomainError):
+    """A check-in on another day than the event's: refused until staff confirm it (`confirm_outside_day`)."""
+
+    code = "not_event_day"
+    default_message = _l("今天不是活动日，请确认后再签到")
+
+
+class UndoNotAllowed(DomainError):
+    """Staff undo only their own check-in, within UNDO_WINDOW; managers and admins any time."""
+
+    status = 403
+    code = "undo_not_allowed"
+    default_message = _l("只能撤销自己刚刚完成的签到，如需更正请联系网点负责人")

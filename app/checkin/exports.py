@@ -6,7 +6,6 @@ get them, and every export is written to the audit log.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +13,6 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from sqlalchemy.orm import selectinload
 
@@ -24,12 +22,16 @@ from app.events.models import Event, Registration
 from app.extensions import db
 from app.models import utcnow
 from app.pdf import render_template_pdf
+from app.spreadsheets import workbook_bytes, xlsx_cell, xlsx_row
 from app.timefmt import to_local
 
 STATUS_NAMES = {"confirmed": _l("已确认"), "waitlisted": _l("候补"), "cancelled": _l("已取消")}
 SOURCE_NAMES = {"public": _l("线上报名"), "walk_in": _l("现场报名"), "staff": _l("员工代报")}
 METHOD_NAMES = {"scan": _l("扫码"), "link": _l("票码链接"), "search": _l("查找签到"), "walk_in": _l("现场报名"),
                 "self": _l("自助签到")}
+# What the paper sheet prints in the signature box of someone already checked in: how, and when.
+SHEET_METHOD_NAMES = {"scan": _l("扫码签到"), "link": _l("链接签到"), "search": _l("查找签到"),
+                      "walk_in": _l("现场登记"), "self": _l("自助签到")}
 
 
 @dataclass
@@ -40,17 +42,23 @@ class SheetRow:
     party_size: int
     checked_in_at: datetime | None
     walk_in: bool
+    checkin_method: str | None = None
+
+    @property
+    def checked_in_how(self) -> str:
+        """扫码签到 / 查找签到 / 现场登记 / 链接签到 / 自助签到: the real method, never one label for all."""
+        return str(SHEET_METHOD_NAMES.get(self.checkin_method or "", _l("已签到")))
 
 
 def signin_rows(event: Event) -> list[SheetRow]:
     """Confirmed registrations sorted by the pinyin of the family name, each with its index letter."""
     rows = db.session.execute(
         sa.select(Registration.name, Registration.phone_last4, Registration.party_size, Registration.checked_in_at,
-                  Registration.source)
+                  Registration.source, Registration.checkin_method)
         .where(Registration.event_id == event.id, Registration.status == "confirmed")).all()
     ordered = sorted(rows, key=lambda r: sort_key(r.name))
     return [SheetRow(index_letter(r.name), r.name, r.phone_last4, r.party_size, r.checked_in_at,
-                     r.source == "walk_in") for r in ordered]
+                     r.source == "walk_in", r.checkin_method) for r in ordered]
 
 
 def signin_sheet_pdf(event: Event) -> bytes:
@@ -62,11 +70,8 @@ def signin_sheet_pdf(event: Event) -> bytes:
     return pdf
 
 
-def _text(sheet, value) -> WriteOnlyCell:
-    """A text cell that stays text: openpyxl would store a value starting with '=' as a formula."""
-    cell = WriteOnlyCell(sheet, value="" if value is None else str(value))
-    cell.data_type = "s"
-    return cell
+def _text(value) -> str:
+    return "" if value is None else str(value)
 
 
 def _answer(value) -> str:
@@ -96,32 +101,24 @@ def registrations_xlsx(event: Event) -> bytes:
     for column in ("H", "I"):
         sheet.column_dimensions[column].width = 18
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="F2F2F2")
-    cells = []
-    for title in header:
-        cell = WriteOnlyCell(sheet, value=str(title))
-        cell.font, cell.fill = bold, fill
-        cells.append(cell)
-    sheet.append(cells)
+    sheet.append([xlsx_cell(sheet, str(title), font=bold, fill=fill) for title in header])
     for number, r in enumerate(registrations, start=1):
         referrer = r.referrer_user.display_name if r.referrer_user else (
             r.referrer_customer.name if r.referrer_customer else "")
-        row = [number, _text(sheet, r.name), r.phone, r.party_size, str(STATUS_NAMES.get(r.status, r.status)),
+        row = [number, _text(r.name), r.phone, r.party_size, str(STATUS_NAMES.get(r.status, r.status)),
                str(SOURCE_NAMES.get(r.source, r.source)), _("否") if r.was_customer else _("是"),
                _date_cell(sheet, r.created_at), _date_cell(sheet, r.checked_in_at),
-               str(METHOD_NAMES[r.checkin_method]) if r.checkin_method in METHOD_NAMES else "", _text(sheet, referrer),
+               str(METHOD_NAMES[r.checkin_method]) if r.checkin_method in METHOD_NAMES else "", _text(referrer),
                _("是") if r.over_capacity else "",
-               *[_text(sheet, _answer((r.answers or {}).get(q["key"]))) for q in questions]]
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
+               *[_text(_answer((r.answers or {}).get(q["key"]))) for q in questions]]
+        sheet.append(xlsx_row(sheet, row))
+    body = workbook_bytes(book)
     audit.record("export", obj=event, details={"file": "registrations.xlsx", "rows": len(registrations)})
-    return buffer.getvalue()
+    return body
 
 
 def _date_cell(sheet, value: datetime | None):
     if value is None:
         return None
-    cell = WriteOnlyCell(sheet, value=_local(value))
-    cell.number_format = "yyyy-mm-dd hh:mm"
-    return cell
+    return xlsx_cell(sheet, _local(value), number_format="yyyy-mm-dd hh:mm")
 

@@ -38,7 +38,12 @@ def ticket_checkin(registration) -> dict | None:
              "just_done": request.args.get("checkedin") == "1" and registration.checked_in_at is not None}
     can_check_in = (registration.checked_in_at is None and registration.status == "confirmed"
                     and registration.event.status == "published")
-    if state["auto"] and can_check_in:
+    # On another day than the event's, opening the link never checks in by itself: the button asks first.
+    state["other_day"] = not services.is_event_day(registration.event)
+    if state["other_day"]:
+        first, _last = services.event_days(registration.event)
+        state["event_date"] = first.isoformat()
+    if state["auto"] and can_check_in and not state["other_day"]:
         try:
             state["outcome"] = services.check_in(registration, method="link", device=request_device("link"))
         except DomainError as exc:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.fields import LocalDateTime
+from app.fields import Int, LocalDateTime
 from app.privacy import mask_name
 
 
@@ -14,18 +14,21 @@ class CheckInRequestSchema(Schema):
                                                    "is answered like the first request"})
     device = fields.String(load_default=None, validate=validate.Length(max=120))
     method = fields.String(load_default="scan", validate=validate.OneOf(["scan", "link", "search"]))
-    event_id = fields.Integer(load_default=None, strict=True,
+    event_id = Int(load_default=None, strict=True,
                               metadata={"description": "the scanner page's event: another event's ticket is 409 "
                                                        "wrong_event"})
+    confirm_outside_day = fields.Boolean(load_default=False, metadata={
+        "description": "staff confirmed a check-in on another day than the event's; without it such a "
+                       "check-in is 409 not_event_day (with event_date, today, days_until)"})
 
 
 class CheckedInRegistrationSchema(Schema):
-    id = fields.Integer()
-    event_id = fields.Integer()
+    id = Int()
+    event_id = Int()
     name = fields.String(metadata={"description": "full name: the caller is staff of the event's outlet"})
     masked_name = fields.Function(lambda r: mask_name(r["name"] if isinstance(r, dict) else r.name))
     phone_last4 = fields.String()
-    party_size = fields.Integer()
+    party_size = Int()
     status = fields.String()
     source = fields.String()
     checked_in_at = LocalDateTime(allow_none=True)
@@ -36,17 +39,24 @@ class CheckInResultSchema(Schema):
     result = fields.String(metadata={"description": "checked_in | already_checked_in (undo: undone)"})
     registration = fields.Nested(CheckedInRegistrationSchema)
     checked_in_at = LocalDateTime(allow_none=True)
-    checkin_id = fields.Integer(allow_none=True)
+    checkin_id = Int(allow_none=True)
     replayed = fields.Boolean(metadata={"description": "true when this answers a retry (same nonce)"})
+    undo_until = LocalDateTime(allow_none=True, metadata={
+        "description": "until when the staff member who checked in may take it back "
+                       "(POST /checkins/{checkin_id}/undo); managers may at any time"})
 
 
 class WalkInRequestSchema(Schema):
     name = fields.String(required=True)
     phone = fields.String(required=True)
-    party_size = fields.Integer(load_default=1, strict=True)
+    party_size = Int(load_default=1, strict=True)
+    answers = fields.Dict(load_default=dict, metadata={
+        "description": "answers to the event's questions by key; required questions must be answered"})
     over_capacity = fields.Boolean(load_default=False, metadata={
         "description": "let the person in past capacity; recorded on the registration and in the audit log"})
     device = fields.String(load_default=None, validate=validate.Length(max=120))
+    confirm_outside_day = fields.Boolean(load_default=False, metadata={
+        "description": "as for POST /checkins: without it a walk-in on another day is 409 not_event_day"})
 
 
 class WalkInResultSchema(CheckInResultSchema):
@@ -60,11 +70,11 @@ class UndoRequestSchema(Schema):
 
 
 class HistoryRowSchema(Schema):
-    id = fields.Integer()
+    id = Int()
     kind = fields.String()
     method = fields.String()
     at = LocalDateTime()
-    registration_id = fields.Integer()
+    registration_id = Int()
     masked_name = fields.Function(lambda c: mask_name(c.registration.name))
     party_size = fields.Function(lambda c: c.registration.party_size)
     user = fields.Function(lambda c: c.user.display_name if c.user else None)
@@ -72,21 +82,22 @@ class HistoryRowSchema(Schema):
 
 
 class FeedQuerySchema(Schema):
-    since = fields.Integer(load_default=None, validate=validate.Range(min=0),
+    since = Int(load_default=None, validate=validate.Range(min=0),
                            metadata={"description": "the largest history id already seen"})
-    limit = fields.Integer(load_default=20, validate=validate.Range(min=1, max=100))
+    limit = Int(load_default=20, validate=validate.Range(min=1, max=100))
 
 
 class FeedCountsSchema(Schema):
-    confirmed = fields.Integer()
-    checked_in = fields.Integer()
-    walk_ins = fields.Integer()
-    people_checked_in = fields.Integer()
-    seats_taken = fields.Integer()
-    capacity = fields.Integer()
+    confirmed = Int()
+    checked_in = Int()
+    walk_ins = Int()
+    people_checked_in = Int()
+    walk_in_people = Int()
+    seats_taken = Int(metadata={"description": "people (party sizes) of confirmed registrations"})
+    capacity = Int()
 
 
 class FeedSchema(Schema):
     items = fields.List(fields.Nested(HistoryRowSchema))
-    last_id = fields.Integer(allow_none=True)
+    last_id = Int(allow_none=True)
     counts = fields.Nested(FeedCountsSchema)

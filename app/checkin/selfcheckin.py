@@ -49,6 +49,16 @@ def daily_code(event: Event, day: date | None = None) -> str:
     return "".join(READABLE_ALPHABET[b % len(READABLE_ALPHABET)] for b in digest[:CODE_LENGTH])
 
 
+def code_day(event: Event, today: date | None = None) -> date:
+    """The day whose venue code staff show or print: today during the event, else the event's (next) day.
+
+    A copy printed a week ahead then works on the day; a sign printed after the event is of its last day.
+    """
+    today = today or local_today()
+    first, last = to_local(event.starts_at).date(), to_local(event.ends_at).date()
+    return min(max(today, first), last)
+
+
 def code_is_valid(event: Event, code: str | None) -> bool:
     if not event.self_checkin_secret or not code:
         return False
@@ -80,7 +90,8 @@ def self_check_in(event: Event, code: str | None, phone: str | None) -> Outcome:
                                                                    Registration.phone == normalized))
     if registration is None or registration.status == "cancelled":
         raise NotRegistered()
-    return check_in(registration, method="self", device="self")
+    # The window (an hour before the start to the end) already keeps this to the event itself.
+    return check_in(registration, method="self", device="self", confirm_outside_day=True)
 
 
 def _closed_message(opens: datetime, closes: datetime) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from app.alliance.services import issue_vouchers, offers_may_issue
 from app.audit import services as audit
-from app.checkin.errors import EventNotOpen, NotCheckedIn, NotConfirmed, WrongEvent
+from app.checkin.errors import EventNotOpen, NotCheckedIn, NotConfirmed, NotEventDay, UndoNotAllowed, WrongEvent
 from app.checkin.models import CheckIn
 from app.database import lock_for_update
 from app.errors import Forbidden, NotFound, ValidationFailed
@@ -29,11 +30,15 @@ from app.events.registration import RegistrationInput, register
 from app.extensions import db
 from app.models import utcnow
 from app.privacy import mask_name
-from app.security import acting_user, may_see_outlet
+from app.security import acting_user, can, may_see_outlet
+from app.timefmt import local_today, to_local
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
 TICKET_PATH = re.compile(r"/t/([A-Za-z0-9_-]{22})/?$")
 MAX_DEVICE = 120
+# How long staff may take back a check-in they made themselves (a wrong tap, the wrong person);
+# managers and admins correct any check-in at any time.
+UNDO_WINDOW = timedelta(minutes=10)
 
 # The hot path's statements are built once; each scan only binds its values.
 _BY_TOKEN = (sa.select(Registration).options(joinedload(Registration.event))
@@ -107,6 +112,30 @@ def _ensure_checkable(registration: Registration) -> None:
         raise NotConfirmed(message, extra={"result": "not_confirmed", "status": registration.status})
 
 
+def event_days(event: Event) -> tuple[date, date]:
+    """The local dates the event runs on: its first and last day (the same for most events)."""
+    return to_local(event.starts_at).date(), to_local(event.ends_at).date()
+
+
+def is_event_day(event: Event, today: date | None = None) -> bool:
+    first, last = event_days(event)
+    return first <= (today or local_today()) <= last
+
+
+def _ensure_event_day(event: Event, confirmed: bool) -> None:
+    """A check-in on another day is most often a slip (a test scan, the wrong event): staff confirm it first."""
+    if confirmed or is_event_day(event):
+        return
+    first, last = event_days(event)
+    today = local_today()
+    if today < first:
+        message = _("活动在 %(d)s，还有 %(n)d 天。今天签到请确认。", d=first.isoformat(), n=(first - today).days)
+    else:
+        message = _("活动已于 %(d)s 举行。现在补签到请确认。", d=last.isoformat())
+    raise NotEventDay(message, extra={"result": "not_event_day", "event_date": first.isoformat(),
+                                      "today": today.isoformat(), "days_until": (first - today).days})
+
+
 def _replay(prior: CheckIn, registration: Registration) -> Outcome:
     if prior.registration_id != registration.id:
         raise ValidationFailed(fields={"nonce": _("该请求编号已用于另一张票")})
@@ -121,11 +150,12 @@ def _by_nonce(nonce: str | None) -> CheckIn | None:
 
 
 def check_in(registration: Registration, *, method: str = "scan", device: str | None = None,
-             nonce: str | None = None, event_id: int | None = None) -> Outcome:
+             nonce: str | None = None, event_id: int | None = None, confirm_outside_day: bool = False) -> Outcome:
     """Check a confirmed registration in once; later attempts answer `already_checked_in`.
 
     Raises NotConfirmed (waitlisted/cancelled), EventNotOpen, WrongEvent (the
-    ticket is for another event than `event_id`). Vouchers that issue on
+    ticket is for another event than `event_id`), NotEventDay (not on the
+    event's day, unless staff confirmed it with `confirm_outside_day`). Vouchers that issue on
     check-in are issued in the same transaction. The check-in row is the audit
     record: who, which device or page, when, how.
     """
@@ -139,6 +169,7 @@ def check_in(registration: Registration, *, method: str = "scan", device: str | 
     if registration.checked_in_at is not None:  # a repeat scan: no write at all
         return Outcome("already_checked_in", registration)
     _ensure_checkable(registration)
+    _ensure_event_day(registration.event, confirm_outside_day)
     now = utcnow()
     connection = db.session.connection()
     claimed = connection.execute(_CLAIM, {"registration_id": registration.id, "now": now, "method": method}).first()
@@ -163,12 +194,43 @@ def check_in(registration: Registration, *, method: str = "scan", device: str | 
     return Outcome("checked_in", registration, checkin_id)
 
 
-def undo_check_in(registration: Registration, *, device: str | None = None, reason: str | None = None) -> CheckIn:
-    """Take a check-in back (a manager's correction); the undo is a history row of its own and audited."""
-    registration = lock_for_update(db.session, Registration, registration.id)
+def current_checkin(registration: Registration) -> CheckIn | None:
+    """The history row that made the current check-in (None when not checked in)."""
     if registration.checked_in_at is None:
+        return None
+    return db.session.scalar(sa.select(CheckIn).where(CheckIn.registration_id == registration.id,
+                                                      CheckIn.kind == "checkin")
+                             .order_by(CheckIn.id.desc()).limit(1))
+
+
+def may_undo(row: CheckIn | None, user=None, now=None) -> bool:
+    """Managers and admins take back any check-in; other staff only their own, within UNDO_WINDOW."""
+    user = user if user is not None else acting_user()
+    if row is None or user is None:
+        return False
+    if can(user, "checkin.undo"):
+        return True
+    return row.user_id == getattr(user, "id", None) and (now or utcnow()) - row.at <= UNDO_WINDOW
+
+
+def undo_check_in(registration: Registration, *, device: str | None = None, reason: str | None = None,
+                  checkin_id: int | None = None) -> CheckIn:
+    """Take a check-in back; the undo is a history row of its own and audited.
+
+    The registration is locked first, so an undo and a re-check-in (or two undos) are
+    serialised: a second undo answers NotCheckedIn. `checkin_id` names the check-in
+    meant; once it was undone (and the ticket checked in again) it is NotCheckedIn too,
+    so a late retry never takes back someone else's newer check-in. Staff may undo
+    only their own check-in within UNDO_WINDOW (UndoNotAllowed).
+    """
+    registration = lock_for_update(db.session, Registration, registration.id)
+    current = current_checkin(registration)
+    if current is None or (checkin_id is not None and current.id != checkin_id):
         raise NotCheckedIn()
-    was = {"checked_in_at": registration.checked_in_at.isoformat(), "method": registration.checkin_method}
+    if not may_undo(current):
+        raise UndoNotAllowed()
+    was = {"checked_in_at": registration.checked_in_at.isoformat(), "method": registration.checkin_method,
+           "checkin_id": current.id, "checked_in_by": current.user_id}
     actor = acting_user()
     row = CheckIn(registration_id=registration.id, event_id=registration.event_id, kind="undo",
                   method=registration.checkin_method or "scan", at=utcnow(), user_id=getattr(actor, "id", None),
@@ -190,18 +252,23 @@ class WalkIn:
 
 
 def walk_in(event: Event, *, name: str | None, phone: str | None, party_size: int | str | None = 1,
-            over_capacity: bool = False, device: str | None = None) -> WalkIn:
+            answers: dict | None = None, over_capacity: bool = False, device: str | None = None,
+            confirm_outside_day: bool = False) -> WalkIn:
     """Register someone at the door and check them in, in one step.
 
     Past capacity only when staff say so (`over_capacity`), which is recorded on
     the registration and in the audit log. A phone that registered already is
-    simply checked in.
+    simply checked in. The event's questions are validated as on the registration page: a required
+    one must be answered at the door too.
     """
     if event.status != "published":
         raise EventNotOpen(extra={"result": "event_not_open", "event_status": event.status})
-    registration, created = register(event, RegistrationInput(name=name, phone=phone, party_size=party_size),
+    _ensure_event_day(event, confirm_outside_day)
+    registration, created = register(event, RegistrationInput(name=name, phone=phone, party_size=party_size,
+                                                              answers=answers or {}),
                                      source="walk_in", allow_over_capacity=over_capacity)
-    outcome = check_in(registration, method="walk_in" if created else "search", device=device)
+    outcome = check_in(registration, method="walk_in" if created else "search", device=device,
+                       confirm_outside_day=True)
     if created and registration.over_capacity:
         audit.record("walk_in_over_capacity", obj=event, details={
             "registration": registration.id, "party_size": registration.party_size, "capacity": event.capacity})

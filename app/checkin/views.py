@@ -9,12 +9,14 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.checkin import exports, services
+from app.checkin.errors import NotEventDay
 from app.checkin.forms import walk_in_form
 from app.checkin.links import request_device
-from app.checkin.selfcheckin import checkin_window, daily_code
+from app.checkin.selfcheckin import checkin_window, code_day, daily_code
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.events import registration as registration_service
 from app.events.errors import EventFull
+from app.events.forms import QUESTION_PREFIX, answers_from
 from app.events.models import Event, Registration
 from app.events.services import event_counts
 from app.extensions import db
@@ -40,12 +42,30 @@ def _time(value) -> str:
     return format_dt(value, "%H:%M")
 
 
+def _confirmed_outside_day() -> bool:
+    return request.form.get("confirm_outside_day") == "1"
+
+
+def _confirm_day(registration: Registration, exc: NotEventDay, action: str, back: str, q: str | None = None):
+    """The confirmation step for a check-in on another day: what and why, and one button to go on."""
+    return render_template("checkin/confirm_day.html", event=registration.event, registration=registration,
+                           message=exc.message, action=action, back=back, q=q), 409
+
+
 @bp.route("/events/<int:event_id>/checkin", methods=["GET"])
 @permission_required("checkin.scan")
 def scanner(event_id: int):
     event = get_scoped_or_404(Event, event_id)
     return render_template("checkin/scanner.html", event=event, counts=event_counts(event),
-                           people=services.people_checked_in(event))
+                           day_message=_day_message(event))
+
+
+def _day_message(event: Event) -> str | None:
+    """The banner on door pages on another day than the event's (the check-in then asks to confirm)."""
+    if services.is_event_day(event):
+        return None
+    first, _last = services.event_days(event)
+    return _("今天不是活动日（活动日：%(d)s），签到前会请您确认。", d=first.isoformat())
 
 
 @bp.route("/events/<int:event_id>/checkin/lookup", methods=["GET"])
@@ -55,8 +75,10 @@ def lookup(event_id: int):
     event = get_scoped_or_404(Event, event_id)
     q = request.args.get("q", "").strip()[:50]
     results = registration_service.registrations_for(event, q)[:LOOKUP_LIMIT] if q else []
+    undoable = {r.id for r in results if r.checked_in_at and services.may_undo(services.current_checkin(r))}
     return render_template("checkin/lookup.html", event=event, q=q, results=results, counts=event_counts(event),
-                           may_undo=can(current_user, "checkin.undo"))
+                           undoable=undoable, day_message=_day_message(event),
+                           may_undo_any=can(current_user, "checkin.undo"))
 
 
 def _registration_of(event_id: int, registration_id: int) -> Registration:
@@ -72,7 +94,11 @@ def check_in_registration(event_id: int, registration_id: int):
     registration = _registration_of(event_id, registration_id)
     back = url_for("checkin.lookup", event_id=event_id, q=request.form.get("q") or None)
     try:
-        outcome = services.check_in(registration, method="search", device=request_device("lookup"))
+        outcome = services.check_in(registration, method="search", device=request_device("lookup"),
+                                    confirm_outside_day=_confirmed_outside_day())
+    except NotEventDay as exc:
+        db.session.rollback()
+        return _confirm_day(registration, exc, request.path, back, q=request.form.get("q"))
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
@@ -83,8 +109,9 @@ def check_in_registration(event_id: int, registration_id: int):
 
 
 @bp.route("/events/<int:event_id>/checkin/registrations/<int:registration_id>/undo", methods=["POST"])
-@permission_required("checkin.undo")
+@permission_required("checkin.scan")
 def undo(event_id: int, registration_id: int):
+    """Staff take back their own check-in for a few minutes; managers any check-in (the service decides)."""
     registration = _registration_of(event_id, registration_id)
     back = url_for("checkin.lookup", event_id=event_id, q=request.form.get("q") or None)
     try:
@@ -105,20 +132,25 @@ def walk_in(event_id: int):
     """Register and check in someone who did not register, in one form; past capacity only if ticked."""
     event = get_scoped_or_404(Event, event_id)
     form = walk_in_form(event, request.form if request.method == "POST" else None)
-    error, full = None, False
+    error, full, other_day = None, False, False
     if request.method == "POST" and form.validate_on_submit():
         party = getattr(form, "party_size", None)
         try:
             result = services.walk_in(event, name=form.name.data, phone=form.phone.data,
-                                      party_size=party.data if party else 1,
-                                      over_capacity=bool(form.over_capacity.data), device=request_device("walk-in"))
+                                      party_size=party.data if party else 1, answers=answers_from(form, event),
+                                      over_capacity=bool(form.over_capacity.data), device=request_device("walk-in"),
+                                      confirm_outside_day=bool(form.confirm_outside_day.data))
         except ValidationFailed as exc:
             db.session.rollback()
             for key, message in (exc.fields or {}).items():
-                field = getattr(form, key, None)
+                field = getattr(form, key, None) or getattr(form, QUESTION_PREFIX + key, None)
                 if field is not None:
                     field.errors = [*(field.errors or []), message]
             error = _("请按提示修改后再提交")
+        except NotEventDay as exc:
+            db.session.rollback()
+            other_day = True
+            error = exc.message + _("确需现在登记，请勾选下方「今天不是活动日，仍然登记并签到」后再提交。")
         except EventFull:
             db.session.rollback()
             full = True
@@ -139,21 +171,23 @@ def walk_in(event_id: int):
         error = _("页面已过期,请重新提交")
     status = 200 if error is None else 422
     return render_template("checkin/walk_in.html", event=event, form=form, error=error, full=full,
+                           other_day=other_day, day_message=_day_message(event),
                            counts=event_counts(event)), status
 
 
 @bp.route("/events/<int:event_id>/self-checkin", methods=["GET"])
 @permission_required("checkin.scan")
 def venue_qr(event_id: int):
-    """Today's venue QR for customers' self check-in, to show on a screen or print at the door."""
+    """The venue QR of the event's day for customers' self check-in, to show on a screen or print ahead."""
     event = get_scoped_or_404(Event, event_id)
     if event.status != "published" or not event.self_checkin_secret:
         flash(_("活动发布后才有自助签到二维码"), "info")
         return redirect(url_for("events.detail", event_id=event_id))
-    url = external_url("checkin_public.self_checkin", slug=event.slug, code=daily_code(event))
+    day = code_day(event)
+    url = external_url("checkin_public.self_checkin", slug=event.slug, code=daily_code(event, day))
     opens, closes = checkin_window(event)
     return render_template("checkin/venue_qr.html", event=event, url=url, qr=qr_data_uri(url, box_size=8),
-                           opens=opens, closes=closes, today=local_today())
+                           opens=opens, closes=closes, day=day, today=local_today())
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
@@ -188,12 +222,17 @@ def ticket_checkin(token: str):
     registration = registration_service.registration_by_token(token)
     if registration is None or not may_see_outlet(registration.event.outlet_id):
         raise NotFound()
+    back = url_for("public.ticket", token=token)
     try:
-        outcome = services.check_in(registration, method="link", device=request_device("link"))
+        outcome = services.check_in(registration, method="link", device=request_device("link"),
+                                    confirm_outside_day=_confirmed_outside_day())
+    except NotEventDay as exc:
+        db.session.rollback()
+        return _confirm_day(registration, exc, request.path, back)
     except DomainError as exc:
         db.session.rollback()
         flash(exc.message, "error")
-        return redirect(url_for("public.ticket", token=token), code=303)
+        return redirect(back, code=303)
     db.session.commit()
     # The ticket page shows the result itself (green for this tap, amber when someone was quicker).
     done = "1" if outcome.result == "checked_in" else None

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from app.fields import LocalDateTime
+from app.fields import Int, LocalDateTime
 from app.org import reference
 
 
@@ -24,7 +24,7 @@ class ConsentSchema(Schema):
 
 
 class CustomerOutSchema(Schema):
-    id = fields.Integer()
+    id = Int()
     name = fields.String()
     phone = fields.String()
     outlet_code = fields.Function(lambda c: c.outlet.code)
@@ -46,5 +46,5 @@ class CustomerQuerySchema(Schema):
     q = fields.String(load_default=None, validate=validate.Length(max=50))
     segment = fields.String(load_default=None, validate=validate.OneOf(list(reference.SEGMENTS)))
     is_customer = fields.Boolean(load_default=None)
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    limit = Int(load_default=50, validate=validate.Range(min=1, max=500))
+    offset = Int(load_default=0, validate=validate.Range(min=0))

@@ -18,6 +18,7 @@ from app.customers.phones import InvalidPhone, normalize_mobile
 from app.database import Dependent, insert_returning_id, insert_with
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.input_guard import name_problem
 from app.models import utcnow
 from app.org import reference
 from app.org.models import Outlet
@@ -57,6 +58,8 @@ def validate(data: CustomerInput, *, partial: bool = False) -> dict:
     if name:
         if len(name) > MAX_NAME:
             errors["name"] = _("姓名不超过 %(n)d 个字", n=MAX_NAME)
+        elif problem := name_problem(name):
+            errors["name"] = problem
         clean["name"] = name
     elif not partial:
         errors["name"] = _("请填写姓名")

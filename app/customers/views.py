@@ -34,7 +34,7 @@ def index():
     segment = request.args.get("segment") if request.args.get("segment") in reference.SEGMENTS else None
     kind = request.args.get("kind")
     is_customer = {"customer": True, "prospect": False}.get(kind or "")
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)  # an offset the database can take
     items = services.search(q, segment=segment, is_customer=is_customer, limit=PAGE_SIZE + 1,
                             offset=(page - 1) * PAGE_SIZE)
     return render_template("customers/index.html", customers=items[:PAGE_SIZE], has_more=len(items) > PAGE_SIZE,
@@ -81,8 +81,8 @@ def edit(customer_id: int):
     customer = get_scoped_or_404(Customer, customer_id)
     form = CustomerForm(obj=customer if request.method == "GET" else None)
     form.fill_choices([customer.outlet], _owners())
+    form.outlet_code.data = customer.outlet.code  # not on the edit page: a customer stays in their outlet
     if request.method == "GET":
-        form.outlet_code.data = customer.outlet.code
         form.owner.data = customer.owner.username if customer.owner else ""
         form.segments.data = customer.segments
     if form.validate_on_submit():

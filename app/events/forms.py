@@ -2,6 +2,8 @@
 
 The form only carries what was typed (and the CSRF token); the rules live in
 app/events/registration.validate, and its field errors are shown next to the fields.
+No field validates its choices here: a tampered value (a party of 99) is reported
+by the service next to its field, together with every other error of the submit.
 """
 
 from __future__ import annotations
@@ -28,15 +30,23 @@ def registration_form(event, formdata=None):
     if event.max_party_size > 1:
         RegistrationForm.party_size = SelectField(
             _l("参加人数(含本人)"), choices=[SelectChoice(str(n)) for n in range(1, event.max_party_size + 1)],
-            default="1")
+            default="1", validate_choice=False)  # app/events/registration.validate says what is wrong
+    add_question_fields(RegistrationForm, event)
+    return RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
+
+
+def add_question_fields(form_class, event) -> None:
+    """One field per question of the event, named `q_<key>` (the registration page and the walk-in form)."""
     for question in event.questions or []:
         name = QUESTION_PREFIX + question["key"]
         label = question["label"]
         kind = question.get("type", "text")
         if kind == "choice":
-            field = RadioField(label, choices=[SelectChoice(o) for o in question["options"]], validators=[Optional()])
+            field = RadioField(label, choices=[SelectChoice(o) for o in question["options"]], validators=[Optional()],
+                               validate_choice=False)
         elif kind == "multi":
-            field = CheckboxList(label, choices=[SelectChoice(o) for o in question["options"]], validators=[Optional()])
+            field = CheckboxList(label, choices=[SelectChoice(o) for o in question["options"]], validators=[Optional()],
+                                 validate_choice=False)
         elif kind == "number":
             field = StringField(label, render_kw={"inputmode": "numeric", "pattern": "[0-9]*"})
         elif len(question.get("label", "")) > 20:
@@ -44,8 +54,7 @@ def registration_form(event, formdata=None):
         else:
             field = StringField(label)
         field.kwargs.setdefault("description", "required" if question.get("required") else "")
-        setattr(RegistrationForm, name, field)
-    return RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
+        setattr(form_class, name, field)
 
 
 def answers_from(form, event) -> dict:

@@ -57,3 +57,24 @@ def event_cancelled_message(registration, reason: str | None) -> None:
         "【%(outlet)s】很抱歉,「%(title)s」(%(when)s)已取消。%(reason)s给您带来不便,敬请谅解。",
         outlet=event.outlet.name, title=event.title, when=_when(event),
         reason=(reason.strip() + "。") if reason else ""), event=event, registration=registration)
+
+
+def ticket_resent(registration) -> None:
+    """The ticket link again, to the registration's own phone (someone registered that phone once more)."""
+    event = registration.event
+    if registration.status == "cancelled":
+        body = _("【%(outlet)s】您对「%(title)s」（%(when)s）的报名此前已取消，"
+                 "查看：%(url)s 如需再次报名，请联系主办网点。",
+                 outlet=event.outlet.name, title=event.title, when=_when(event), url=_ticket_url(registration))
+    else:
+        body = _("【%(outlet)s】您已报名「%(title)s」（%(when)s），入场凭证：%(url)s 如非本人操作，请忽略本短信。",
+                 outlet=event.outlet.name, title=event.title, when=_when(event), url=_ticket_url(registration))
+    notify("ticket_resent", registration.phone, body, event=event, registration=registration)
+
+
+def party_size_changed(registration, old: int) -> None:
+    event = registration.event
+    notify("party_size_changed", registration.phone, _(
+        "【%(outlet)s】您报名的「%(title)s」参加人数已由 %(old)d 位改为 %(new)d 位。入场凭证：%(url)s",
+        outlet=event.outlet.name, title=event.title, old=old, new=registration.party_size,
+        url=_ticket_url(registration)), event=event, registration=registration, payload={"from": old})

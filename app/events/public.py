@@ -7,7 +7,7 @@ link; every page works without JavaScript and reads well at 360 px.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -18,6 +18,7 @@ from app.customers.phones import InvalidPhone, normalize_mobile
 from app.errors import DomainError, ValidationFailed
 from app.events import forms as registration_forms
 from app.events import registration as service
+from app.events import tickets
 from app.events.consent import CONSENT_VERSION, consent_purpose, consent_text
 from app.events.ics import ticket_ics
 from app.events.models import Event
@@ -96,13 +97,17 @@ def register(slug: str):
     form = registration_forms.registration_form(event, request.form if request.method == "POST" else None)
     ref = (request.values.get("ref") or "").strip()[:16]
     error = None
-    if request.method == "POST" and form.validate_on_submit():
+    if request.method == "POST" and not form.validate_on_submit():
+        # The form checks nothing but its CSRF token (the service checks the fields, all of them at once),
+        # and CSRFProtect refuses a bad token before the view runs: this is a second line only.
+        error = _("页面已过期，请刷新页面后重新填写提交")
+    elif request.method == "POST":
         data = service.RegistrationInput(
             name=form.name.data, phone=form.phone.data, consent=bool(form.consent.data),
             party_size=(getattr(form, "party_size", None) and form.party_size.data) or 1,
             answers=registration_forms.answers_from(form, event), ref=ref or None)
         try:
-            registration, _created = service.register(event, data, known=known)
+            registration = tickets.register_or_resend(event, data, known=known)
         except ValidationFailed as exc:
             db.session.rollback()
             show_field_errors(form, exc.fields, flash_rest=False, field_name=lambda key: (
@@ -112,11 +117,12 @@ def register(slug: str):
             db.session.rollback()
             error = exc.message
         else:
+            if registration is None:  # this phone was registered: say nothing about that registration
+                db.session.commit()
+                return render_template("public/already_registered.html", event=event)
             token = registration.ticket_token  # read before the commit expires it
             db.session.commit()
             return redirect(url_for("public.ticket", token=token, new=1), code=303)
-    elif request.method == "POST":
-        error = _("页面已过期,请重新提交")
     status = 200 if error is None else 422
     closed = not service.registration_is_open(event)
     return render_template("public/register.html", event=event, form=form, error=error, ref=ref,
@@ -125,20 +131,45 @@ def register(slug: str):
                            share_url=external_url("public.register", slug=slug)), status
 
 
+def render_ticket(registration, *, party_error: str | None = None, status: int = 200):
+    """The ticket page: the customer's own controls, or, for the outlet's staff, the check-in only."""
+    token = registration.ticket_token
+    staff_view = (current_user.is_authenticated and current_user.role in BANK_ROLES
+                  and may_see_outlet(registration.event.outlet_id))
+    checkin = ticket_checkin(registration) if staff_view else None  # may check in at once (user setting)
+    invite_url = None if staff_view else external_url("public.register", slug=registration.event.slug,
+                                                      ref=registration.customer.referral_code)
+    return render_template("public/ticket.html", registration=registration, event=registration.event,
+                           vouchers=vouchers_of(registration), staff_view=staff_view, checkin=checkin,
+                           just_registered=request.args.get("new") == "1", party_error=party_error,
+                           party_changed=request.args.get("changed") == "party",
+                           ticket_url=external_url("public.ticket", token=token), invite_url=invite_url), status
+
+
 @bp.route("/t/<token>", methods=["GET"])
 @limiter.limit("120 per minute")
 @public
 def ticket(token: str):
+    return render_ticket(ticket_or_404(token))
+
+
+@bp.route("/t/<token>/party-size", methods=["POST"])
+@limiter.limit("10 per minute")
+@public
+def party_size(token: str):
     registration = ticket_or_404(token)
-    staff_view = (current_user.is_authenticated and current_user.role in BANK_ROLES
-                  and may_see_outlet(registration.event.outlet_id))
-    checkin = ticket_checkin(registration) if staff_view else None  # may check in at once (user setting)
-    return render_template("public/ticket.html", registration=registration, event=registration.event,
-                           vouchers=vouchers_of(registration), staff_view=staff_view, checkin=checkin,
-                           just_registered=request.args.get("new") == "1",
-                           ticket_url=external_url("public.ticket", token=token),
-                           invite_url=external_url("public.register", slug=registration.event.slug,
-                                                   ref=registration.customer.referral_code))
+    try:
+        tickets.change_party_size(registration, request.form.get("party_size"))
+    except ValidationFailed as exc:
+        db.session.rollback()
+        return render_ticket(registration, party_error=(exc.fields or {}).get("party_size", exc.message),
+                             status=exc.status)
+    except DomainError as exc:
+        db.session.rollback()
+        return render_ticket(registration, party_error=exc.message, status=exc.status)
+    db.session.commit()
+    # Back to the form, where the person looked: the page says the size now held next to it.
+    return redirect(url_for("public.ticket", token=token, changed="party", _anchor="party-size"), code=303)
 
 
 @bp.route("/t/<token>/qr.png", methods=["GET"])
@@ -172,20 +203,23 @@ def ticket_calendar(token: str):
         "Content-Disposition": "attachment; filename=event.ics"})
 
 
-@bp.route("/t/<token>/cancel", methods=["POST"])
-@limiter.limit("10 per minute")
+@bp.route("/t/<token>/cancel", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+@limiter.limit("60 per minute", methods=["GET"])
 @public
 def cancel(token: str):
+    """GET asks for confirmation (the ticket page only links here); POST cancels."""
     registration = ticket_or_404(token)
+    if request.method == "GET":
+        return render_template("public/cancel.html", registration=registration, event=registration.event)
     try:
         service.cancel_registration(registration)
     except DomainError as exc:
         db.session.rollback()
-        return render_template("public/ticket.html", registration=registration, event=registration.event,
-                               vouchers=vouchers_of(registration), staff_view=False, just_registered=False,
-                               error=exc.message, ticket_url=external_url("public.ticket", token=token),
-                               invite_url=None), exc.status
+        return render_template("public/cancel.html", registration=registration, event=registration.event,
+                               error=exc.message), exc.status
     db.session.commit()
+    flash(_("您的报名已取消"), "success")
     return redirect(url_for("public.ticket", token=token), code=303)
 
 

@@ -8,6 +8,7 @@ from marshmallow import Schema, fields, validate
 from app.alliance.services import voucher_state
 from app.api import api_blueprint
 from app.events import registration as service
+from app.events import tickets
 from app.events.models import Event
 from app.events.public import (
     event_to_register_or_404,
@@ -20,7 +21,7 @@ from app.events.public import (
 from app.events.schemas import StatusSchema
 from app.events.services import event_counts
 from app.extensions import db, limiter
-from app.fields import LocalDateTime
+from app.fields import Int, LocalDateTime
 from app.privacy import mask_name
 from app.security import public
 from app.urls import external_url
@@ -35,10 +36,10 @@ class PublicEventSchema(Schema):
     starts_at = LocalDateTime()
     ends_at = LocalDateTime()
     venue = fields.String()
-    seats_left = fields.Integer()
+    seats_left = Int()
     status = fields.String(metadata={"description": "published (open or closed for registration) or finished"})
     registration_open = fields.Boolean()
-    max_party_size = fields.Integer()
+    max_party_size = Int()
     questions = fields.List(fields.Dict())
     outlet_name = fields.String()
 
@@ -47,7 +48,7 @@ class RegistrationRequestSchema(Schema):
     name = fields.String(required=True)
     phone = fields.String(required=True)
     consent = fields.Boolean(required=True)
-    party_size = fields.Integer(load_default=1, strict=True)
+    party_size = Int(load_default=1, strict=True)
     answers = fields.Dict(load_default=dict)
     ref = fields.String(load_default=None, validate=validate.Length(max=16))
 
@@ -56,6 +57,19 @@ class RegistrationResultSchema(Schema):
     status = fields.String()
     ticket_token = fields.String()
     ticket_url = fields.String()
+
+
+class AlreadyRegisteredSchema(Schema):
+    status = fields.String(metadata={"description": "already_registered"})
+
+
+class PartySizeRequestSchema(Schema):
+    party_size = fields.Integer(required=True, strict=True)
+
+
+class PartySizeResultSchema(Schema):
+    status = fields.String()
+    party_size = fields.Integer()
 
 
 class VoucherSchema(Schema):
@@ -80,7 +94,7 @@ class TicketEventSchema(Schema):
 class TicketSchema(Schema):
     event = fields.Nested(TicketEventSchema)
     name = fields.String()
-    party_size = fields.Integer()
+    party_size = Int()
     status = fields.String()
     checked_in_at = LocalDateTime(allow_none=True)
     vouchers = fields.List(fields.Nested(VoucherSchema))
@@ -108,20 +122,27 @@ def get_event(slug: str):
 @limiter.limit("5 per 10 minutes", key_func=phone_key)
 @blp.arguments(RegistrationRequestSchema)
 @blp.response(201, RegistrationResultSchema)
-@blp.alt_response(200, schema=RegistrationResultSchema, description="This phone was already registered")
+@blp.alt_response(200, schema=AlreadyRegisteredSchema, description=(
+    "This phone was already registered: nothing more is said, the ticket link is sent to that phone again"))
 def register(body, slug: str):
-    """Register: confirmed or waitlisted at once; the same phone again returns its registration (200)."""
+    """Register: confirmed or waitlisted at once.
+
+    The same phone again answers 200 `{"status": "already_registered"}` and nothing
+    else (a phone number is not proof of identity); the ticket link goes to that
+    phone again (`ticket_resent`, at most once per 10 minutes).
+    """
     event, known = event_to_register_or_404(slug, body["phone"])
-    registration, created = service.register(event, service.RegistrationInput(**body), known=known)
+    registration = tickets.register_or_resend(event, service.RegistrationInput(**body), known=known)
+    if registration is None:
+        db.session.commit()
+        response = jsonify({"status": "already_registered"})
+        response.status_code = 200
+        return response
     # Read before the commit: afterwards every attribute would be loaded again.
     result = {"status": registration.status, "ticket_token": registration.ticket_token,
               "ticket_url": external_url("public.ticket", token=registration.ticket_token)}
     db.session.commit()
-    if created:
-        return result
-    response = jsonify(result)
-    response.status_code = 200
-    return response
+    return result
 
 
 @blp.route("/tickets/<token>", methods=["GET"])
@@ -153,3 +174,18 @@ def cancel(token: str):
     service.cancel_registration(registration)
     db.session.commit()
     return {"status": registration.status}
+
+
+@blp.route("/tickets/<token>/party-size", methods=["POST"])
+@public
+@limiter.limit("10 per minute")
+@blp.arguments(PartySizeRequestSchema)
+@blp.response(200, PartySizeResultSchema)
+def change_party_size(body, token: str):
+    """Change the number of people (1 to the event's `max_party_size`); 409 `event_full` when the seats
+    are not there (a confirmed ticket keeps its seats), 409 `registration_closed` to grow after the deadline."""
+    registration = ticket_or_404(token)
+    tickets.change_party_size(registration, body["party_size"])
+    result = {"status": registration.status, "party_size": registration.party_size}
+    db.session.commit()
+    return result

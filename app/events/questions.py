@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 from flask_babel import gettext as _
+
+from app.events import limits
 
 TYPES = ("text", "number", "choice", "multi")
 MAX_TEXT = 200
@@ -12,17 +16,28 @@ def check_definitions(questions) -> str | None:
     """None if the list of question definitions is well formed, else a message naming the problem."""
     if not isinstance(questions, list):
         return _("应为列表")
+    if len(questions) > limits.QUESTIONS_MAX:
+        return _("最多 %(n)d 个问题", n=limits.QUESTIONS_MAX)
     keys = set()
     for index, q in enumerate(questions, start=1):
         if not isinstance(q, dict) or not q.get("key") or not q.get("label"):
             return _("第 %(n)d 个问题缺少 key 或 label", n=index)
-        if q["key"] in keys or q["key"] in ("name", "phone", "party_size", "consent"):
+        if q["key"] in keys or q["key"] in RESERVED_KEYS:
             return _("第 %(n)d 个问题的 key 重复或与固定字段冲突", n=index)
         keys.add(q["key"])
+        if len(str(q["label"])) > limits.QUESTION_LABEL_MAX:
+            return _("第 %(n)d 个问题不能超过 %(max)d 字", n=index, max=limits.QUESTION_LABEL_MAX)
         if q.get("type", "text") not in TYPES:
             return _("第 %(n)d 个问题的类型应为 text、number、choice 或 multi", n=index)
-        if q.get("type") in ("choice", "multi") and not q.get("options"):
-            return _("第 %(n)d 个问题是选择题,需要选项", n=index)
+        if not isinstance(q.get("required", False), bool):
+            return _("第 %(n)d 个问题的 required 应为 true 或 false", n=index)
+        if q.get("type") in ("choice", "multi"):
+            options = q.get("options")
+            if not isinstance(options, list) or not all(isinstance(o, str) and o.strip() for o in options):
+                return _("第 %(n)d 个问题是选择题,需要选项", n=index)
+            problem = _options_problem(options)
+            if problem:
+                return _("第 %(n)d 个问题：%(problem)s", n=index, problem=problem)
     return None
 
 
@@ -73,56 +88,77 @@ def validate_answers(questions: list[dict], raw: dict) -> tuple[dict, dict[str, 
     return answers, errors
 
 
-# Staff edit questions as lines: "label | type | required | options or range".
-TYPE_WORDS = {"文本": "text", "text": "text", "数字": "number", "number": "number", "单选": "choice",
-              "choice": "choice", "多选": "multi", "multi": "multi"}
-TYPE_NAMES = {"text": "文本", "number": "数字", "choice": "单选", "multi": "多选"}
+# Staff edit questions in rows (label, type, required, options or range); a blank row is no question.
+
+RESERVED_KEYS = ("name", "phone", "party_size", "consent")
+OPTION_SEPARATORS = re.compile("[,\uff0c\u3001;\uff1b\n]+")  # , ， 、 ; ； or a new line
 
 
-def to_lines(questions: list[dict]) -> str:
-    lines = []
-    for q in questions or []:
-        kind = q.get("type", "text")
-        extra = ""
-        if kind in ("choice", "multi"):
-            extra = ",".join(q.get("options") or [])
-        elif kind == "number" and (q.get("min") is not None or q.get("max") is not None):
-            extra = f"{q.get('min', '')}-{q.get('max', '')}"
-        required = "必填" if q.get("required") else "选填"
-        lines.append(" | ".join([q["label"], TYPE_NAMES[kind], required, extra]).rstrip(" |"))
-    return "\n".join(lines)
+def _split_options(text: str) -> list[str]:
+    return [o.strip() for o in OPTION_SEPARATORS.split(text) if o.strip()]
 
 
-def from_lines(text: str, previous: list[dict] | None = None) -> list[dict]:
-    """Parse the line format; keeps the keys of questions whose label is unchanged. Raises ValueError."""
-    keys_by_label = {q["label"]: q["key"] for q in previous or []}
-    questions, used = [], set()
-    for number, raw in enumerate((text or "").splitlines(), start=1):
-        if not raw.strip():
+def from_rows(rows: list[dict], previous: list[dict] | None = None) -> tuple[list[dict], dict[tuple[int, str], str]]:
+    """Questions from the editor's rows, and errors keyed by (row index, field) in Chinese.
+
+    A row is ignored when it is marked for removal or says nothing; any other row must be a whole
+    question: a label, options for a choice, a range that reads low to high. A row keeps the key it
+    came with (so answers already given stay attached); a new row gets the next free q<n>.
+    """
+    questions: list[dict] = []
+    errors: dict[tuple[int, str], str] = {}
+    known = {q["key"] for q in previous or [] if q.get("key")}
+    taken = {row.get("key") for row in rows if row.get("key") in known and not row.get("remove")}
+    for index, row in enumerate(rows):
+        kind = row.get("type") or "text"
+        label = (row.get("label") or "").strip()
+        options = _split_options(row.get("options") or "")
+        low, high = row.get("min"), row.get("max")
+        if row.get("remove") or not (label or options or low is not None or high is not None):
             continue
-        parts = [p.strip() for p in raw.replace("|", "|").split("|")]
-        label = parts[0]
-        kind = TYPE_WORDS.get(parts[1] if len(parts) > 1 and parts[1] else "文本")
-        if not label or kind is None:
-            raise ValueError(_("第 %(n)d 行:格式应为「问题 | 文本/数字/单选/多选 | 必填/选填 | 选项或范围」",
-                               n=number))
-        question = {"key": keys_by_label.get(label) or f"q{number}", "label": label, "type": kind,
-                    "required": len(parts) > 2 and parts[2] in ("必填", "required", "是")}
-        extra = parts[3] if len(parts) > 3 else ""
+        if not label:
+            errors[(index, "label")] = _("请填写问题，或清空这一行")
+            continue
+        if len(label) > limits.QUESTION_LABEL_MAX:
+            errors[(index, "label")] = _("问题不能超过 %(n)d 字", n=limits.QUESTION_LABEL_MAX)
+        if kind not in TYPES:
+            errors[(index, "type")] = _("请选择问题类型")
+            continue
+        question: dict = {"key": "", "label": label, "type": kind, "required": bool(row.get("required"))}
         if kind in ("choice", "multi"):
-            options = [o.strip() for o in extra.replace(",", ",").replace("、", ",").split(",") if o.strip()]
-            if not options:
-                raise ValueError(_("第 %(n)d 行:选择题需要选项,用逗号分隔", n=number))
+            problem = _options_problem(options)
+            if problem:
+                errors[(index, "options")] = problem
             question["options"] = options
-        elif kind == "number" and extra:
-            low, _sep, high = extra.partition("-")
-            try:
-                question["min"] = int(low) if low.strip() else None
-                question["max"] = int(high) if high.strip() else None
-            except ValueError as exc:
-                raise ValueError(_("第 %(n)d 行:数字范围应写成 3-12", n=number)) from exc
-        while question["key"] in used:
-            question["key"] += "_"
-        used.add(question["key"])
+        elif kind == "number":
+            if low is not None and high is not None and low > high:
+                errors[(index, "high")] = _("最大值不能小于最小值")
+            question["min"], question["max"] = low, high
+        key = row.get("key")
+        if key not in known or key in {q["key"] for q in questions}:
+            key = _free_key(taken)
+        taken.add(key)
+        question["key"] = key
         questions.append(question)
-    return questions
+    if len(questions) > limits.QUESTIONS_MAX:
+        errors[(len(rows) - 1, "label")] = _("最多 %(n)d 个问题", n=limits.QUESTIONS_MAX)
+    return questions, errors
+
+
+def _options_problem(options: list[str]) -> str | None:
+    if len(options) < 2:
+        return _("选择题至少需要 2 个选项，用逗号分隔")
+    if len(options) > limits.QUESTION_OPTIONS_MAX:
+        return _("选项最多 %(n)d 个", n=limits.QUESTION_OPTIONS_MAX)
+    if any(len(o) > limits.QUESTION_OPTION_MAX for o in options):
+        return _("每个选项不能超过 %(n)d 字", n=limits.QUESTION_OPTION_MAX)
+    if len(set(options)) != len(options):
+        return _("选项不能重复")
+    return None
+
+
+def _free_key(taken: set) -> str:
+    number = 1
+    while f"q{number}" in taken:
+        number += 1
+    return f"q{number}"

@@ -28,6 +28,7 @@ from app.events.errors import AlreadyCheckedIn, EventFull, InvalidTransition, Re
 from app.events.models import Event, Registration
 from app.events.questions import validate_answers
 from app.extensions import db
+from app.input_guard import name_problem
 from app.models import utcnow
 from app.notify.models import Notification
 from app.tokens import url_token
@@ -62,19 +63,16 @@ def validate(event: Event, data: RegistrationInput, *, require_consent: bool = T
         errors["name"] = _("请填写姓名")
     elif len(name) > MAX_NAME:
         errors["name"] = _("姓名不超过 %(n)d 个字", n=MAX_NAME)
+    elif problem := name_problem(name):
+        errors["name"] = problem
     phone = ""
     try:
         phone = normalize_mobile(data.phone)
     except InvalidPhone:
         errors["phone"] = _("请填写正确的 11 位手机号")
-    party = data.party_size if data.party_size not in (None, "") else 1
-    try:
-        party = int(party)
-    except (TypeError, ValueError):
-        party = 0
-    if not 1 <= party <= event.max_party_size:
-        errors["party_size"] = (_("本活动每人限报 1 位") if event.max_party_size == 1
-                                else _("人数应为 1 到 %(n)d 位", n=event.max_party_size))
+    party, party_error = clean_party_size(event, data.party_size if data.party_size not in (None, "") else 1)
+    if party_error:
+        errors["party_size"] = party_error
     answers, answer_errors = validate_answers(event.questions or [], data.answers or {})
     errors.update(answer_errors)
     if require_consent and data.consent is not True:
@@ -82,6 +80,18 @@ def validate(event: Event, data: RegistrationInput, *, require_consent: bool = T
     if errors:
         raise ValidationFailed(fields=errors)
     return CleanRegistration(name=name, phone=phone, party_size=party, answers=answers)
+
+
+def clean_party_size(event: Event, raw) -> tuple[int, str | None]:
+    """The party size typed (people, the registrant included) and what is wrong with it, if anything."""
+    try:
+        party = int(str(raw).strip())
+    except (TypeError, ValueError):
+        party = 0
+    if 1 <= party <= event.max_party_size:
+        return party, None
+    return party, (_("本活动每人限报 1 位") if event.max_party_size == 1
+                   else _("人数应为 1 到 %(n)d 位", n=event.max_party_size))
 
 
 def registration_is_open(event: Event) -> bool:

@@ -2,37 +2,40 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from app.fields import LocalDateTime
+from app.events import limits
+from app.fields import Day, Int, LocalDateTime, Moment, Money
 from app.org.reference import SEGMENTS
 
 
 class QuestionSchema(Schema):
-    key = fields.String(required=True)
-    label = fields.String(required=True)
+    key = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    label = fields.String(required=True, validate=validate.Length(min=1, max=limits.QUESTION_LABEL_MAX))
     type = fields.String(load_default="text", validate=validate.OneOf(["text", "number", "choice", "multi"]))
     required = fields.Boolean(load_default=False)
-    options = fields.List(fields.String(), load_default=None)
-    min = fields.Integer(load_default=None, allow_none=True)
-    max = fields.Integer(load_default=None, allow_none=True)
+    options = fields.List(fields.String(validate=validate.Length(min=1, max=limits.QUESTION_OPTION_MAX)),
+                          load_default=None, validate=validate.Length(max=limits.QUESTION_OPTIONS_MAX))
+    min = Int(load_default=None, allow_none=True)
+    max = Int(load_default=None, allow_none=True)
 
 
 class EventCreateSchema(Schema):
     template_key = fields.String(required=True)
     outlet_code = fields.String(required=True)
-    starts_at = fields.AwareDateTime(required=True)
-    ends_at = fields.AwareDateTime(required=True)
-    capacity = fields.Integer(required=True, strict=True)
+    starts_at = Moment(required=True)
+    ends_at = Moment(required=True)
+    capacity = Int(required=True, strict=True)
     waitlist = fields.Boolean(required=True)
-    title = fields.String(load_default=None, validate=validate.Length(max=120))
-    description = fields.String(load_default=None, validate=validate.Length(max=5000))
-    venue = fields.String(load_default=None, validate=validate.Length(max=200))
-    max_party_size = fields.Integer(load_default=None, strict=True)
-    registration_closes_at = fields.AwareDateTime(load_default=None)
-    offer_ids = fields.List(fields.Integer(strict=True), load_default=None)
-    budget = fields.Decimal(load_default=None, allow_none=True, places=2)
-    actual_cost = fields.Decimal(load_default=None, allow_none=True, places=2)
+    title = fields.String(load_default=None, validate=validate.Length(max=limits.TITLE_MAX))
+    description = fields.String(load_default=None, validate=validate.Length(max=limits.DESCRIPTION_MAX))
+    venue = fields.String(load_default=None, validate=validate.Length(max=limits.VENUE_MAX))
+    max_party_size = Int(load_default=None, strict=True)
+    registration_closes_at = Moment(load_default=None)
+    offer_ids = fields.List(Int(strict=True), load_default=None)
+    budget = Money(load_default=None, allow_none=True, places=2)
+    actual_cost = Money(load_default=None, allow_none=True, places=2)
     goals = fields.Dict(load_default=None)
-    questions = fields.List(fields.Nested(QuestionSchema), load_default=None)
+    questions = fields.List(fields.Nested(QuestionSchema), load_default=None,
+                            validate=validate.Length(max=limits.QUESTIONS_MAX))
     segments = fields.List(fields.String(validate=validate.OneOf(list(SEGMENTS))), load_default=None)
 
 
@@ -40,24 +43,26 @@ class EventUpdateSchema(EventCreateSchema):
     class Meta:
         exclude = ("template_key", "outlet_code")
 
-    starts_at = fields.AwareDateTime(load_default=None)
-    ends_at = fields.AwareDateTime(load_default=None)
-    capacity = fields.Integer(load_default=None, strict=True)
+    starts_at = Moment(load_default=None)
+    ends_at = Moment(load_default=None)
+    capacity = Int(load_default=None, strict=True)
     waitlist = fields.Boolean(load_default=None)
 
 
 class CountsSchema(Schema):
-    confirmed = fields.Integer()
-    waitlisted = fields.Integer()
-    cancelled = fields.Integer()
-    checked_in = fields.Integer()
-    walk_ins = fields.Integer()
-    seats_taken = fields.Integer()
-    seats_left = fields.Integer()
+    confirmed = Int()
+    waitlisted = Int()
+    cancelled = Int()
+    checked_in = Int()
+    walk_ins = Int()
+    seats_taken = Int(metadata={"description": "people (party sizes) of confirmed registrations"})
+    seats_left = Int()
+    people_checked_in = Int(metadata={"description": "people (party sizes) checked in"})
+    walk_in_people = Int(metadata={"description": "people (party sizes) registered at the door"})
 
 
 class EventSchema(Schema):
-    id = fields.Integer()
+    id = Int()
     outlet_code = fields.Function(lambda e: e.outlet.code)
     template_key = fields.String()
     title = fields.String()
@@ -67,9 +72,9 @@ class EventSchema(Schema):
     starts_at = LocalDateTime()
     ends_at = LocalDateTime()
     registration_closes_at = LocalDateTime(allow_none=True)
-    capacity = fields.Integer()
+    capacity = Int()
     waitlist = fields.Boolean()
-    max_party_size = fields.Integer()
+    max_party_size = Int()
     segments = fields.List(fields.String())
     questions = fields.List(fields.Dict())
     agenda = fields.List(fields.Dict())
@@ -79,7 +84,7 @@ class EventSchema(Schema):
     status = fields.String()
     slug = fields.String(allow_none=True)
     owner = fields.Function(lambda e: e.owner.username if e.owner else None)
-    offer_ids = fields.List(fields.Integer())
+    offer_ids = fields.List(Int())
     counts = fields.Nested(CountsSchema)
     registration_url = fields.String(allow_none=True)
     created_at = LocalDateTime()
@@ -92,10 +97,10 @@ class EventListSchema(Schema):
 class EventQuerySchema(Schema):
     outlet_code = fields.String(load_default=None)
     status = fields.String(load_default=None, validate=validate.OneOf(["draft", "published", "finished", "cancelled"]))
-    from_ = fields.Date(load_default=None, data_key="from")
-    to = fields.Date(load_default=None)
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    from_ = Day(load_default=None, data_key="from")
+    to = Day(load_default=None)
+    limit = Int(load_default=100, validate=validate.Range(min=1, max=500))
+    offset = Int(load_default=0, validate=validate.Range(min=0))
 
     @validates_schema
     def _range(self, data, **kwargs):
@@ -120,15 +125,15 @@ class StatusSchema(Schema):
 
 
 class RegistrationSchema(Schema):
-    id = fields.Integer()
+    id = Int()
     name = fields.String()
     phone = fields.String()
-    party_size = fields.Integer()
+    party_size = Int()
     status = fields.String()
     source = fields.String()
     answers = fields.Dict()
     is_customer = fields.Boolean(attribute="was_customer")
-    customer_id = fields.Integer()
+    customer_id = Int()
     referrer = fields.Function(lambda r: (r.referrer_user.username if r.referrer_user else
                                           (r.referrer_customer.name if r.referrer_customer else None)))
     created_at = LocalDateTime()

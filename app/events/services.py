@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 import sqlalchemy as sa
@@ -14,6 +14,7 @@ from app.alliance.models import EventOffer, Offer
 from app.audit import services as audit
 from app.database import lock_for_update
 from app.errors import ValidationFailed
+from app.events import limits
 from app.events import questions as question_rules
 from app.events.errors import InvalidTransition
 from app.events.messages import event_cancelled_message
@@ -25,6 +26,7 @@ from app.org.models import Outlet
 from app.org.reference import SEGMENTS
 from app.planning.services import find_template
 from app.security import acting_user, ensure_outlet_in_scope
+from app.timefmt import to_local
 
 SLUG_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 SLUG_LENGTH = 10  # 32^10 ≈ 10^15: not enumerable behind the public rate limits
@@ -105,8 +107,14 @@ def _validate(data: EventInput, event: Event | None) -> dict:
         errors["max_party_size"] = _("每单人数上限应为 1 到 20 之间的整数")
     title = (data.title if data.title is not None else getattr(event, "title", None) or template.get("name") or "")
     title = title.strip()
-    if not title or len(title) > 120:
-        errors["title"] = _("请填写活动名称(不超过 120 字)")
+    if not title:
+        errors["title"] = _("请填写活动名称")
+    elif len(title) > limits.TITLE_MAX:
+        errors["title"] = _("活动名称不能超过 %(n)d 字", n=limits.TITLE_MAX)
+    for name, limit, what in (("venue", limits.VENUE_MAX, _("地点")),
+                              ("description", limits.DESCRIPTION_MAX, _("活动介绍"))):
+        if len(getattr(data, name) or "") > limit:
+            errors[name] = _("%(what)s不能超过 %(n)d 字", what=what, n=limit)
     if data.segments is not None:
         unknown = [s for s in data.segments if s not in SEGMENTS]
         if unknown:
@@ -125,6 +133,52 @@ def _validate(data: EventInput, event: Event | None) -> dict:
     clean.update(starts_at=starts, ends_at=ends, capacity=capacity, max_party_size=party, title=title,
                  offers=offers)
     return clean
+
+
+def validation_errors(data: EventInput, event: Event | None) -> dict[str, str]:
+    """Every field error `create_event`/`update_event` would raise, without changing anything.
+
+    A page whose form already found some errors asks this for the rest (end before start and so
+    on), so a person sees all problems at once instead of one round after another.
+    """
+    try:
+        _validate(data, event)
+    except ValidationFailed as exc:
+        return dict(exc.fields or {})
+    return {}
+
+
+def _minutes(clock) -> int | None:
+    try:
+        moment = datetime.strptime(str(clock), "%H:%M")
+    except ValueError:
+        return None
+    return moment.hour * 60 + moment.minute
+
+
+def agenda_at(agenda: list[dict], starts_at: datetime) -> list[dict]:
+    """The agenda for an event starting at `starts_at`: each item keeps its minutes after the start.
+
+    An item's place is `offset_minutes` (a template's items, which only have clock times, count from
+    their first item), and its `time` is that many minutes after this start, in local time. So an
+    agenda planned for 14:00 reads 09:30, 09:40 … when the event starts at 09:30, and moves again
+    whenever the start does.
+    """
+    if not agenda:
+        return []
+    first = next((_minutes(item.get("time")) for item in agenda if _minutes(item.get("time")) is not None), None)
+    start = to_local(starts_at)
+    moved = []
+    for item in agenda:
+        offset = item.get("offset_minutes")
+        if not isinstance(offset, int) or isinstance(offset, bool):
+            clock = _minutes(item.get("time"))
+            offset = clock - first if clock is not None and first is not None else None
+        if offset is None:
+            moved.append(dict(item))
+            continue
+        moved.append({**item, "time": f"{start + timedelta(minutes=offset):%H:%M}", "offset_minutes": offset})
+    return moved
 
 
 def _offers(ids: list[int], errors: dict) -> list[Offer]:
@@ -150,7 +204,7 @@ def create_event(data: EventInput) -> Event:
         waitlist=True if data.waitlist is None else bool(data.waitlist), max_party_size=clean["max_party_size"],
         segments=list(data.segments if data.segments is not None else template.get("segments", [])),
         questions=list(data.questions if data.questions is not None else template.get("questions", [])),
-        agenda=list(template.get("agenda", [])), materials=list(template.get("materials", [])),
+        agenda=agenda_at(template.get("agenda", []), clean["starts_at"]), materials=list(template.get("materials", [])),
         gifts=list(template.get("gifts", [])), playbook=dict(template.get("playbook", {})),
         goals=dict(data.goals if data.goals is not None else template.get("goals", {})),
         budget=clean["budget"], actual_cost=clean["actual_cost"], status="draft",
@@ -177,6 +231,8 @@ def update_event(event: Event, data: EventInput) -> Event:
         if getattr(event, attr) != clean[attr]:
             setattr(event, attr, clean[attr])
             changed.append(attr)
+    if "starts_at" in changed and event.agenda:
+        event.agenda = agenda_at(event.agenda, event.starts_at)
     for attr in ("description", "venue", "registration_closes_at", "waitlist", "segments", "questions", "goals"):
         value = getattr(data, attr)
         if value is not None and getattr(event, attr) != value:
@@ -211,11 +267,16 @@ def offer_ids(event: Event) -> list[int]:
                                    .order_by(EventOffer.offer_id)))
 
 
+def _copy_title(title: str) -> str:
+    suffix = _("（副本）")
+    return title[:limits.TITLE_MAX - len(suffix)] + suffix
+
+
 def clone_event(event: Event) -> Event:
     """A new draft with the same design, for running a good event again."""
     copy = Event(
         outlet_id=event.outlet_id, owner_id=getattr(acting_user(), "id", None), template_key=event.template_key,
-        title=_("%(title)s(副本)", title=event.title)[:120], description=event.description, venue=event.venue,
+        title=_copy_title(event.title), description=event.description, venue=event.venue,
         starts_at=event.starts_at, ends_at=event.ends_at, registration_closes_at=event.registration_closes_at,
         capacity=event.capacity, waitlist=event.waitlist, max_party_size=event.max_party_size,
         segments=list(event.segments), questions=list(event.questions), agenda=list(event.agenda),
@@ -285,22 +346,29 @@ def cancel_event(event: Event, reason: str | None = None) -> Event:
 
 
 def event_counts(event: Event) -> dict[str, int]:
-    """The live counts of API.md: registrations by status, check-ins, seats."""
+    """The live counts of API.md: registrations by status, check-ins, seats.
+
+    `confirmed`, `checked_in` and `walk_ins` count registrations (API.md); pages count people:
+    `seats_taken` (people confirmed), `people_checked_in` and `walk_in_people` (party sizes).
+    """
+    reg = Registration
     rows = db.session.execute(
-        sa.select(Registration.status, sa.func.count(Registration.id),
-                  sa.func.coalesce(sa.func.sum(Registration.party_size), 0),
-                  sa.func.count(Registration.checked_in_at))
-        .where(Registration.event_id == event.id).group_by(Registration.status)).all()
-    by_status = {status: (count, people, checked) for status, count, people, checked in rows}
-    confirmed, taken, checked_in = by_status.get("confirmed", (0, 0, 0))
-    walk_ins = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
-        Registration.event_id == event.id, Registration.source == "walk_in", Registration.status == "confirmed"))
+        sa.select(reg.status, sa.func.count(reg.id), sa.func.coalesce(sa.func.sum(reg.party_size), 0),
+                  sa.func.count(reg.checked_in_at),
+                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.checked_in_at.isnot(None)), 0),
+                  sa.func.count(reg.id).filter(reg.source == "walk_in"),
+                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.source == "walk_in"), 0))
+        .where(reg.event_id == event.id).group_by(reg.status)).all()
+    by_status = {status: rest for status, *rest in rows}
+    confirmed, taken, checked_in, people_in, walk_ins, walk_in_people = by_status.get("confirmed", (0,) * 6)
     return {
         "confirmed": confirmed,
-        "waitlisted": by_status.get("waitlisted", (0, 0, 0))[0],
-        "cancelled": by_status.get("cancelled", (0, 0, 0))[0],
+        "waitlisted": by_status.get("waitlisted", (0,))[0],
+        "cancelled": by_status.get("cancelled", (0,))[0],
         "checked_in": checked_in,
         "walk_ins": walk_ins or 0,
         "seats_taken": int(taken),
+        "people_checked_in": int(people_in),
+        "walk_in_people": int(walk_in_people),
         "seats_left": max(0, event.capacity - int(taken)),
     }

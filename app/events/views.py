@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
@@ -13,17 +13,18 @@ from flask_login import current_user
 from app.alliance.models import Offer, Partner
 from app.auth.models import User
 from app.errors import DomainError, ValidationFailed
+from app.events import limits, services
+from app.events import questions as question_rules
 from app.events import registration as registration_service
-from app.events import services
 from app.events.event_forms import EventForm
 from app.events.models import Event
-from app.events.questions import from_lines, to_lines
 from app.events.services import EventInput
 from app.extensions import db
 from app.form_errors import show_field_errors
 from app.org.services import visible_outlets
 from app.pdf import posters
 from app.pdf.posters import PosterContent
+from app.planning.scheduling import template_schedule
 from app.planning.services import find_template, save_event_as_template
 from app.security import get_scoped_or_404, permission_required, scope_to_outlets
 from app.templating import format_date_cn
@@ -83,14 +84,15 @@ def _available_offers() -> list[Offer]:
         Offer.active, Offer.valid_until >= today, Partner.status == "active").order_by(Partner.name, Offer.title)))
 
 
-def _event_input(form: EventForm, template_key: str | None, previous_questions) -> EventInput:
-    questions = from_lines(form.questions_text.data or "", previous_questions)
+def _event_input(form: EventForm, template_key: str | None, questions: list[dict]) -> EventInput:
     goals = {k: v for k, v in {
         "attendance_rate": form.goal_attendance_rate.data / 100 if form.goal_attendance_rate.data is not None else None,
         "newcomers": form.goal_newcomers.data, "conversions": form.goal_conversions.data}.items() if v is not None}
+    outlet_field = getattr(form, "outlet_code", None)  # not on the edit page: an event never moves outlet
     return EventInput(
-        template_key=template_key, outlet_code=form.outlet_code.data, title=form.title.data,
-        starts_at=aware(form.starts_at.data), ends_at=aware(form.ends_at.data),
+        template_key=template_key, outlet_code=outlet_field.data if outlet_field else None, title=form.title.data,
+        starts_at=aware(form.starts_at.data) if form.starts_at.data else None,
+        ends_at=aware(form.ends_at.data) if form.ends_at.data else None,
         registration_closes_at=aware(form.registration_closes_at.data) if form.registration_closes_at.data else None,
         venue=form.venue.data or "", capacity=form.capacity.data, max_party_size=form.max_party_size.data,
         waitlist=bool(form.waitlist.data), description=form.description.data or "", segments=form.segments.data or [],
@@ -98,18 +100,55 @@ def _event_input(form: EventForm, template_key: str | None, previous_questions) 
         actual_cost=form.actual_cost.data, goals=goals)
 
 
+def _add_error(field, message: str) -> None:
+    field.errors = [*(field.errors or []), message]
+
+
+def _submit(form: EventForm, event: Event | None, template_key: str | None, previous_questions, save):
+    """Validate everything at once and call `save(data)`; None (errors attached to the form) when refused.
+
+    The form's own checks, the question rows and the service's rules all run, so every problem
+    shows on the first try; the service stays the one place that decides.
+    """
+    form_ok = form.validate()
+    questions, row_errors = question_rules.from_rows(form.question_rows(), previous_questions)
+    for (index, name), message in row_errors.items():
+        _add_error(form.questions.entries[index].form[name], message)
+    data = _event_input(form, template_key, questions)
+    if not form_ok or row_errors:
+        for key, message in services.validation_errors(data, event).items():
+            field = getattr(form, _form_field(key), None)
+            if key == "questions" and row_errors:
+                continue
+            if field is None:
+                flash(message, "error")
+            elif not field.errors:
+                _add_error(field, message)
+        return None
+    try:
+        return save(data)
+    except ValidationFailed as exc:
+        db.session.rollback()
+        show_field_errors(form, exc.fields, field_name=_form_field)
+    except DomainError as exc:
+        db.session.rollback()
+        flash(exc.message, "error")
+    return None
+
+
 def _form_field(key: str) -> str:
-    return {"questions": "questions_text"}.get(key, key)
+    # Whole-list problems of the questions are flashed: the rows carry their own errors.
+    return {"questions": "questions_summary"}.get(key, key)
 
 
 def _prefill(form: EventForm, template: dict, offers: list[Offer]) -> None:
-    """Start the form from a template: its name, capacity, questions and suggested partners' offers."""
+    """Start the form from a template: its name, day and times, capacity, questions and partners' offers."""
     form.title.data = template.get("name")
     form.description.data = template.get("description", "")
     form.capacity.data = template.get("default_capacity")
     form.max_party_size.data = template.get("max_party_size", 1)
     form.segments.data = list(template.get("segments", []))
-    form.questions_text.data = to_lines(template.get("questions", []))
+    form.set_questions(template.get("questions", []))
     goals = template.get("goals") or {}
     if goals.get("attendance_rate") is not None:
         form.goal_attendance_rate.data = round(goals["attendance_rate"] * 100)
@@ -119,13 +158,12 @@ def _prefill(form: EventForm, template: dict, offers: list[Offer]) -> None:
         form.budget.data = template["budget"]["per_head"] * template["default_capacity"]
     suggested = set(template.get("partner_categories", []))
     form.offer_ids.data = [o.id for o in offers if o.partner.category in suggested]
-    day = request.args.get("date")
     try:
-        start_day = datetime.strptime(day, "%Y-%m-%d").date() if day else local_today() + timedelta(days=14)
+        chosen = datetime.strptime(request.args.get("date", ""), "%Y-%m-%d").date()
     except ValueError:
-        start_day = local_today() + timedelta(days=14)
-    form.starts_at.data = datetime.combine(start_day, time(14, 0))
-    form.ends_at.data = datetime.combine(start_day, time(16, 0))
+        chosen = None
+    starts, ends = template_schedule(template, chosen, local_today())
+    form.starts_at.data, form.ends_at.data = starts, ends
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -145,20 +183,16 @@ def create():
         form.template_key.data = template_key
         if current_user.outlet:
             form.outlet_code.data = current_user.outlet.code
-    elif form.validate_on_submit():
-        try:
-            event = services.create_event(_event_input(form, template_key, template.get("questions")))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_field_errors(form, exc.fields, field_name=_form_field)
-        except ValueError as exc:  # the questions' line format
-            db.session.rollback()
-            form.questions_text.errors = [str(exc)]
-        else:
+    elif form.add_question.data:
+        form.add_blank_rows(1)  # without JavaScript: one more blank question row, nothing saved
+    else:
+        event = _submit(form, None, template_key, template.get("questions"), services.create_event)
+        if event is not None:
             db.session.commit()
             flash(_("活动草稿已保存"), "success")
             return redirect(url_for("events.detail", event_id=event.id), code=303)
-    return render_template("events/form.html", form=form, event=None, template=template)
+    return render_template("events/form.html", form=form, event=None, template=template,
+                           question_max=limits.QUESTIONS_MAX)
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -167,36 +201,28 @@ def edit(event_id: int):
     event = get_scoped_or_404(Event, event_id)
     offers = _available_offers()
     form = EventForm(obj=event if request.method == "GET" else None)
+    del form.outlet_code  # an event stays in its outlet; the page shows the outlet's name instead
     form.fill_choices([event.outlet], offers)
     if request.method == "GET":
-        form.outlet_code.data = event.outlet.code
         form.starts_at.data = to_local(event.starts_at).replace(tzinfo=None)
         form.ends_at.data = to_local(event.ends_at).replace(tzinfo=None)
         if event.registration_closes_at:
             form.registration_closes_at.data = to_local(event.registration_closes_at).replace(tzinfo=None)
-        form.questions_text.data = to_lines(event.questions)
+        form.set_questions(event.questions or [])
         form.offer_ids.data = services.offer_ids(event)
         goals = event.goals or {}
         form.goal_attendance_rate.data = round(goals["attendance_rate"] * 100) if "attendance_rate" in goals else None
         form.goal_newcomers.data = goals.get("newcomers")
         form.goal_conversions.data = goals.get("conversions")
-    elif form.validate_on_submit():
-        try:
-            services.update_event(event, _event_input(form, None, event.questions))
-        except ValidationFailed as exc:
-            db.session.rollback()
-            show_field_errors(form, exc.fields, field_name=_form_field)
-        except ValueError as exc:
-            db.session.rollback()
-            form.questions_text.errors = [str(exc)]
-        except DomainError as exc:
-            db.session.rollback()
-            flash(exc.message, "error")
-        else:
+    elif form.add_question.data:
+        form.add_blank_rows(1)
+    else:
+        saved = _submit(form, event, None, event.questions, lambda data: services.update_event(event, data))
+        if saved is not None:
             db.session.commit()
             flash(_("已保存"), "success")
             return redirect(url_for("events.detail", event_id=event.id), code=303)
-    return render_template("events/form.html", form=form, event=event,
+    return render_template("events/form.html", form=form, event=event, question_max=limits.QUESTIONS_MAX,
                            template=find_template(event.template_key, event.outlet_id))
 
 

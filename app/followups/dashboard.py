@@ -18,6 +18,7 @@ from app.events.models import Event, Registration
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.results import CENT, ratio
+from app.models import utcnow
 from app.org import reference
 from app.planning.services import find_template
 from app.security import scope_to_outlets
@@ -37,19 +38,26 @@ class Row:
     newcomers: int = 0
     conversions: int = 0
     amount: Decimal = field(default_factory=lambda: Decimal("0.00"))
+    # The attendance rate is over held events only: one not yet held has nobody checked in yet, which
+    # is not 0 % attendance.
+    held_events: int = 0
+    held_confirmed: int = 0
+    held_checked_in: int = 0
 
     @property
     def attendance_rate(self) -> float | None:
-        return ratio(self.checked_in, self.confirmed)
+        return ratio(self.held_checked_in, self.held_confirmed)
 
     def add(self, other: Row) -> None:
-        for name in ("events", "confirmed", "checked_in", "attendees", "newcomers", "conversions", "amount"):
+        for name in ("events", "confirmed", "checked_in", "attendees", "newcomers", "conversions", "amount",
+                     "held_events", "held_confirmed", "held_checked_in"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def as_dict(self) -> dict:
         return {"key": self.key, "name": self.name, "events": self.events, "confirmed": self.confirmed,
                 "checked_in": self.checked_in, "attendance_rate": self.attendance_rate, "attendees": self.attendees,
-                "newcomers": self.newcomers, "conversions": self.conversions, "amount": float(self.amount)}
+                "newcomers": self.newcomers, "conversions": self.conversions, "amount": float(self.amount),
+                "held_events": self.held_events}
 
 
 @dataclass
@@ -99,12 +107,15 @@ def _event_rows(start: date, end: date, outlet_id: int | None) -> list[tuple[Eve
                   sa.func.coalesce(sa.func.sum(FollowUp.outcome_amount), 0))
         .where(FollowUp.event_id.in_(list(events)), FollowUp.status == "converted").group_by(FollowUp.event_id))}
     result = []
+    now = utcnow()
     for event_id, event in events.items():
         confirmed, checked, people, newcomers = figures.get(event_id, (0, 0, 0, 0))
         count, amount = conversions.get(event_id, (0, 0))
+        held = event.status == "finished" or event.starts_at <= now
         result.append((event, Row(key=str(event_id), name=event.title, events=1, confirmed=confirmed,
                                   checked_in=checked, attendees=int(people), newcomers=newcomers, conversions=count,
-                                  amount=Decimal(amount).quantize(CENT))))
+                                  amount=Decimal(amount).quantize(CENT), held_events=int(held),
+                                  held_confirmed=confirmed if held else 0, held_checked_in=checked if held else 0)))
     return result
 
 

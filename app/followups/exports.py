@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -16,6 +15,7 @@ from app.followups.results import event_stats, funnel, goals_vs_actuals, partner
 from app.models import utcnow
 from app.pdf import render_template_pdf
 from app.planning.services import find_template
+from app.spreadsheets import workbook_bytes, xlsx_row
 
 CHART_WIDTH = 460  # SVG user units; the bars scale to the largest step of the funnel
 BAR_HEIGHT = 24
@@ -83,9 +83,9 @@ def dashboard_xlsx(periods: dict[str, Period], outlet_label: str) -> bytes:
     titles = {"month": _("月度"), "year": _("年度")}
     for key, period in periods.items():
         sheet = book.create_sheet(titles.get(key, key))
-        sheet.append([_("网点活动成效"), outlet_label])
+        sheet.append(xlsx_row(sheet, [_("网点活动成效"), outlet_label]))
         for row in _sheet_rows(period):
-            sheet.append(row)
+            sheet.append(xlsx_row(sheet, row))
             if len(row) == 1 or row[:1] == [_("分组")] or row[:1] == [_("商户")]:  # section titles and headers
                 for cell in sheet[sheet.max_row]:
                     cell.font = Font(bold=True)
@@ -95,6 +95,4 @@ def dashboard_xlsx(periods: dict[str, Period], outlet_label: str) -> bytes:
                     cell.number_format = "0.0%"
         for column, width in zip(range(1, 10), (28, 10, 12, 8, 8, 10, 8, 10, 14), strict=True):
             sheet.column_dimensions[get_column_letter(column)].width = width
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(book)

@@ -6,6 +6,7 @@ from wtforms import DateField, DecimalField, RadioField, SelectField, TextAreaFi
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.fields import FormDate, form_money
 from app.followups.vocabulary import CONTACT_METHODS, PRODUCTS, RECORD_STATUSES, STATUS_NAMES
 
 
@@ -18,6 +19,6 @@ class RecordForm(FlaskForm):
                                  default="phone")
     product = SelectField(_l("产品"), choices=[SelectChoice("", _l("(未成交不选)")),
                                              *(SelectChoice(k, v) for k, v in PRODUCTS.items())], default="")
-    amount = DecimalField(_l("金额(元)"), places=2, validators=[Optional(), NumberRange(min=0)])
+    amount = DecimalField(_l("金额(元)"), places=2, validators=[Optional(), NumberRange(min=0), form_money()])
     note = TextAreaField(_l("备注"), validators=[Optional(), Length(max=2000)])
-    next_due_date = DateField(_l("下次跟进日期"), validators=[Optional()])
+    next_due_date = DateField(_l("下次跟进日期"), validators=[Optional(), FormDate()])

@@ -1,7 +1,8 @@
 """Event results, computed from records only: registrations, check-ins, follow-ups, vouchers, cost.
 
 Definitions (the same on the API, the report and the dashboard):
-attendance rate = checked-in confirmed registrations / confirmed registrations;
+attendance rate = checked-in confirmed registrations / confirmed registrations, over held events only
+(started or finished: an event not yet held has no rate, not 0 %);
 newcomers = checked-in confirmed registrations of people who were not customers;
 attendees = people (party sizes) of checked-in confirmed registrations;
 cost per attendee = actual cost / attendees; a conversion is a follow-up
@@ -58,10 +59,11 @@ class EventStats:
     vouchers_redeemed: int
     actual_cost: Decimal | None
     budget: Decimal | None
+    held: bool = True  # started (or finished); before that nobody could attend, so there is no rate yet
 
     @property
     def attendance_rate(self) -> float | None:
-        return ratio(self.checked_in, self.confirmed)
+        return ratio(self.checked_in, self.confirmed) if self.held else None
 
     @property
     def cost_per_attendee(self) -> Decimal | None:
@@ -123,7 +125,7 @@ def event_stats(event: Event) -> EventStats:
         referrals=row[5], followups_total=fu[0], followups_done=fu[1], followed_up_people=fu[2],
         converted_people=fu[3], conversions=fu[4], conversion_amount=Decimal(fu[5]).quantize(CENT),
         vouchers_issued=vouchers[0], vouchers_redeemed=vouchers[1], actual_cost=event.actual_cost,
-        budget=event.budget)
+        budget=event.budget, held=event.status == "finished" or event.starts_at <= utcnow())
 
 
 def funnel(stats: EventStats) -> list[tuple[str, str, int]]:

@@ -2,19 +2,20 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.fields import Day, Int, Money
 from app.followups.models import LISTS, STATUSES
 from app.followups.scripts import for_assignee
 from app.followups.vocabulary import CONTACT_METHODS, RECORD_STATUSES, product_name
 
 
 class FollowUpQuerySchema(Schema):
-    event_id = fields.Integer(load_default=None)
+    event_id = Int(load_default=None)
     list = fields.String(load_default=None, validate=validate.OneOf(LISTS))
     assignee = fields.String(load_default=None, metadata={"description": "`me`, or a username"})
     status = fields.String(load_default=None, validate=validate.OneOf(STATUSES))
-    due_before = fields.Date(load_default=None, metadata={"description": "due on or before this day"})
-    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=500))
-    offset = fields.Integer(load_default=0, validate=validate.Range(min=0))
+    due_before = Day(load_default=None, metadata={"description": "due on or before this day"})
+    limit = Int(load_default=200, validate=validate.Range(min=1, max=500))
+    offset = Int(load_default=0, validate=validate.Range(min=0))
 
 
 class CustomerBriefSchema(Schema):
@@ -35,11 +36,11 @@ _TEXTS = {"type": "array", "items": {"type": "string"}}
 
 
 class FollowUpSchema(Schema):
-    id = fields.Integer()
+    id = Int()
     list = fields.String()
-    sequence = fields.Integer()
+    sequence = Int()
     customer = fields.Nested(CustomerBriefSchema)
-    event_id = fields.Integer()
+    event_id = Int()
     event_title = fields.Function(lambda f: f.event.title)
     assignee = fields.Function(lambda f: f.assignee.username if f.assignee else None)
     due_date = fields.Date()
@@ -63,7 +64,7 @@ class FollowUpListSchema(Schema):
 class OutcomeSchema(Schema):
     product = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=32),
                             metadata={"description": "a product key (wealth) or its Chinese name (理财)"})
-    amount = fields.Decimal(load_default=None, allow_none=True, places=2, allow_nan=False)
+    amount = Money(load_default=None, allow_none=True, places=2, allow_nan=False)
 
 
 class FollowUpPatchSchema(Schema):
@@ -71,49 +72,49 @@ class FollowUpPatchSchema(Schema):
     note = fields.String(load_default=None, allow_none=True, validate=validate.Length(max=2000))
     outcome = fields.Nested(OutcomeSchema, load_default=None, allow_none=True)
     contact_method = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(list(CONTACT_METHODS)))
-    next_due_date = fields.Date(load_default=None, allow_none=True)
+    next_due_date = Day(load_default=None, allow_none=True)
 
 
 class ReassignSchema(Schema):
-    ids = fields.List(fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=500))
+    ids = fields.List(Int(strict=True), required=True, validate=validate.Length(min=1, max=500))
     assignee = fields.String(required=True, metadata={"description": "the username of the new assignee"})
 
 
 class ReassignResultSchema(Schema):
-    reassigned = fields.Integer()
+    reassigned = Int()
 
 
 class FinishSchema(Schema):
     status = fields.String()
-    followups_created = fields.Integer()
+    followups_created = Int()
 
 
 class _Pair(Schema):
-    total = fields.Integer()
-    done = fields.Integer()
+    total = Int()
+    done = Int()
 
 
 class _Conversions(Schema):
-    count = fields.Integer()
+    count = Int()
     amount = fields.Float()
 
 
 class _Vouchers(Schema):
-    issued = fields.Integer()
-    redeemed = fields.Integer()
+    issued = Int()
+    redeemed = Int()
 
 
 class StatsSchema(Schema):
-    confirmed = fields.Integer()
-    waitlisted = fields.Integer()
-    checked_in = fields.Integer()
+    confirmed = Int()
+    waitlisted = Int()
+    checked_in = Int()
     attendance_rate = fields.Float(allow_none=True)
-    newcomers = fields.Integer()
-    referrals = fields.Integer()
+    newcomers = Int()
+    referrals = Int()
     followups = fields.Nested(_Pair)
     conversions = fields.Nested(_Conversions)
     vouchers = fields.Nested(_Vouchers)
     cost_per_attendee = fields.Float(allow_none=True)
-    attendees = fields.Integer()
+    attendees = Int()
     cost_per_conversion = fields.Float(allow_none=True)
     actual_cost = fields.Float(allow_none=True)

@@ -34,7 +34,7 @@ def index():
     manager = can(current_user, "followups.assign")
     who = args.get("who") or ("all" if manager else "mine")
     event_id = args.get("event_id", type=int)
-    page = max(1, args.get("page", 1, type=int) or 1)
+    page = min(max(1, args.get("page", 1, type=int) or 1), 100_000)  # an offset the database can take
     filters = queries.FollowUpFilter(
         event_id=event_id, list=args.get("list") if args.get("list") in LISTS else None,
         status=args.get("status") if args.get("status") in STATUSES else None,
@@ -105,7 +105,7 @@ def reassign():
 @bp.route("/followups/prospects", methods=["GET"])
 @permission_required("followups.work")
 def prospects():
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 100_000)  # an offset the database can take
     rows = queries.prospects(limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE)
     return render_template("followups/prospects.html", rows=rows[:PAGE_SIZE], has_more=len(rows) > PAGE_SIZE,
                            page=page, **_names())

@@ -20,6 +20,8 @@ class Notification(IdMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("status IN ('pending', 'sent', 'failed')", name="status"),
         sa.Index("ix_notifications_status_created", "status", "created_at"),
+        # "was the ticket re-sent in the last 10 minutes?" (app/events/tickets.py) and a ticket's messages
+        sa.Index("ix_notifications_registration_kind", "registration_id", "kind"),
     )
 
     kind: Mapped[str] = mapped_column(sa.String(40))

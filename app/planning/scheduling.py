@@ -9,7 +9,7 @@ an occasion is never missed for it.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -97,3 +97,50 @@ def evergreen_slot(*, floor: date, last: date, ref: date, prefer: str) -> date |
     """The earliest good day in the window that leaves the usual planning time."""
     ready = (ref + EVERGREEN_LEAD_DAYS * ONE_DAY, ref + MIN_PUBLISH_DAYS * ONE_DAY)
     return pick_day(floor, last, ready=ready, prefer=prefer, latest=False)
+
+
+# --- a template's day and hours, for the form that starts an event from it --------------------------
+
+DEFAULT_HOURS = (time(14, 0), time(16, 0))  # a template without an agenda: an afternoon
+CLOSING_WORDS = ("结束", "全部结束")  # an agenda's last item that marks the end rather than a last step
+LAST_ITEM_MINUTES = 30  # how long a last step that is not the end takes
+FIRST_DAY_LEAD = 14  # a new event needs about two weeks to fill its seats
+SEARCH_DAYS = 60
+
+
+def _clock(text: str) -> time | None:
+    try:
+        return datetime.strptime(text, "%H:%M").time()
+    except (TypeError, ValueError):
+        return None
+
+
+def template_hours(template: dict) -> tuple[time, time]:
+    """When an event from this template starts and ends: its agenda's first item, and its close.
+
+    The last agenda item is the end when it says so (结束…); otherwise it is a last step that takes
+    half an hour.
+    """
+    agenda = [item for item in template.get("agenda") or [] if _clock(item.get("time"))]
+    if not agenda:
+        return DEFAULT_HOURS
+    start, last = _clock(agenda[0]["time"]), _clock(agenda[-1]["time"])
+    end = datetime.combine(date.min, last)
+    if not str(agenda[-1].get("item", "")).startswith(CLOSING_WORDS) or last <= start:
+        end += timedelta(minutes=LAST_ITEM_MINUTES)
+    return start, end.time() if end.date() == date.min else time(23, 59)
+
+
+def template_schedule(template: dict, chosen: date | None, today: date) -> tuple[datetime, datetime]:
+    """The naive local start and end the form proposes for a new event from `template`.
+
+    A day picked on the calendar (`chosen`) is kept as it is; otherwise the first day at least two
+    weeks ahead that suits the template (a free weekend, a working day, or any day not off).
+    """
+    day = chosen
+    if day is None:
+        first = today + FIRST_DAY_LEAD * ONE_DAY
+        prefer = template.get("preferred_days") or "any"
+        day = next((first + n * ONE_DAY for n in range(SEARCH_DAYS) if suits(prefer, first + n * ONE_DAY)), first)
+    start, end = template_hours(template)
+    return datetime.combine(day, start), datetime.combine(day, end)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.fields import Day, Int
 from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
 from app.planning import occasions
 from app.planning.vocabulary import CATEGORIES
@@ -23,12 +24,12 @@ class TemplateQuerySchema(Schema):
 
 
 class RecommendationQuerySchema(Schema):
-    date = fields.Date(required=True)
-    days = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_DAYS))
+    date = Day(required=True)
+    days = Int(required=True, validate=validate.Range(min=1, max=MAX_DAYS))
     segment = fields.String(load_default=None, validate=_SEGMENT)
     partner_category = fields.String(load_default=None, validate=_PARTNER_CATEGORY)
     outlet_code = fields.String(load_default=None, validate=validate.Length(min=1, max=32))
-    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=500))
+    limit = Int(load_default=None, validate=validate.Range(min=1, max=500))
 
 
 class TemplateSchema(Schema):
@@ -42,8 +43,8 @@ class TemplateSchema(Schema):
     segments = fields.List(fields.String())
     partner_categories = fields.List(fields.String())
     occasions = fields.List(fields.String())
-    default_capacity = fields.Integer()
-    max_party_size = fields.Integer()
+    default_capacity = Int()
+    max_party_size = Int()
     preferred_days = fields.String()
     questions = fields.List(fields.Dict())
     source = fields.String(metadata={"description": "builtin, or outlet for a template an outlet saved"})
@@ -75,7 +76,7 @@ class RecommendationSchema(Schema):
     template = fields.Nested(TemplateSchema)
     occasion = fields.Nested(OccasionRefSchema, allow_none=True)
     suggested_date = fields.Date()
-    score = fields.Integer()
+    score = Int()
     reasons = fields.List(fields.String())
 
 

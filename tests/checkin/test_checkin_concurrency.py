@@ -9,6 +9,7 @@ import random
 import threading
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
+from itertools import pairwise
 
 import pytest
 import requests
@@ -33,7 +34,7 @@ def _phones(make, outlet) -> list[dict]:
 
 def test_four_phones_scanning_the_same_tickets_check_each_in_exactly_once(database_url, make):
     outlet = make.outlet("RC1")
-    event = make.event(outlet, capacity=TICKETS, title="并发签到(测试)")
+    event = make.event(outlet, starts_in_days=0, capacity=TICKETS, title="并发签到(测试)")
     add_offer(event, make.partner())  # a voucher on check-in: issued once per ticket, too
     tokens = [make.registration(event, name=f"并发{i}", phone=f"1380000{i:04d}").ticket_token for i in range(TICKETS)]
     phones = _phones(make, outlet)
@@ -74,7 +75,7 @@ def test_four_phones_scanning_the_same_tickets_check_each_in_exactly_once(databa
 
 def test_retries_with_one_nonce_racing_each_other_are_all_answered_as_the_first(database_url, make):
     outlet = make.outlet("RC2")
-    event = make.event(outlet, capacity=5)
+    event = make.event(outlet, starts_in_days=0, capacity=5)
     token = make.registration(event, name="重试", phone="13800009999").ticket_token
     headers = _phones(make, outlet)[0]
     db.session.remove()
@@ -89,3 +90,48 @@ def test_retries_with_one_nonce_racing_each_other_are_all_answered_as_the_first(
     assert {code for code, _ in results} == {201}
     assert len({body["checkin_id"] for _code, body in results}) == 1
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
+
+
+def test_undos_racing_re_check_ins_leave_one_consistent_state_per_ticket(database_url, make):
+    """Per ticket, at the same moment: three undos of its check-in (by the manager) and three new scans.
+
+    Exactly one undo wins; at most one new check-in follows it; the registration's state is the
+    one the history ends with, and never are two check-ins open at once.
+    """
+    outlet = make.outlet("RC3")
+    event = make.event(outlet, starts_in_days=0, capacity=10)
+    manager = make.token_headers(make.user("manager", outlet=outlet, username="race.manager"))
+    phones = _phones(make, outlet)
+    tickets = [make.registration(event, name=f"撤销{i}", phone=f"1380001{i:04d}").ticket_token for i in range(6)]
+    event_id = event.id
+    db.session.remove()
+
+    def scan(base, token, i):
+        return requests.post(f"{base}/api/v1/checkins", json={"ticket": token}, headers=phones[i % PHONES],
+                             timeout=60)
+
+    with gunicorn(database_url, workers=4) as base, ThreadPoolExecutor(max_workers=6) as pool:
+        first = {token: scan(base, token, 0).json()["checkin_id"] for token in tickets}
+        outcomes = []
+        for token in tickets:
+            together = threading.Barrier(6)
+
+            def race(i, token=token, together=together):
+                together.wait()
+                if i % 2:
+                    r = requests.post(f"{base}/api/v1/checkins/{first[token]}/undo", json={}, headers=manager,
+                                      timeout=60)
+                    return "undo", r.status_code
+                return "scan", scan(base, token, i).status_code
+            outcomes.append(list(pool.map(race, range(6))))
+    for results in outcomes:
+        undos = Counter(code for kind, code in results if kind == "undo")
+        scans = Counter(code for kind, code in results if kind == "scan")
+        assert undos == {200: 1, 409: 2}, results
+        assert scans[201] <= 1 and set(scans) <= {200, 201}, results
+    for registration in db.session.scalars(sa.select(Registration).where(Registration.event_id == event_id)):
+        rows = db.session.scalars(sa.select(CheckIn).where(CheckIn.registration_id == registration.id)
+                                  .order_by(CheckIn.id)).all()
+        kinds = [r.kind for r in rows]
+        assert kinds[:1] == ["checkin"] and all(a != b for a, b in pairwise(kinds)), kinds  # alternate
+        assert (registration.checked_in_at is not None) == (kinds[-1] == "checkin"), kinds

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -74,24 +75,43 @@ def test_a_search_without_result_offers_the_walk_in_form(client, auth, door):
     assert "没有找到「诸葛」的报名" in html and f"/events/{door.event.id}/walk-in" in html
 
 
-def test_managers_can_undo_from_the_look_up_and_staff_cannot(client, auth, door):
+def test_staff_undo_their_own_check_in_for_ten_minutes_and_managers_any(client, auth, make, door):
     target = door.registrations[0]
+    lookup = f"/events/{door.event.id}/checkin/lookup?q=王小明"
+    undo = f"/events/{door.event.id}/checkin/registrations/{target.id}/undo"
     auth.login("ck.staff")
     client.post(f"/events/{door.event.id}/checkin/registrations/{target.id}")
-    html = client.get(f"/events/{door.event.id}/checkin/lookup?q=王小明").get_data(as_text=True)
-    assert "撤销" not in html
-    assert client.post(f"/events/{door.event.id}/checkin/registrations/{target.id}/undo").status_code == 403
+    assert "撤销签到" in client.get(lookup).get_data(as_text=True)  # their own, a moment ago
+    auth.logout()
+    make.user("staff", outlet=door.outlet, username="ck.colleague")
+    auth.login("ck.colleague")
+    assert "撤销签到" not in client.get(lookup).get_data(as_text=True)  # a colleague's check-in
+    refused = _follow(client, client.post(undo))
+    assert "只能撤销自己刚刚完成的签到" in refused
+    auth.logout()
+    auth.login("ck.staff")
+    first = db.session.scalars(sa.select(CheckIn)).one()
+    first.at -= timedelta(minutes=11)  # the few minutes are over
+    db.session.commit()
+    assert "撤销签到" not in client.get(lookup).get_data(as_text=True)
+    assert "只能撤销自己刚刚完成的签到" in _follow(client, client.post(undo))
     auth.logout()
     auth.login("ck.manager")
-    html = client.get(f"/events/{door.event.id}/checkin/lookup?q=王小明").get_data(as_text=True)
-    assert "撤销" in html
-    done = client.post(f"/events/{door.event.id}/checkin/registrations/{target.id}/undo")
+    assert "撤销签到" in client.get(lookup).get_data(as_text=True)
+    done = client.post(undo)
     assert "已撤销 王小明 的签到" in _follow(client, done)
     assert db.session.scalars(sa.select(CheckIn.kind).order_by(CheckIn.id)).all() == ["checkin", "undo"]
+    assert "checkin_undone" in _audit_actions()
+
+
+def _audit_actions() -> list[str]:
+    from app.audit.models import AuditEntry
+
+    return list(db.session.scalars(sa.select(AuditEntry.action)))
 
 
 def test_the_walk_in_form_refuses_past_capacity_until_the_box_is_ticked(client, auth, make, door):
-    event = make.event(door.outlet, capacity=1, max_party_size=2)
+    event = make.event(door.outlet, starts_in_days=0, capacity=1, max_party_size=2)
     make.registration(event, name="先到")
     auth.login("ck.staff")
     page = client.get(f"/events/{event.id}/walk-in").get_data(as_text=True)
@@ -176,6 +196,24 @@ def test_the_venue_qr_page_shows_todays_code(client, auth, door):
     auth.login("ck.staff")
     html = client.get(f"/events/{door.event.id}/self-checkin").get_data(as_text=True)
     assert f"/c/{door.event.slug}/{daily_code(door.event)}" in html and 'src="data:image/png;base64,' in html
+
+
+def test_the_venue_qr_of_a_future_event_is_the_code_of_its_day(client, auth, make, door, monkeypatch):
+    from app.checkin import selfcheckin
+    from app.timefmt import local_today, to_local
+
+    event = make.event(door.outlet, starts_in_days=7)
+    day = to_local(event.starts_at).date()
+    auth.login("ck.staff")
+    html = client.get(f"/events/{event.id}/self-checkin").get_data(as_text=True)
+    printed = daily_code(event, day)
+    assert f"/c/{event.slug}/{printed}" in html and f"/c/{event.slug}/{daily_code(event)}" not in html
+    assert f"仅 {day.isoformat()} 有效" in html and f"仅 {local_today().isoformat()} 有效" not in html
+    assert "可以提前打印" in html
+    # On the day, the copy printed a week ahead is the valid code.
+    assert not selfcheckin.code_is_valid(event, printed)
+    monkeypatch.setattr(selfcheckin, "local_today", lambda: day)
+    assert selfcheckin.code_is_valid(event, printed)
 
 
 def test_the_scanner_pages_session_calls_need_the_csrf_token_from_its_meta_tag(database_url, door, make):

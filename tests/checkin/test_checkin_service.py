@@ -54,7 +54,7 @@ def test_a_retry_with_the_same_nonce_gets_the_first_answer(door):
 
 
 def test_waitlisted_and_cancelled_registrations_are_not_confirmed(make, door):
-    full = make.event(door.outlet, capacity=1, waitlist=True)
+    full = make.event(door.outlet, starts_in_days=0, capacity=1, waitlist=True)
     make.registration(full, name="甲")
     waiting = make.registration(full, name="乙")
     assert waiting.status == "waitlisted"
@@ -78,7 +78,7 @@ def test_a_cancelled_event_admits_nobody(door):
 
 
 def test_the_scanner_of_one_event_refuses_a_ticket_of_another(make, door):
-    other = make.event(door.outlet, title="另一场(测试)")
+    other = make.event(door.outlet, starts_in_days=0, title="另一场(测试)")
     with pytest.raises(WrongEvent) as wrong:
         services.check_in(door.registrations[0], event_id=other.id)
     assert "理财沙龙(测试)" in wrong.value.message and wrong.value.extra["event"]["id"] == door.event.id
@@ -157,7 +157,7 @@ def test_a_walk_in_is_registered_and_checked_in_in_one_step(door):
 
 
 def test_a_walk_in_past_capacity_needs_the_explicit_choice_which_is_recorded(make, door):
-    event = make.event(door.outlet, capacity=2, waitlist=True)
+    event = make.event(door.outlet, starts_in_days=0, capacity=2, waitlist=True)
     make.registration(event, name="甲", party_size=1)
     make.registration(event, name="乙", party_size=1)
     with pytest.raises(EventFull):

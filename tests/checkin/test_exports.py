@@ -42,7 +42,7 @@ def _fill(make, event, n: int):
 
 
 def test_the_sign_in_sheet_lists_confirmed_people_by_pinyin_with_a_header_on_every_page(client, auth, make, door):
-    event = make.event(door.outlet, title="重阳健康讲座(测试)", capacity=200, max_party_size=3)
+    event = make.event(door.outlet, starts_in_days=0, title="重阳健康讲座(测试)", capacity=200, max_party_size=3)
     _fill(make, event, 70)
     cancelled = make.registration(event, name="退票人", phone="13919999999")
     cancel_registration(cancelled)
@@ -68,19 +68,27 @@ def test_the_sign_in_sheet_lists_confirmed_people_by_pinyin_with_a_header_on_eve
     assert entry.details == {"file": "signin-sheet.pdf", "rows": 70} and entry.actor_username == "ck.staff"
 
 
-def test_the_sheet_shows_who_already_checked_in(client, auth, door):
-    services.check_in(door.registrations[0])
+def test_the_sheet_shows_who_already_checked_in_and_how(client, auth, door):
+    scanned, looked_up, linked = door.registrations
+    services.check_in(scanned, method="scan")
+    services.check_in(looked_up, method="search")
+    services.check_in(linked, method="link")
+    walk_in = services.walk_in(door.event, name="韩梅梅", phone="13900007777").registration
     db.session.commit()
     auth.login("ck.staff")
     text = PdfReader(io.BytesIO(client.get(f"/events/{door.event.id}/signin-sheet.pdf").data)).pages[0].extract_text()
-    checked = door.registrations[0].checked_in_at
-    assert format_dt(checked, "%H:%M") in text
+    at = format_dt(scanned.checked_in_at, "%H:%M")
+    assert at in text
+    assert walk_in.name in text
+    # Each check-in says how it happened: one scan, one look-up, one link, one walk-in registration.
+    assert [text.count(label) for label in ("扫码签到", "查找签到", "链接签到", "现场登记")] == [1, 1, 1, 1]
+    assert "已扫码签到" not in text
 
 
 def test_the_workbook_has_every_registration_with_check_in_referrer_and_answers(client, auth, make, door):
     questions = [{"key": "kids", "label": "孩子年龄", "type": "number"},
                  {"key": "diet", "label": "饮食", "type": "multi", "options": ["无", "素食", "不吃坚果"]}]
-    event = make.event(door.outlet, capacity=2, questions=questions, max_party_size=2)
+    event = make.event(door.outlet, starts_in_days=0, capacity=2, questions=questions, max_party_size=2)
     first = make.registration(event, name="=HYPERLINK(\"http://x\")", phone="13920000001",
                               answers={"kids": "6", "diet": ["素食", "不吃坚果"]}, ref=door.staff.referral_code)
     make.registration(event, name="韩梅梅", phone="13920000002", answers={"kids": "8"})
@@ -121,3 +129,25 @@ def test_files_need_the_outlets_staff_or_an_admin(client, auth, make, door):
     partner = make.token_headers(make.user("partner"))
     assert client.get(f"/events/{door.event.id}/signin-sheet.pdf", headers=partner).status_code == 403
     assert client.get(f"/events/{door.event.id}/registrations.xlsx", headers=door.headers).status_code == 200
+
+
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def test_no_cell_of_the_workbook_runs_as_a_formula(client, auth, make, door):
+    # A question label (staff-written), an answer, a name and a referrer name (customer-written).
+    questions = [{"key": "note", "label": FORMULA, "type": "text"}]
+    event = make.event(door.outlet, capacity=5, questions=questions)
+    referrer = make.customer(door.outlet, name="@SUM(1+1)", phone="13920000009")
+    make.registration(event, name="+1+cmd|' /C calc'!A0", phone="13920000011", answers={"note": FORMULA},
+                      ref=referrer.referral_code)
+    db.session.commit()
+    auth.login("ck.staff")
+    response = client.get(f"/events/{event.id}/registrations.xlsx")
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    cells = {cell.value: cell for row in sheet.iter_rows() for cell in row if isinstance(cell.value, str)}
+    for text in (FORMULA, "@SUM(1+1)", "+1+cmd|' /C calc'!A0"):
+        assert cells[text].data_type == "s", text  # the text as typed, a string cell, never a formula
+        assert cells[text].quotePrefix, text       # and it stays text when someone edits it in Excel
+    assert not any(cell.data_type == "f" for row in sheet.iter_rows() for cell in row)

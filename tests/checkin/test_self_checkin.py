@@ -73,9 +73,10 @@ def test_yesterdays_code_and_made_up_codes_do_not_work(client, make, door):
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 0
 
 
-def test_outside_the_window_the_page_says_when_to_come_back(client, door):
-    registration = door.registrations[0]  # the event starts in a week
-    url = f"/c/{door.event.slug}/{daily_code(door.event)}"
+def test_outside_the_window_the_page_says_when_to_come_back(client, make, door):
+    week_ahead = make.event(door.outlet)  # the event starts in a week
+    registration = make.registration(week_ahead, phone="13900005555")
+    url = f"/c/{week_ahead.slug}/{daily_code(week_ahead)}"
     html = client.get(url).get_data(as_text=True)
     assert "请届时再扫码" in html and "确认签到" not in html
     refused = client.post(url, data={"phone": registration.phone})
@@ -83,7 +84,7 @@ def test_outside_the_window_the_page_says_when_to_come_back(client, door):
     assert registration.checked_in_at is None
     client.get("/lang/en")
     english = client.post(url, data={"phone": registration.phone}).get_data(as_text=True)
-    assert f"{to_local(door.event.starts_at):%b}" in english  # the date in English too, not 9月19日
+    assert f"{to_local(week_ahead.starts_at):%b}" in english  # the date in English too, not 9月19日
     assert "签到时间为" not in english and "月" not in english
 
 

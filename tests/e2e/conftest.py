@@ -15,7 +15,8 @@ from werkzeug.serving import make_server
 
 from tests.conftest import DB_KIND
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+# CHROMIUM=/path overrides (CHROMIUM=/nonexistent shows how the suite runs on a machine without it)
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / DB_KIND
 PHONE = {"width": 390, "height": 844}
 
@@ -79,3 +80,11 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+@pytest.fixture
+def journey(phone, live_server):
+    """Journey(name): steps and numbered screenshots on the phone page (tests/e2e/steps.py)."""
+    from tests.e2e.steps import Journey
+
+    return lambda name: Journey(phone, live_server, name)

@@ -23,7 +23,7 @@ def test_new_event_form_is_prefilled_from_the_template(client, auth, make):
     html = client.get(f"/events/new?template={template.key}&date=2027-09-18").get_data(as_text=True)
     assert f'value="{template.name}"' in html
     assert f'value="{template.default_capacity}"' in html
-    assert 'value="2027-09-18T14:00"' in html
+    assert f'value="2027-09-18T{template.agenda[0].time}"' in html  # the template's own start time
     assert template.questions[0].label in html
 
 
@@ -36,7 +36,10 @@ def test_submitting_the_form_creates_a_draft_with_edited_questions(client, auth,
         "template_key": template.key, "outlet_code": "PG2", "title": "中秋亲子(测试)",
         "starts_at": "2027-09-18T14:00", "ends_at": "2027-09-18T16:00", "capacity": "20",
         "max_party_size": "3", "waitlist": "y", "segments": ["family"],
-        "questions_text": "孩子年龄 | 数字 | 必填 | 3-12\n是否需要停车 | 单选 | 选填 | 是,否"})
+        "questions-0-label": "孩子年龄", "questions-0-type": "number", "questions-0-required": "y",
+        "questions-0-low": "3", "questions-0-high": "12",
+        "questions-1-label": "是否需要停车", "questions-1-type": "choice", "questions-1-options": "是,否",
+        "questions-2-label": "", "questions-2-type": "text"})
     assert response.status_code == 303, response.get_data(as_text=True)
     event = db.session.scalars(sa.select(Event)).one()
     assert event.status == "draft" and event.capacity == 20 and event.segments == ["family"]
@@ -53,14 +56,11 @@ def test_form_errors_are_shown_next_to_fields(client, auth, make):
     response = client.post("/events/new", data={
         "template_key": _family_template().key, "outlet_code": "PG3", "title": "错时(测试)",
         "starts_at": "2027-09-18T16:00", "ends_at": "2027-09-18T14:00", "capacity": "20", "max_party_size": "1",
-        "questions_text": "坏问题 | 单选 | 必填"})
+        "questions-0-label": "坏问题", "questions-0-type": "choice", "questions-0-required": "y"})
     html = response.get_data(as_text=True)
-    assert "第 1 行:选择题需要选项" in html
+    assert "选择题至少需要 2 个选项" in html
+    assert "结束时间应晚于开始时间" in html  # both at once, not one round after the other
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
-    response = client.post("/events/new", data={
-        "template_key": _family_template().key, "outlet_code": "PG3", "title": "错时(测试)",
-        "starts_at": "2027-09-18T16:00", "ends_at": "2027-09-18T14:00", "capacity": "20", "max_party_size": "1"})
-    assert "结束时间应晚于开始时间" in response.get_data(as_text=True)
 
 
 def test_publish_clone_save_template_and_delete_from_the_event_page(client, auth, make):

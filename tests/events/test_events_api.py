@@ -33,7 +33,7 @@ def test_create_a_draft_from_a_template(client, make):
     assert event["starts_at"] == "2027-09-19T14:00:00+08:00"
     assert event["owner"] == "ev.staff" and event["outlet_code"] == "EV1"
     assert event["counts"] == {"confirmed": 0, "waitlisted": 0, "cancelled": 0, "checked_in": 0, "walk_ins": 0,
-                               "seats_taken": 0, "seats_left": 30}
+                               "seats_taken": 0, "seats_left": 30, "people_checked_in": 0, "walk_in_people": 0}
     assert event["questions"] == [q for q in template.to_dict()["questions"]]
     assert event["max_party_size"] == template.max_party_size
     stored = db.session.get(Event, event["id"])

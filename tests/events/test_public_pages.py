@@ -93,3 +93,71 @@ def test_staff_of_the_outlet_are_recognised_on_the_ticket(client, auth, make):
     registration = make.registration(make.event(outlet))
     auth.login("other.staff")
     assert 'data-staff-view' not in client.get(f"/t/{registration.ticket_token}").get_data(as_text=True)
+
+
+def test_a_tampered_party_size_is_named_with_every_other_error_of_the_submit(client, make):
+    event = make.event(max_party_size=3)
+    for tampered in ("99", "abc"):
+        response = client.post(f"/e/{event.slug}", data={"name": "韩梅梅", "phone": "1380013", "party_size": tampered,
+                                                         "consent": "y"})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert "页面已过期" not in html
+        assert "请填写正确的 11 位手机号" in html and "人数应为 1 到 3 位" in html
+    assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
+
+
+def test_staff_of_the_outlet_see_the_check_in_and_none_of_the_customers_controls(client, auth, make):
+    outlet = make.outlet()
+    make.user("staff", outlet=outlet, username="door.keeper")
+    registration = make.registration(make.event(outlet, max_party_size=3))
+    customer_view = client.get(f"/t/{registration.ticket_token}").get_data(as_text=True)
+    assert "取消报名" in customer_view and "复制邀请链接" in customer_view and "修改人数" in customer_view
+    auth.login("door.keeper")
+    html = client.get(f"/t/{registration.ticket_token}").get_data(as_text=True)
+    assert "签到" in html and "打开扫码签到" in html
+    assert "取消报名" not in html and "邀请" not in html and "修改人数" not in html
+    assert "?ref=" not in html and "加入手机日历" not in html
+
+
+def test_the_ticket_only_links_to_a_confirmation_page_that_cancels(client, make):
+    event = make.event()
+    registration = make.registration(event)
+    token = registration.ticket_token
+    ticket = client.get(f"/t/{token}").get_data(as_text=True)
+    assert f'action="/t/{token}/cancel"' not in ticket  # no cancel button beside the invite button
+    assert f'href="/t/{token}/cancel"' in ticket
+    confirm = client.get(f"/t/{token}/cancel")
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "确定取消报名吗？" in html
+    assert f'action="/t/{token}/cancel"' in html and "返回入场凭证" in html
+    db.session.refresh(registration)
+    assert registration.status == "confirmed"  # looking at the question cancels nothing
+    assert client.post(f"/t/{token}/cancel").status_code == 303
+    db.session.refresh(registration)
+    assert registration.status == "cancelled"
+
+
+def test_a_customers_404_is_in_chinese_without_a_code_or_a_way_to_the_staff_side(client, make):
+    for path, text in (("/e/nosuchevent", "找不到该活动"), ("/t/short", "找不到该入场凭证"),
+                       ("/t/AAAAAAAAAAAAAAAAAAAAAA/cancel", "找不到该入场凭证"), ("/e/", "找不到该活动")):
+        response = client.get(path)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404, path
+        assert text in html, path
+        assert "错误代码" not in html and "404" not in html.split("<main")[1], path
+        assert "返回首页" not in html and 'href="/"' not in html and "/login" not in html, path
+    staff_side = client.get("/events/999999").get_data(as_text=True)
+    assert "找不到该活动" not in staff_side
+
+
+def test_a_registration_post_without_its_csrf_token_gets_the_public_error_page(database_url, make):
+    from app import create_app
+    from tests.conftest import TEST_CONFIG
+
+    csrf_client = create_app({**TEST_CONFIG, "DATABASE_URL": database_url, "WTF_CSRF_ENABLED": True}).test_client()
+    event = make.event()
+    response = csrf_client.post(f"/e/{event.slug}", data={"name": "韩梅梅", "phone": "13800138000", "consent": "y"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400 and "页面已过期" in html
+    assert "错误代码" not in html and "返回首页" not in html

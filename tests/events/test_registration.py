@@ -44,13 +44,18 @@ def test_without_a_waitlist_a_full_event_answers_409_event_full(client, make):
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
 
 
-def test_the_same_phone_gets_its_existing_registration_back(client, make):
+def test_the_same_phone_again_learns_nothing_and_the_ticket_goes_to_that_phone(client, make):
     event = make.event()
-    first = _post(client, event, phone="+86 138-0000-0021")
+    first = _post(client, event, name="李雷", phone="+86 138-0000-0021")
     again = _post(client, event, phone="13800000021", name="另一个名字")
     assert first.status_code == 201 and again.status_code == 200
-    assert again.get_json()["ticket_token"] == first.get_json()["ticket_token"]
+    assert again.get_json() == {"status": "already_registered"}  # no token, link, name or status
+    token = first.get_json()["ticket_token"]
+    assert token not in again.get_data(as_text=True) and "李" not in again.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
+    resent = db.session.scalars(sa.select(Notification).where(Notification.kind == "ticket_resent")).one()
+    assert resent.recipient == "13800000021" and token in resent.body
+    assert db.session.scalars(sa.select(Registration)).one().name == "李雷"  # nothing was changed
 
 
 def test_a_known_phone_links_to_the_customer_and_a_new_one_becomes_a_prospect(client, make):

@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from app.events.models import Registration
 from app.extensions import db
+from app.notify.models import Notification
 from tests.server import gunicorn
 
 pytestmark = pytest.mark.concurrency
@@ -61,7 +62,7 @@ def test_racing_parties_with_a_waitlist_fill_seats_exactly_once(database_url, ma
         Registration.event_id == event.id, Registration.status == "confirmed"))
 
 
-def test_the_same_phone_racing_itself_makes_one_registration(database_url, make):
+def test_the_same_phone_racing_itself_makes_one_registration_and_sends_the_ticket_once_more(database_url, make):
     event = make.event(capacity=10)
     slug = event.slug
     db.session.remove()
@@ -69,5 +70,28 @@ def test_the_same_phone_racing_itself_makes_one_registration(database_url, make)
         results = _race(base, slug, [_body(7)] * 16, clients=16)
     codes = sorted(code for code, _ in results)
     assert codes.count(201) == 1 and codes.count(200) == 15
-    assert len({body["ticket_token"] for _, body in results}) == 1
+    assert all(body == {"status": "already_registered"} for code, body in results if code == 200)
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 1
+    kinds = sorted(db.session.scalars(sa.select(Notification.kind)))
+    assert kinds == ["registration_confirmed", "ticket_resent"]  # 15 tries within 10 minutes: one resend
+
+
+def test_racing_party_size_changes_never_exceed_capacity(database_url, make):
+    event = make.event(capacity=20, waitlist=True, max_party_size=3)
+    tokens = [make.registration(event, phone=f"1380000{i:04d}").ticket_token for i in range(10)]
+    event_id = event.id
+    db.session.remove()
+
+    def grow(token):
+        response = requests.post(f"{base}/api/v1/public/tickets/{token}/party-size", json={"party_size": 3},
+                                 timeout=60)
+        return response.status_code, response.json()
+
+    with gunicorn(database_url, workers=4) as base, ThreadPoolExecutor(max_workers=10) as pool:
+        results = list(pool.map(grow, tokens))
+    codes = sorted(code for code, _ in results)
+    assert codes.count(200) == 5 and codes.count(409) == 5  # 10 seats taken, 10 free: five parties grow by 2
+    assert all(body["error"]["code"] == "event_full" for code, body in results if code == 409)
+    seats = db.session.scalar(sa.select(sa.func.sum(Registration.party_size)).where(
+        Registration.event_id == event_id, Registration.status == "confirmed"))
+    assert seats == 20

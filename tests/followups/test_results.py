@@ -10,14 +10,14 @@ import openpyxl
 import pytest
 import sqlalchemy as sa
 
-from app.alliance.models import EventOffer, Offer, Voucher
+from app.alliance.models import EventOffer, Offer, Partner, Voucher
 from app.audit.models import AuditEntry
 from app.events.models import Event
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.results import template_track_record
 from app.followups.services import ContactInput, finish_event, record_contact
-from app.planning.services import find_template
+from app.planning.services import find_template, save_event_as_template
 from app.timefmt import local_today, to_local
 from tests.pdf.helpers import pdf_fonts, pdf_reader, pdf_text
 from tests.static_urls import undigested
@@ -86,7 +86,8 @@ def test_cost_per_attendee_is_null_without_a_cost_or_without_attendees(client, m
     event = make.event(outlet, actual_cost="800")
     make.registration(event, phone="19900005201")
     stats = client.get(f"/api/v1/events/{event.id}/stats", headers=headers).get_json()
-    assert stats["attendance_rate"] == 0.0 and stats["cost_per_attendee"] is None
+    # Not held yet (a week ahead): no attendance rate at all, rather than 0 %.
+    assert stats["attendance_rate"] is None and stats["cost_per_attendee"] is None
     empty = make.event(outlet)
     stats = client.get(f"/api/v1/events/{empty.id}/stats", headers=headers).get_json()
     assert stats["attendance_rate"] is None and stats["cost_per_attendee"] is None and stats["confirmed"] == 0
@@ -153,6 +154,24 @@ def test_the_dashboard_xlsx_has_the_same_figures(client, auth, measured):
     assert ["麦香坊烘焙(测试)", 3, 1] in [r[:3] for r in rows]
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert entry.details["what"] == "dashboard"
+
+
+def test_no_cell_of_the_dashboard_xlsx_runs_as_a_formula(client, auth, measured):
+    formula = '=HYPERLINK("http://x","y")'
+    event = measured["event"]
+    saved = save_event_as_template(event, name=formula)
+    event.template_key = saved.key
+    db.session.scalars(sa.select(Partner)).one().name = "-1+1"
+    db.session.commit()
+    auth.login("rs.manager")
+    response = client.get(f"/dashboard.xlsx?month={_month(event)}")
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.data))
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    named = {cell.value: cell for cell in cells if cell.value in (formula, "-1+1")}
+    assert set(named) == {formula, "-1+1"}
+    assert all(cell.data_type == "s" and cell.quotePrefix for cell in named.values())  # text, never a formula
+    assert not any(cell.data_type == "f" for cell in cells)
 
 
 def test_the_template_track_record_for_planning(measured):

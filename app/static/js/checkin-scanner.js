@@ -17,6 +17,13 @@
   var title = root.querySelector("[data-result-title]");
   var detail = root.querySelector("[data-result-detail]");
   var torch = root.querySelector("[data-torch]");
+  var confirmBox = root.querySelector("[data-confirm-day]");
+  var undoBox = root.querySelector("[data-undo-box]");
+  var undoButton = root.querySelector("[data-undo-button]");
+  var undoUrl = root.getAttribute("data-undo");
+  var pending = null;  // a check-in on another day, waiting for the staff member's answer
+  var undoable = null; // {id, until, who}: the check-in this phone just made, which it may take back
+  var undoTimer = null;
   var methods = msg("methods").split("|");
   var methodNames = { scan: methods[0], link: methods[1], search: methods[2], walk_in: methods[3], self: methods[4] };
 
@@ -69,6 +76,8 @@
   }
 
   function show(kind, head, text) {
+    confirmBox.hidden = true;
+    undoBox.hidden = true;
     box.className = "scan-result scan-result--" + kind;
     box.setAttribute("data-state", kind);
     title.textContent = head;
@@ -79,8 +88,8 @@
   function clock(iso) { return iso ? iso.substring(11, 16) : ""; }
   function wait(ms) { return new Promise(function (resolve) { setTimeout(resolve, ms); }); }
 
-  function post(body) {
-    return fetch(apiUrl, {
+  function post(body, url) {
+    return fetch(url || apiUrl, {
       method: "POST", credentials: "same-origin",
       headers: { "Content-Type": "application/json", "Accept": "application/json", "X-CSRFToken": csrf },
       body: JSON.stringify(body)
@@ -106,7 +115,14 @@
     if (res.status === 201) {
       show("ok", msg("ok"), reg.masked_name + " · " + people(reg.party_size));
       signal("ok");
+      offerUndo(data, reg);
       refreshFeed();
+    } else if (res.status === 409 && data.result === "not_event_day") {
+      // Not the event's day: nothing was written; ask before checking in.
+      pending = res.body;
+      show("warn", msg("other-day"), (data.error && data.error.message) || "");
+      confirmBox.hidden = false;
+      signal("warn");
     } else if (res.status === 200) {
       show("warn", msg("already") + " " + clock(data.checked_in_at),
            reg.masked_name + " · " + people(reg.party_size) + " · " + msg("already-at") + " " + clock(data.checked_in_at));
@@ -120,14 +136,56 @@
     }
   }
 
-  function submit(text) {
+  function send(body) {
     show("busy", msg("busy"), "");
-    var body = { ticket: text, nonce: randomId(), device: device, event_id: eventId, method: "scan" };
-    return attempt(body, 0).then(handle, function () {
+    return attempt(body, 0).then(function (res) { res.body = body; handle(res); }, function () {
       show("bad", msg("fail"), msg("offline"));
       signal("bad");
     });
   }
+
+  function submit(text) {
+    if (pending) { return Promise.resolve(); }  // answer the question on screen first
+    return send({ ticket: text, nonce: randomId(), device: device, event_id: eventId, method: "scan" });
+  }
+
+  root.querySelector("[data-confirm-yes]").addEventListener("click", function () {
+    var body = pending;
+    pending = null;
+    if (!body) { return; }
+    body.confirm_outside_day = true;
+    send(body);
+  });
+  root.querySelector("[data-confirm-no]").addEventListener("click", function () {
+    pending = null;
+    show("idle", msg("ready"), msg("ready-detail"));
+  });
+
+  // Taking back the check-in just made (a wrong ticket, the wrong person), while the server allows it.
+  function offerUndo(data, reg) {
+    clearTimeout(undoTimer);
+    undoable = null;
+    if (!data.checkin_id || !data.undo_until) { return; }
+    var left = Date.parse(data.undo_until) - Date.now();
+    if (!(left > 0)) { return; }
+    undoable = { id: data.checkin_id, who: reg.masked_name + " · " + people(reg.party_size) };
+    undoBox.hidden = false;
+    undoTimer = setTimeout(function () { undoBox.hidden = true; undoable = null; }, Math.min(left, 120000));
+  }
+  undoButton.addEventListener("click", function () {
+    if (!undoable) { return; }
+    var target = undoable;
+    undoable = null;
+    show("busy", msg("busy"), "");
+    post({ device: device }, undoUrl.replace(/\/0\/undo$/, "/" + target.id + "/undo")).then(function (res) {
+      if (res.status === 200) {
+        show("warn", msg("undone"), target.who);
+        refreshFeed();
+      } else {
+        show("bad", msg("undo-fail"), (res.data.error && res.data.error.message) || "");
+      }
+    }, function () { show("bad", msg("undo-fail"), msg("offline")); });
+  });
 
   // The live counts and the recent check-ins.
   var lastId = 0;
@@ -174,11 +232,18 @@
     if (input.value.trim()) { submit(input.value.trim()); input.value = ""; }
   });
 
+  // A camera that cannot be used is not a refused ticket: a neutral panel says why in words staff
+  // can act on (never the browser's English), and offers the look-up check-in instead.
   function cameraFailed(error) {
-    var name = error && error.name;
-    var text = !window.isSecureContext ? msg("insecure")
-      : name === "NotAllowedError" ? msg("denied") : msg("no-camera") + " " + (error && error.message || error || "");
-    show("bad", msg("fail"), text);
+    var name = (error && error.name) || "";
+    var text = String((error && error.message) || error || "");
+    var advice = !window.isSecureContext ? msg("insecure")
+      : name === "NotAllowedError" || name === "SecurityError" || /permission|denied/i.test(text) ? msg("denied")
+      : name === "NotReadableError" || name === "AbortError" ? msg("camera-busy") : msg("no-camera");
+    show("info", msg("camera-off"), advice);
+    root.querySelector("[data-camera-help]").hidden = false;
+    root.querySelector(".scan__stage").hidden = true;
+    root.setAttribute("data-camera", "off");
   }
 
   var video = root.querySelector("video");
