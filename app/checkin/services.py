@@ -107,7 +107,8 @@ def _ensure_checkable(registration: Registration) -> None:
     if event.status != "published":
         raise EventNotOpen(extra={"result": "event_not_open", "event_status": event.status})
     if registration.status != "confirmed":
-        message = _("候补中,尚未确认名额,不能签到") if registration.status == "waitlisted" else _("已取消报名,不能签到")
+        message = (_("候补中,尚未确认名额,不能签到") if registration.status == "waitlisted"
+                   else _("已取消报名,不能签到"))
         raise NotConfirmed(message, extra={"result": "not_confirmed", "status": registration.status})
 
 

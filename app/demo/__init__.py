@@ -7,6 +7,8 @@ synthetic data, and every customer's note says so.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import click
 from flask.cli import with_appcontext
 
@@ -15,9 +17,16 @@ from app.demo.events import seed_events
 from app.demo.org import seed_org
 from app.extensions import db
 from app.security import run_as_system
+from app.timefmt import local_now
 
 # Features add their own steps (events, partners' offers …) after the organisation.
 SEED_STEPS = [seed_org, seed_alliance, seed_events]
+
+
+def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str]]:
+    """Every demo step, dated relative to `now` (the current local time unless given, for tests)."""
+    now = now or local_now()
+    return [*seed_org(), *seed_alliance(now.date()), *seed_events(now)]
 
 
 @click.command("seed-demo")
@@ -25,9 +34,7 @@ SEED_STEPS = [seed_org, seed_alliance, seed_events]
 def seed_demo_command():
     """Create the synthetic demo organisation and print its logins."""
     run_as_system()
-    logins: list[tuple[str, str, str]] = []
-    for step in SEED_STEPS:
-        logins.extend(step() or [])
+    logins = seed_demo()
     db.session.commit()
     click.echo("Demo data is synthetic (合成演示数据). Logins:")
     for username, password, what in logins:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import sqlalchemy as sa
@@ -25,8 +25,8 @@ OFFERS = [
 ]
 
 
-def seed_alliance() -> list[tuple[str, str, str]]:
-    today = local_today()
+def seed_alliance(today: date | None = None) -> list[tuple[str, str, str]]:
+    today = today or local_today()
     for code, title, terms, issue_on, total, per_customer, value, share, percent in OFFERS:
         partner = db.session.scalar(sa.select(Partner).where(Partner.code == code))
         if partner is None:

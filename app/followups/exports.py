@@ -57,8 +57,8 @@ def report_pdf(event: Event) -> bytes:
 
 
 def _sheet_rows(period: Period) -> list[list]:
-    head = [_("分组"), _("活动场次"), _("报名(确认)"), _("签到"), _("签到率"), _("到场人数"), _("新客"), _("转化笔数"),
-            _("转化金额(元)")]
+    head = [_("分组"), _("活动场次"), _("报名(确认)"), _("签到"), _("签到率"), _("到场人数"), _("新客"),
+            _("转化笔数"), _("转化金额(元)")]
 
     def line(row) -> list:
         rate = row.attendance_rate

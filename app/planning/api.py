@@ -47,7 +47,7 @@ def _outlet_id(code: str | None) -> int | None:
 def _payload(rec: Recommendation) -> dict:
     occasion = None
     if rec.occasion is not None:
-        occasion = {"key": rec.occasion.key, "name": rec.occasion.name, "kind": rec.occasion.occasion.kind,
+        occasion = {"key": rec.occasion.key, "name": rec.occasion.occasion.name, "kind": rec.occasion.occasion.kind,
                     "date": rec.occasion.date, "end": rec.occasion.end}
     return {"template": {**rec.template.to_dict(), "source": services.SOURCE_BUILTIN, "outlet_code": None},
             "occasion": occasion, "suggested_date": rec.suggested_date, "score": rec.score,

@@ -100,6 +100,29 @@ class Season:
         return ((date(year, *self.start), date(year, *self.end)),)
 
 
+# English names (the Chinese name is the occasion's own); shown when the reader reads English.
+ENGLISH_NAMES = {
+    "spring_festival": "Spring Festival", "lantern": "Lantern Festival", "dragon_boat": "Dragon Boat Festival",
+    "qixi": "Qixi Festival", "mid_autumn": "Mid-Autumn Festival", "double_ninth": "Double Ninth Festival",
+    "laba": "Laba Festival", "qingming": "Qingming Festival", "winter_solstice": "Winter Solstice",
+    "new_year": "New Year's Day", "womens_day": "Women's Day", "consumer_rights_day": "Consumer Rights Day",
+    "labour_day": "Labour Day", "childrens_day": "Children's Day", "teachers_day": "Teachers' Day",
+    "national_day": "National Day", "double_eleven": "Double 11", "mothers_day": "Mother's Day",
+    "fathers_day": "Father's Day", "opening_campaign": "Opening campaign (开门红)",
+    "tax_settlement": "Annual tax settlement", "illegal_fundraising_month": "Anti-illegal-fundraising month",
+    "summer_holiday": "Summer holidays", "back_to_school": "Back to school",
+    "financial_literacy_month": "Financial literacy month", "year_end": "Year end",
+}
+
+
+def _reads_english() -> bool:
+    from flask import has_request_context
+
+    from app.timefmt import reads_chinese
+
+    return has_request_context() and not reads_chinese()
+
+
 @dataclass(frozen=True)
 class Occasion:
     """Something worth planning an event around, with how far ahead to plan it."""
@@ -119,6 +142,11 @@ class Occasion:
     def is_season(self) -> bool:
         return self.kind == "season"
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (`name` stays the Chinese one, as stored and in the API)."""
+        return ENGLISH_NAMES.get(self.key, self.name) if _reads_english() else self.name
+
 
 @dataclass(frozen=True)
 class OccasionDate:
@@ -134,7 +162,8 @@ class OccasionDate:
 
     @property
     def name(self) -> str:
-        return self.occasion.name
+        """In the reader's language; `to_dict()` keeps the Chinese name."""
+        return self.occasion.label
 
     def overlaps(self, start: date, end: date) -> bool:
         return self.date <= end and self.end >= start

@@ -132,7 +132,7 @@ def _occasion_item(template: Template, item: OccasionDate, ctx: _Context) -> lis
     reasons.extend(_date_notes(item, day))
     if template.occasions[0] == occasion.key:
         score += PRIMARY_OCCASION
-        reasons.append(_("专为%(occasion)s设计的方案", occasion=occasion.name))
+        reasons.append(_("专为%(occasion)s设计的方案", occasion=occasion.label))
     return [_finish(template, item, day, lead, score, reasons, ctx)]
 
 

@@ -14,9 +14,10 @@ from app.planning import occasions, scripts, services
 from app.planning.calendar_grid import month_grid, short_name, year_overview
 from app.planning.catalogue import builtin_templates
 from app.planning.occasions import OccasionDate
+from app.planning.scheduling import WEEKDAYS, weekday_name
 from app.planning.vocabulary import CATEGORIES, LENSES
 from app.security import permission_required
-from app.timefmt import local_today
+from app.timefmt import local_today, reads_chinese
 
 bp = Blueprint("planning", __name__, url_prefix="/planning", template_folder="templates")
 
@@ -69,7 +70,9 @@ def calendar_page():
     return render_template("planning/calendar.html", grid=grid, year=year, month=month, today=today,
                            prev_month=_shift(year, month, -1), next_month=_shift(year, month, 1),
                            this_month=f"{today.year:04d}-{today.month:02d}", kind_names=KIND_NAMES,
-                           short_name=short_name)
+                           short_name=short_name, weekday_name=weekday_name,
+                           # Column heads: 一 … 日 as a Chinese wall calendar prints them, Mon … Sun in English.
+                           weekday_heads=[str(w)[-1] if reads_chinese() else str(w) for w in WEEKDAYS])
 
 
 def _occurrence(occasion: occasions.Occasion, year: int | None, today: date) -> OccasionDate | None:
@@ -129,7 +132,7 @@ def _filter_url(current: dict, **change) -> str:
 @permission_required("templates.view")
 def template_library():
     """Built-in templates and the outlet's own, filtered by group, kind, partner and occasion (GET chips)."""
-    occasion_keys = {o.key: o.name for o in occasions.ALL}
+    occasion_keys = {o.key: o.label for o in occasions.ALL}
     filters = {"segment": _choice("segment", SEGMENTS), "category": _choice("category", CATEGORIES),
                "partner_category": _choice("partner_category", PARTNER_CATEGORIES),
                "occasion": _choice("occasion", occasion_keys)}

@@ -138,7 +138,8 @@ def test_performance_per_partner_is_scoped_to_the_viewers_outlets(client, auth, 
 
 def test_the_event_form_preselects_offers_of_the_templates_partner_categories(client, auth, make):
     outlet = make.outlet("EV1")
-    bakery, cafe = make.partner(category="bakery", name="烘焙(测试)"), make.partner(category="cafe", name="咖啡(测试)")
+    bakery = make.partner(category="bakery", name="烘焙(测试)")
+    cafe = make.partner(category="cafe", name="咖啡(测试)")
     baking, coffee = make_offer(bakery, title="烘焙券"), make_offer(cafe, title="咖啡券")
     make_offer(bakery, title="过期券", valid_from=local_today() - timedelta(days=9),
                          valid_until=local_today() - timedelta(days=1))

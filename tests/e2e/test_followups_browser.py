@@ -24,7 +24,8 @@ def worked_event(make):
     regular = make.customer(outlet, name="张秀英", phone="19900008001", owner="todo.staff")
     event = make.event(outlet, title="养老规划沙龙(测试)", owner=staff)
     event.playbook = {
-        "maintain": {"due_days": 0, "talking_points": ["{name}阿姨您好,谢谢参加{event}!个人养老金账户我帮您预约办理?"]},
+        "maintain": {"due_days": 0,
+                     "talking_points": ["{name}阿姨您好,谢谢参加{event}!个人养老金账户我帮您预约办理?"]},
         "prospect": {"due_days": 1, "talking_points": ["您好,欢迎加入我们的活动群。"]},
         "winback": {"due_days": 0, "talking_points": ["您好,这次没见到您,下期给您留位置。"]}}
     db.session.commit()
