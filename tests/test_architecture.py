@@ -353,3 +353,12 @@ def test_imports_inside_functions_and_relative_imports_count(tmp_path: Path) -> 
                "app.events": empty, "app.events.public": empty}
     targets = {(e.source, e.target) for e in graph.module_edges(modules)}
     assert targets == {("app.alliance", "app.alliance.views"), ("app.alliance", "app.events.public")}
+
+
+def test_the_picture_in_docs_architecture_is_current() -> None:
+    text = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    start, end = text.index("<!-- import-graph:start"), text.index("<!-- import-graph:end -->")
+    drawn = text[start:end].split("```mermaid\n", 1)[1].split("```", 1)[0].strip()
+    current = graph.mermaid(graph.feature_edges(_edges(), FEATURES))
+    assert drawn == current, ("the feature graph changed: run `.venv/bin/python scripts/import_graph.py` "
+                              "and paste its graph into docs/architecture.md between the import-graph markers")
