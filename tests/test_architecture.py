@@ -54,7 +54,8 @@ COMPOSITION_ROOT = {"app", "app.all_models"}
 TEMPLATING = "app.templating"
 
 # A feature's front door: what other packages may import.
-PUBLIC_MODULES = {"models", "services", "errors", "queries"}
+# `signals`: the hooks a lower feature offers the features above it (they subscribe in init_app).
+PUBLIC_MODULES = {"models", "services", "errors", "queries", "signals"}
 # Shared vocabulary: small pure modules whose words several features speak. Keep this short.
 SHARED_VOCABULARY = {
     "app.org.reference": "segment and partner-category keys with their Chinese names",
@@ -129,10 +130,10 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
         "alliance.partners — partner accounts belong to alliance: move the partner-account link "
         "and its pages into alliance, so auth knows only users",
     ("app.events", "app.alliance"):
-        "alliance ↔ events: events issues vouchers (registration → alliance.services), stores "
-        "EventOffer and shows vouchers on the ticket page — issue vouchers through a signal "
-        "alliance subscribes to in its init_app, move EventOffer and the ticket's voucher block "
-        "into alliance (a ticket-page hook)",
+        "alliance ↔ events: registration issues vouchers through app.events.signals (alliance "
+        "registers its issuer in init_app); left: events stores EventOffer, the ticket page and "
+        "public API show vouchers (alliance.models, alliance.services.voucher_state) — move "
+        "EventOffer and the ticket's voucher block into alliance (a ticket-page hook)",
     ("app.events", "app.checkin"):
         "checkin ↔ events: the ticket page and check-in links — a hook checkin registers",
     ("app.events", "app.planning"):
@@ -162,7 +163,6 @@ KNOWN_UPWARD_IMPORTS: set[tuple[str, str]] = {
     ("app.checkin.home", "app.home.panels"),
     ("app.events.public", "app.alliance.models"),
     ("app.events.public_api", "app.alliance.services"),
-    ("app.events.registration", "app.alliance.services"),
     ("app.events.services", "app.alliance.models"),
     ("app.events.views", "app.alliance.models"),
     ("app.events.public", "app.checkin.links"),
@@ -180,7 +180,7 @@ KNOWN_UPWARD_IMPORTS: set[tuple[str, str]] = {
 # Rooms of a feature package: the same file names for the same roles.
 ROLE_FILES = {
     "__init__.py",  # init_app(app): registers blueprints, CLI, hooks
-    "models.py", "services.py", "errors.py", "queries.py",  # the front door
+    "models.py", "services.py", "errors.py", "queries.py", "signals.py",  # the front door
     "views.py",  # staff pages (a flask Blueprint)
     "public.py",  # pages people without an account see (ticket, registration, self check-in)
     "api.py",  # /api/v1 handlers
