@@ -7,8 +7,11 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.alliance import api as alliance_api
-    from app.alliance import portal, views
+    from app.alliance import portal, services, views
     from app.api import api
+    from app.events import signals
+
+    signals.register_voucher_issuer(services)  # events asks it for vouchers; it never imports alliance
 
     app.register_blueprint(views.bp)
     app.register_blueprint(portal.bp)

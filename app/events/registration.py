@@ -7,6 +7,7 @@ the lock, never count-then-insert. Seats are people: a party of three takes thre
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -15,7 +16,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.alliance.services import issue_vouchers, offers_issuing, offers_may_issue
 from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
@@ -27,6 +27,7 @@ from app.events.consent import CONSENT_VERSION, consent_purpose
 from app.events.errors import AlreadyCheckedIn, EventFull, InvalidTransition, RegistrationClosed
 from app.events.models import Event, Registration
 from app.events.questions import validate_answers
+from app.events.signals import issue_vouchers, offers_issuing, offers_may_issue, voucher_issuer
 from app.extensions import db
 from app.input_guard import name_problem
 from app.models import utcnow
@@ -144,11 +145,14 @@ def _what_we_know(event_id, outlet_id) -> tuple:
             customer(_CUSTOMERS.c.is_customer), offers_may_issue(event_id, "registration"))
 
 
-# The event (with its outlet) and what is known before the lock, in one round trip.
-_EVENT_AND_WHAT_WE_KNOW = (sa.select(Event, *_what_we_know(Event.id, Event.outlet_id))
-                           .options(joinedload(Event.outlet)).where(Event.slug == sa.bindparam("slug")))
-# The same questions about an event already loaded.
-_WHAT_WE_KNOW = sa.select(*_what_we_know(sa.bindparam("event_id"), sa.bindparam("outlet_id")))
+@functools.cache
+def _known_statements(_issuer) -> tuple[sa.Select, sa.Select]:
+    """(the event with its outlet and what is known before the lock, in one round trip; the same
+    questions about an event already loaded). Built once per voucher issuer (app.events.signals),
+    which alliance registers in its init_app, after this module is imported."""
+    return (sa.select(Event, *_what_we_know(Event.id, Event.outlet_id))
+            .options(joinedload(Event.outlet)).where(Event.slug == sa.bindparam("slug")),
+            sa.select(*_what_we_know(sa.bindparam("event_id"), sa.bindparam("outlet_id"))))
 
 
 def event_and_what_we_know(slug: str, raw_phone) -> tuple[Event, Known] | None:
@@ -161,7 +165,7 @@ def event_and_what_we_know(slug: str, raw_phone) -> tuple[Event, Known] | None:
         phone = normalize_mobile(raw_phone)
     except InvalidPhone:
         phone = ""
-    row = db.session.execute(_EVENT_AND_WHAT_WE_KNOW, {"slug": slug, "phone": phone}).one_or_none()
+    row = db.session.execute(_known_statements(voucher_issuer())[0], {"slug": slug, "phone": phone}).one_or_none()
     if row is None:
         return None
     event, *known = row
@@ -200,7 +204,7 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     db.session.flush()  # the caller's pending rows first: what follows runs on the connection directly
     connection = db.session.connection()
     if known is None or known.phone != clean.phone:
-        known = Known(clean.phone, *connection.execute(_WHAT_WE_KNOW, {
+        known = Known(clean.phone, *connection.execute(_known_statements(voucher_issuer())[1], {
             "event_id": event.id, "outlet_id": event.outlet_id, "phone": clean.phone}).one())
     existing_id, customer_id, was_customer = known.existing_id, known.customer_id, known.was_customer
     if existing_id is not None:
