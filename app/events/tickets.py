@@ -54,6 +54,10 @@ def resend_ticket(registration: Registration) -> bool:
     The registration's row is locked first, so requests racing each other send one
     message between them. Returns whether a message was queued.
     """
+    # The event first, as registration does: the message's row references the event (a key-share
+    # lock on it), so a resend holding the registration while a registration holds the event and
+    # waits for that registration would deadlock on PostgreSQL.
+    lock_for_update(db.session, Event, registration.event_id, only=("id",))
     registration = lock_for_update(db.session, Registration, registration.id)
     since = utcnow() - RESEND_INTERVAL
     recent = db.session.scalar(sa.select(Notification.id).where(
