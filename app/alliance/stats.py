@@ -156,7 +156,7 @@ def performance(partner_id: int | None = None) -> list[dict]:
     attendees = dict(db.session.execute(
         sa.select(pairs.c.partner_id, sa.func.coalesce(sa.func.sum(Registration.party_size), 0))
         .join(Registration, Registration.event_id == pairs.c.event_id)
-        .where(Registration.checked_in_at.isnot(None)).group_by(pairs.c.partner_id)).all())
+        .where(Registration.attended).group_by(pairs.c.partner_id)).all())
     voucher_stmt = scope_to_outlets(
         sa.select(Offer.partner_id, *_voucher_counts()).select_from(Voucher)
         .join(Offer, Offer.id == Voucher.offer_id).join(Event, Event.id == Voucher.event_id)
@@ -185,7 +185,7 @@ def performance_by_event(partner: Partner) -> list[dict]:
     rows = []
     for event in db.session.scalars(stmt):
         attendees = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Registration.party_size), 0)).where(
-            Registration.event_id == event.id, Registration.checked_in_at.isnot(None)))
+            Registration.event_id == event.id, Registration.attended))
         issued, redeemed, amount = db.session.execute(
             sa.select(*_voucher_counts()).join(Offer, Offer.id == Voucher.offer_id)
             .where(Voucher.event_id == event.id, Offer.partner_id == partner.id)).one()

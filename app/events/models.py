@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -124,3 +125,18 @@ class Registration(IdMixin, db.Model):
     @property
     def outlet_id(self) -> int:
         return self.event.outlet_id
+
+    # --- the rules every page, API answer, report and dashboard counts by (written here only) ---
+
+    @hybrid_property
+    def attended(self) -> bool:
+        """Came: a confirmed registration that is checked in (undoing the check-in makes it not attended).
+
+        In SQL: `sa.func.count(Registration.id).filter(Registration.attended)` and the like.
+        """
+        return self.status == "confirmed" and self.checked_in_at is not None
+
+    @attended.inplace.expression
+    @classmethod
+    def _attended_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.status == "confirmed", cls.checked_in_at.is_not(None))

@@ -354,8 +354,8 @@ def event_counts(event: Event) -> dict[str, int]:
     reg = Registration
     rows = db.session.execute(
         sa.select(reg.status, sa.func.count(reg.id), sa.func.coalesce(sa.func.sum(reg.party_size), 0),
-                  sa.func.count(reg.checked_in_at),
-                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.checked_in_at.isnot(None)), 0),
+                  sa.func.count(reg.id).filter(reg.attended),
+                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.attended), 0),
                   sa.func.count(reg.id).filter(reg.source == "walk_in"),
                   sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.source == "walk_in"), 0))
         .where(reg.event_id == event.id).group_by(reg.status)).all()

@@ -95,7 +95,7 @@ def _event_rows(start: date, end: date, outlet_id: int | None) -> list[tuple[Eve
     if not events:
         return []
     reg = Registration
-    attended = sa.and_(reg.status == "confirmed", reg.checked_in_at.isnot(None))
+    attended = reg.attended
     figures = {row[0]: row[1:] for row in db.session.execute(
         sa.select(reg.event_id, sa.func.count(reg.id).filter(reg.status == "confirmed"),
                   sa.func.count(reg.id).filter(attended),

@@ -109,7 +109,7 @@ def prospects(user=None, limit: int = 200, offset: int = 0) -> list[Prospect]:
     attended = (sa.select(Registration.customer_id.label("customer_id"),
                           sa.func.max(Registration.checked_in_at).label("last_at"),
                           sa.func.count(Registration.id).label("times"))
-                .where(Registration.status == "confirmed", Registration.checked_in_at.isnot(None))
+                .where(Registration.attended)
                 .group_by(Registration.customer_id).subquery())
     stmt = scope_to_outlets(
         sa.select(Customer, attended.c.last_at, attended.c.times)
@@ -120,8 +120,7 @@ def prospects(user=None, limit: int = 200, offset: int = 0) -> list[Prospect]:
     latest: dict[int, Registration] = {}
     for registration in db.session.scalars(
             sa.select(Registration).options(joinedload(Registration.event))
-            .where(Registration.customer_id.in_(ids), Registration.checked_in_at.isnot(None),
-                   Registration.status == "confirmed")
+            .where(Registration.customer_id.in_(ids), Registration.attended)
             .order_by(Registration.checked_in_at, Registration.id)):
         latest[registration.customer_id] = registration  # ascending order: the last one wins
     followup_of: dict[int, FollowUp] = {}

@@ -95,7 +95,7 @@ def event_stats(event: Event) -> EventStats:
     """Every figure of one event's results, from its registrations, follow-ups and vouchers."""
     reg = Registration
     confirmed = reg.status == "confirmed"
-    attended = sa.and_(confirmed, reg.checked_in_at.isnot(None))
+    attended = reg.attended
     row = db.session.execute(
         sa.select(
             sa.func.count(reg.id).filter(confirmed),
@@ -153,7 +153,7 @@ def top_referrers(event: Event, limit: int = 5) -> list[dict]:
     reg = Registration
     name = sa.func.coalesce(User.display_name, Customer.name)
     rows = db.session.execute(
-        sa.select(name, sa.func.count(reg.id), sa.func.count(reg.id).filter(reg.checked_in_at.isnot(None)))
+        sa.select(name, sa.func.count(reg.id), sa.func.count(reg.id).filter(reg.attended))
         .select_from(reg)
         .outerjoin(User, User.id == reg.referrer_user_id)
         .outerjoin(Customer, Customer.id == reg.referrer_customer_id)
@@ -190,7 +190,7 @@ def template_track_record(outlet_id: int) -> dict[str, dict]:
     regs = db.session.execute(
         sa.select(Event.template_key, sa.func.count(sa.distinct(Event.id)),
                   sa.func.count(reg.id).filter(reg.status == "confirmed"),
-                  sa.func.count(reg.id).filter(reg.status == "confirmed", reg.checked_in_at.isnot(None)))
+                  sa.func.count(reg.id).filter(reg.attended))
         .select_from(Event).outerjoin(reg, reg.event_id == Event.id).where(past)
         .group_by(Event.template_key)).all()
     conv = {key: (count, amount) for key, count, amount in db.session.execute(

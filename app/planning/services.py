@@ -157,7 +157,7 @@ def track_record_for(outlet_id: int | None) -> dict[str, dict]:
     per_event = sa.select(
         Event.id, Event.template_key,
         sa.func.sum(sa.case((confirmed, 1), else_=0)),
-        sa.func.sum(sa.case((sa.and_(confirmed, Registration.checked_in_at.is_not(None)), 1), else_=0)),
+        sa.func.sum(sa.case((Registration.attended, 1), else_=0)),
     ).outerjoin(Registration, Registration.event_id == Event.id).where(Event.status == "finished")
     if outlet_id is not None:
         per_event = per_event.where(Event.outlet_id == outlet_id)

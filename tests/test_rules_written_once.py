@@ -1,0 +1,54 @@
+"""Each business rule is spelled once (issue 14, item 3): the raw condition may appear only where it is defined.
+
+A re-spelling elsewhere fails here with the file and line, and says which name to use instead.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+APP = Path(__file__).resolve().parent.parent / "app"
+
+# rule -> (pattern of its raw spelling, the only files allowed to hold it, the name to use instead)
+RULES = {
+    "attended": (r"checked_in_at\s*\.\s*(is_not|isnot)\s*\(\s*None\s*\)|count\([^)]*checked_in_at\)",
+                 {"events/models.py"}, "Registration.attended"),
+}
+
+
+def _hits(pattern: str) -> list[tuple[str, int, str]]:
+    found = []
+    for path in sorted(APP.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(pattern, line):
+                found.append((path.relative_to(APP).as_posix(), number, line.strip()))
+    return found
+
+
+@pytest.mark.parametrize("rule", sorted(RULES))
+def test_rule_is_spelled_once(rule):
+    pattern, homes, name = RULES[rule]
+    hits = _hits(pattern)
+    assert {path for path, _n, _l in hits} & homes, f"{rule}: its definition moved; update this test"
+    strays = [f"app/{path}:{number}: {line}" for path, number, line in hits if path not in homes]
+    assert not strays, f"{rule} is spelled again; use {name} instead:\n" + "\n".join(strays)
+
+
+def test_attended_means_confirmed_and_checked_in_in_python_and_sql(make):
+    import sqlalchemy as sa
+
+    from app.events.models import Registration
+    from app.extensions import db
+    from app.models import utcnow
+
+    event = make.event()
+    rows = [make.registration(event, phone=f"1990000{n:04d}") for n in range(3)]
+    came, waiting, _absent = rows
+    came.checked_in_at = utcnow()
+    waiting.status, waiting.checked_in_at = "waitlisted", utcnow()  # not a state the app makes: the rule decides
+    db.session.commit()
+    in_sql = set(db.session.scalars(sa.select(Registration.id).where(Registration.attended)))
+    assert in_sql == {came.id} == {r.id for r in rows if r.attended}
