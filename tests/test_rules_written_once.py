@@ -16,6 +16,8 @@ APP = Path(__file__).resolve().parent.parent / "app"
 RULES = {
     "attended": (r"checked_in_at\s*\.\s*(is_not|isnot)\s*\(\s*None\s*\)|count\([^)]*checked_in_at\)",
                  {"events/models.py"}, "Registration.attended"),
+    # The template track record (往绩) is a result: computed by followups, read by planning's pages.
+    "track record": (r"def \w*track_record", {"followups/queries.py"}, "followups.queries.template_track_record"),
 }
 
 
