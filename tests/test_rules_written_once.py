@@ -16,6 +16,9 @@ APP = Path(__file__).resolve().parent.parent / "app"
 RULES = {
     "attended": (r"checked_in_at\s*\.\s*(is_not|isnot)\s*\(\s*None\s*\)|count\([^)]*checked_in_at\)",
                  {"events/models.py"}, "Registration.attended"),
+    "usable offer": (r'[pP]artner\.status == "active"|valid_until\s*>=\s*(?!valid_from)|valid_from\s*<='
+                     r'|<=\s*[\w.]*valid_until',
+                     {"alliance/models.py"}, "Offer.usable_on(day) / Offer.running_on(day)"),
     # The template track record (往绩) is a result: computed by followups, read by planning's pages.
     "track record": (r"def \w*track_record", {"followups/queries.py"}, "followups.queries.template_track_record"),
 }
@@ -54,3 +57,32 @@ def test_attended_means_confirmed_and_checked_in_in_python_and_sql(make):
     db.session.commit()
     in_sql = set(db.session.scalars(sa.select(Registration.id).where(Registration.attended)))
     assert in_sql == {came.id} == {r.id for r in rows if r.attended}
+
+
+def test_an_offer_is_usable_between_its_dates_while_it_and_its_partner_are_active(make):
+    """Python and SQL answer alike: not before valid_from, not after valid_until, not switched off or paused."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from app.alliance.models import Offer, Partner
+    from app.extensions import db
+    from app.timefmt import local_today
+
+    today = local_today()
+    active, paused = make.partner(), make.partner()
+    paused.status = "paused"
+    offers = {name: Offer(partner_id=partner.id, title=name, valid_from=today + timedelta(days=start),
+                          valid_until=today + timedelta(days=end), active=on)
+              for name, partner, start, end, on in (("now", active, -1, 1, True), ("last_day", active, -3, 0, True),
+                                                    ("later", active, 2, 9, True), ("over", active, -9, -1, True),
+                                                    ("off", active, -1, 1, False), ("paused", paused, -1, 1, True))}
+    db.session.add_all(offers.values())
+    db.session.commit()
+
+    def in_sql(rule):
+        return set(db.session.scalars(sa.select(Offer.title).join(Partner).where(rule(today))))
+
+    assert in_sql(Offer.usable_on) == {n for n, o in offers.items() if o.usable_on(today)} == {"now", "last_day"}
+    assert in_sql(Offer.running_on) == {n for n, o in offers.items() if o.running_on(today)} == {
+        "now", "last_day", "later"}
