@@ -86,3 +86,21 @@ def test_an_offer_is_usable_between_its_dates_while_it_and_its_partner_are_activ
     assert in_sql(Offer.usable_on) == {n for n, o in offers.items() if o.usable_on(today)} == {"now", "last_day"}
     assert in_sql(Offer.running_on) == {n for n, o in offers.items() if o.running_on(today)} == {
         "now", "last_day", "later"}
+
+
+def test_seats_taken_is_one_figure_for_capacity_and_pages(make):
+    """Confirmed parties hold seats; waitlisted and cancelled ones do not: the same on the event page's counts
+    and in the capacity decision."""
+    from app.events import services as event_services
+    from app.events.registration import cancel_registration, seats_taken
+    from app.extensions import db
+
+    event = make.event(capacity=5, max_party_size=3)
+    make.registration(event, phone="19900006001", party_size=3)
+    cancel_registration(make.registration(event, phone="19900006002", party_size=1))
+    db.session.commit()
+    make.registration(event, phone="19900006003", party_size=2)
+    waiting = make.registration(event, phone="19900006004", party_size=2)
+    assert waiting.status == "waitlisted"
+    assert seats_taken(event.id) == event_services.event_counts(event)["seats_taken"] == 5
+    assert event_services.event_counts(event)["seats_left"] == 0

@@ -140,3 +140,10 @@ class Registration(IdMixin, db.Model):
     @classmethod
     def _attended_expression(cls) -> sa.ColumnElement[bool]:
         return sa.and_(cls.status == "confirmed", cls.checked_in_at.is_not(None))
+
+    @classmethod
+    def seats_taken(cls, event_id) -> sa.ScalarSelect[int]:
+        """SQL: the seats taken at an event, people (party sizes) of its confirmed registrations; waitlisted
+        and cancelled ones hold none. What capacity decisions and the pages' 已占座位 both read."""
+        return (sa.select(sa.func.coalesce(sa.func.sum(cls.party_size), 0))
+                .where(cls.event_id == event_id, cls.status == "confirmed").correlate(None).scalar_subquery())

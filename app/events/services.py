@@ -359,7 +359,7 @@ def event_counts(event: Event) -> dict[str, int]:
     """
     reg = Registration
     rows = db.session.execute(
-        sa.select(reg.status, sa.func.count(reg.id), sa.func.coalesce(sa.func.sum(reg.party_size), 0),
+        sa.select(reg.status, sa.func.count(reg.id), reg.seats_taken(event.id),
                   sa.func.count(reg.id).filter(reg.attended),
                   sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.attended), 0),
                   sa.func.count(reg.id).filter(reg.source == "walk_in"),
