@@ -19,6 +19,8 @@ RULES = {
     "usable offer": (r'[pP]artner\.status == "active"|valid_until\s*>=\s*(?!valid_from)|valid_from\s*<='
                      r'|<=\s*[\w.]*valid_until',
                      {"alliance/models.py"}, "Offer.usable_on(day) / Offer.running_on(day)"),
+    "public event": (r'"published",\s*"finished"|"draft",\s*"cancelled"', {"events/models.py"},
+                     "Event.is_public"),
     # The template track record (往绩) is a result: computed by followups, read by planning's pages.
     "track record": (r"def \w*track_record", {"followups/queries.py"}, "followups.queries.template_track_record"),
 }

@@ -68,7 +68,7 @@ def code_is_valid(event: Event, code: str | None) -> bool:
 def event_for_code(slug: str, code: str | None) -> Event:
     """The published event a venue QR names; CodeExpired for another day's code or a made-up one."""
     event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
-    if event is None or event.status not in ("published", "finished"):
+    if event is None or not event.is_public:
         raise NotFound()
     if not code_is_valid(event, code):
         raise CodeExpired()

@@ -14,6 +14,9 @@ from app.models import IdMixin, JSONType, TimestampMixin, utcnow
 from app.org.models import Outlet
 
 EVENT_STATUSES = ("draft", "published", "finished", "cancelled")
+# Public: customers may see it (its page, its tickets, the venue QR) and it counts as scheduled or held.
+# A draft may never be held and a cancelled event was not.
+PUBLIC_STATUSES = ("published", "finished")
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 REGISTRATION_SOURCES = ("public", "walk_in", "staff")
 Money = sa.Numeric(12, 2)
@@ -73,6 +76,17 @@ class Event(IdMixin, TimestampMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.status} {self.title!r}>"
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Published or finished (PUBLIC_STATUSES): the public may see it; planning, the dashboard and partner
+        statistics count it. Registering needs more (`registration_is_open`)."""
+        return self.status in PUBLIC_STATUSES
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(PUBLIC_STATUSES)
 
 
 class Registration(IdMixin, db.Model):

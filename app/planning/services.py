@@ -119,9 +119,6 @@ def template_detail(key: str) -> dict | None:
 
 # --- what the outlet has done: recent uses (the track record: followups.queries) --------------------------------------
 
-# Events that count as "done recently" or "already scheduled" for the repetition penalty.
-SCHEDULED_STATUSES = ("published", "finished")
-
 
 def recent_template_uses(outlet_id: int) -> dict[str, date]:
     """Template key -> local date of the outlet's latest event with it, published or finished.
@@ -132,7 +129,7 @@ def recent_template_uses(outlet_id: int) -> dict[str, date]:
     """
     stmt = scope_to_outlets(
         sa.select(Event.template_key, sa.func.max(Event.starts_at))
-        .where(Event.outlet_id == outlet_id, Event.status.in_(SCHEDULED_STATUSES)).group_by(Event.template_key),
+        .where(Event.outlet_id == outlet_id, Event.is_public).group_by(Event.template_key),
         Event.outlet_id)
     uses = {key: to_local(when).date() for key, when in db.session.execute(stmt)}
     bases = db.session.execute(sa.select(OutletTemplate.key, OutletTemplate.data).where(
