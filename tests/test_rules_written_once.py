@@ -21,6 +21,10 @@ RULES = {
                      {"alliance/models.py"}, "Offer.usable_on(day) / Offer.running_on(day)"),
     "public event": (r'"published",\s*"finished"|"draft",\s*"cancelled"', {"events/models.py"},
                      "Event.is_public"),
+    # Vouchers per person (alliance) match a phone across events: another rule, allowed there.
+    "this phone's registration": (r"(Registration|_REGISTRATIONS\.c)\.phone ==",
+                                  {"events/models.py", "alliance/services.py"},
+                                  "Registration.of_phone(event_id, phone)"),
     # The template track record (往绩) is a result: computed by followups, read by planning's pages.
     "track record": (r"def \w*track_record", {"followups/queries.py"}, "followups.queries.template_track_record"),
 }

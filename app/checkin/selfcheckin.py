@@ -86,8 +86,7 @@ def self_check_in(event: Event, code: str | None, phone: str | None) -> Outcome:
         normalized = normalize_mobile(phone)
     except InvalidPhone:
         raise ValidationFailed(fields={"phone": _phone_message()}) from None
-    registration = db.session.scalar(sa.select(Registration).where(Registration.event_id == event.id,
-                                                                   Registration.phone == normalized))
+    registration = db.session.scalar(sa.select(Registration).where(Registration.of_phone(event.id, normalized)))
     if registration is None or registration.status == "cancelled":
         raise NotRegistered()
     # The window (an hour before the start to the end) already keeps this to the event itself.

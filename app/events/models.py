@@ -156,6 +156,12 @@ class Registration(IdMixin, db.Model):
         return sa.and_(cls.status == "confirmed", cls.checked_in_at.is_not(None))
 
     @classmethod
+    def of_phone(cls, event_id, phone) -> sa.ColumnElement[bool]:
+        """SQL: this phone's registration for the event (at most one: uq_registrations_event_phone), whatever
+        its status. `phone` is normalised (11 digits) or a bind parameter."""
+        return sa.and_(cls.event_id == event_id, cls.phone == phone)
+
+    @classmethod
     def seats_taken(cls, event_id) -> sa.ScalarSelect[int]:
         """SQL: the seats taken at an event, people (party sizes) of its confirmed registrations; waitlisted
         and cancelled ones hold none. What capacity decisions and the pages' 已占座位 both read."""

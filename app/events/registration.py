@@ -112,8 +112,7 @@ _REGISTRATIONS = Registration.__table__
 
 
 def _registration_of_phone(event_id):
-    return sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == event_id,
-                                                _REGISTRATIONS.c.phone == sa.bindparam("phone"))
+    return sa.select(Registration.id).where(Registration.of_phone(event_id, sa.bindparam("phone")))
 
 
 _EXISTING = _registration_of_phone(sa.bindparam("event_id"))
