@@ -5,6 +5,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -69,6 +70,28 @@ class Offer(IdMixin, TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     partner: Mapped[Partner] = relationship()
+
+    # --- the rule of a usable offer (written here only). In SQL both need `Partner` joined. ---
+
+    @hybrid_method
+    def running_on(self, day: date) -> bool:
+        """Still offered on `day` or later: switched on, not expired, its partner active (what staff may attach)."""
+        return self.active and day <= self.valid_until and self.partner.status == "active"
+
+    @running_on.inplace.expression
+    @classmethod
+    def _running_on_expression(cls, day) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.active, cls.valid_until >= day, Partner.status == "active")
+
+    @hybrid_method
+    def usable_on(self, day: date) -> bool:
+        """Usable on `day`: running and already valid; only such an offer issues vouchers."""
+        return self.running_on(day) and self.valid_from <= day
+
+    @usable_on.inplace.expression
+    @classmethod
+    def _usable_on_expression(cls, day) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.running_on(day), cls.valid_from <= day)
 
 
 class EventOffer(db.Model):

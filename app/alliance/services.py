@@ -59,18 +59,13 @@ def normalize_code(raw: str | None) -> str | None:
     return code if check_character(code[:-1]) == code[-1] else None
 
 
-def _offer_usable(offer: Offer, today) -> bool:
-    return offer.active and offer.valid_from <= today <= offer.valid_until and offer.partner.status == "active"
-
-
 _OFFERS, _EVENT_OFFERS, _PARTNERS = Offer.__table__, EventOffer.__table__, Partner.__table__
 _OFFERS_ISSUING = (
     sa.select(_OFFERS.c.id)
     .join(_EVENT_OFFERS, _EVENT_OFFERS.c.offer_id == _OFFERS.c.id)
     .join(_PARTNERS, _PARTNERS.c.id == _OFFERS.c.partner_id)
     .where(_EVENT_OFFERS.c.event_id == sa.bindparam("event_id"), _OFFERS.c.issue_on == sa.bindparam("trigger"),
-           _OFFERS.c.active, _OFFERS.c.valid_from <= sa.bindparam("today"),
-           _OFFERS.c.valid_until >= sa.bindparam("today"), _PARTNERS.c.status == "active")
+           Offer.usable_on(sa.bindparam("today")))
     .order_by(_OFFERS.c.id))  # a fixed lock order: no deadlock between two registrations
 
 
@@ -102,7 +97,7 @@ def issue_vouchers(registration, trigger: str, offer_ids: list[int] | None = Non
     issued = []
     for offer_id in offer_ids:
         offer = lock_for_update(db.session, Offer, offer_id)
-        if not _offer_usable(offer, today):  # changed while we waited for the lock
+        if not offer.usable_on(today):  # changed while we waited for the lock
             continue
         already = db.session.scalar(sa.select(Voucher.id).where(Voucher.offer_id == offer.id,
                                                                 Voucher.registration_id == registration.id))

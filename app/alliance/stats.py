@@ -23,8 +23,6 @@ from app.org.models import Outlet
 from app.security import scope_to_outlets
 from app.timefmt import local_today, local_tz, to_local
 
-HOSTING_STATUSES = ("published", "finished")  # drafts and cancelled events co-host nothing
-
 
 def rate(part: int, whole: int) -> float:
     """A fraction with four decimals (0.4286); 0 when nothing was issued."""
@@ -140,7 +138,7 @@ def _hosted_pairs():
     """(partner_id, event_id) for events in the viewer's outlets that carry one of the partner's offers."""
     stmt = (sa.select(Offer.partner_id, EventOffer.event_id).distinct()
             .join(Offer, Offer.id == EventOffer.offer_id).join(Event, Event.id == EventOffer.event_id)
-            .where(Event.status.in_(HOSTING_STATUSES)))
+            .where(Event.is_public))
     return scope_to_outlets(stmt, Event.outlet_id).subquery()
 
 
@@ -156,7 +154,7 @@ def performance(partner_id: int | None = None) -> list[dict]:
     attendees = dict(db.session.execute(
         sa.select(pairs.c.partner_id, sa.func.coalesce(sa.func.sum(Registration.party_size), 0))
         .join(Registration, Registration.event_id == pairs.c.event_id)
-        .where(Registration.checked_in_at.isnot(None)).group_by(pairs.c.partner_id)).all())
+        .where(Registration.attended).group_by(pairs.c.partner_id)).all())
     voucher_stmt = scope_to_outlets(
         sa.select(Offer.partner_id, *_voucher_counts()).select_from(Voucher)
         .join(Offer, Offer.id == Voucher.offer_id).join(Event, Event.id == Voucher.event_id)
@@ -180,12 +178,12 @@ def performance_by_event(partner: Partner) -> list[dict]:
     """One partner's co-hosted events in the viewer's outlets: attendees and its vouchers per event."""
     stmt = scope_to_outlets(
         sa.select(Event).join(EventOffer, EventOffer.event_id == Event.id).join(Offer, Offer.id == EventOffer.offer_id)
-        .where(Offer.partner_id == partner.id, Event.status.in_(HOSTING_STATUSES)).distinct()
+        .where(Offer.partner_id == partner.id, Event.is_public).distinct()
         .order_by(Event.starts_at.desc()), Event.outlet_id)
     rows = []
     for event in db.session.scalars(stmt):
         attendees = db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Registration.party_size), 0)).where(
-            Registration.event_id == event.id, Registration.checked_in_at.isnot(None)))
+            Registration.event_id == event.id, Registration.attended))
         issued, redeemed, amount = db.session.execute(
             sa.select(*_voucher_counts()).join(Offer, Offer.id == Voucher.offer_id)
             .where(Voucher.event_id == event.id, Offer.partner_id == partner.id)).one()

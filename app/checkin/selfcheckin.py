@@ -68,7 +68,7 @@ def code_is_valid(event: Event, code: str | None) -> bool:
 def event_for_code(slug: str, code: str | None) -> Event:
     """The published event a venue QR names; CodeExpired for another day's code or a made-up one."""
     event = db.session.scalar(sa.select(Event).where(Event.slug == slug))
-    if event is None or event.status not in ("published", "finished"):
+    if event is None or not event.is_public:
         raise NotFound()
     if not code_is_valid(event, code):
         raise CodeExpired()
@@ -86,8 +86,7 @@ def self_check_in(event: Event, code: str | None, phone: str | None) -> Outcome:
         normalized = normalize_mobile(phone)
     except InvalidPhone:
         raise ValidationFailed(fields={"phone": _phone_message()}) from None
-    registration = db.session.scalar(sa.select(Registration).where(Registration.event_id == event.id,
-                                                                   Registration.phone == normalized))
+    registration = db.session.scalar(sa.select(Registration).where(Registration.of_phone(event.id, normalized)))
     if registration is None or registration.status == "cancelled":
         raise NotRegistered()
     # The window (an hour before the start to the end) already keeps this to the event itself.

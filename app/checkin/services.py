@@ -287,7 +287,7 @@ def recent_checkins(event: Event, since_id: int | None = None, limit: int = 20) 
 def people_checked_in(event: Event) -> int:
     """People (party sizes) checked in right now."""
     return int(db.session.scalar(sa.select(sa.func.coalesce(sa.func.sum(Registration.party_size), 0)).where(
-        Registration.event_id == event.id, Registration.checked_in_at.isnot(None))) or 0)
+        Registration.event_id == event.id, Registration.attended)) or 0)
 
 
 def history(registration: Registration) -> list[CheckIn]:

@@ -4,6 +4,7 @@ from datetime import datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
@@ -13,6 +14,9 @@ from app.models import IdMixin, JSONType, TimestampMixin, utcnow
 from app.org.models import Outlet
 
 EVENT_STATUSES = ("draft", "published", "finished", "cancelled")
+# Public: customers may see it (its page, its tickets, the venue QR) and it counts as scheduled or held.
+# A draft may never be held and a cancelled event was not.
+PUBLIC_STATUSES = ("published", "finished")
 REGISTRATION_STATUSES = ("confirmed", "waitlisted", "cancelled")
 REGISTRATION_SOURCES = ("public", "walk_in", "staff")
 Money = sa.Numeric(12, 2)
@@ -73,6 +77,17 @@ class Event(IdMixin, TimestampMixin, db.Model):
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.status} {self.title!r}>"
 
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Published or finished (PUBLIC_STATUSES): the public may see it; planning, the dashboard and partner
+        statistics count it. Registering needs more (`registration_is_open`)."""
+        return self.status in PUBLIC_STATUSES
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(PUBLIC_STATUSES)
+
 
 class Registration(IdMixin, db.Model):
     """One person's registration (with their party) for one event.
@@ -124,3 +139,31 @@ class Registration(IdMixin, db.Model):
     @property
     def outlet_id(self) -> int:
         return self.event.outlet_id
+
+    # --- the rules every page, API answer, report and dashboard counts by (written here only) ---
+
+    @hybrid_property
+    def attended(self) -> bool:
+        """Came: a confirmed registration that is checked in (undoing the check-in makes it not attended).
+
+        In SQL: `sa.func.count(Registration.id).filter(Registration.attended)` and the like.
+        """
+        return self.status == "confirmed" and self.checked_in_at is not None
+
+    @attended.inplace.expression
+    @classmethod
+    def _attended_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.status == "confirmed", cls.checked_in_at.is_not(None))
+
+    @classmethod
+    def of_phone(cls, event_id, phone) -> sa.ColumnElement[bool]:
+        """SQL: this phone's registration for the event (at most one: uq_registrations_event_phone), whatever
+        its status. `phone` is normalised (11 digits) or a bind parameter."""
+        return sa.and_(cls.event_id == event_id, cls.phone == phone)
+
+    @classmethod
+    def seats_taken(cls, event_id) -> sa.ScalarSelect[int]:
+        """SQL: the seats taken at an event, people (party sizes) of its confirmed registrations; waitlisted
+        and cancelled ones hold none. What capacity decisions and the pages' 已占座位 both read."""
+        return (sa.select(sa.func.coalesce(sa.func.sum(cls.party_size), 0))
+                .where(cls.event_id == event_id, cls.status == "confirmed").correlate(None).scalar_subquery())

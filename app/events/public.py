@@ -54,7 +54,7 @@ bp.before_request(limit_body)
 
 
 def _public_or_404(event: Event | None) -> Event:
-    if event is None or event.status in ("draft", "cancelled"):
+    if event is None or not event.is_public:
         abort(404)
     return event
 

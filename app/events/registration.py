@@ -113,13 +113,11 @@ _REGISTRATIONS = Registration.__table__
 
 
 def _registration_of_phone(event_id):
-    return sa.select(_REGISTRATIONS.c.id).where(_REGISTRATIONS.c.event_id == event_id,
-                                                _REGISTRATIONS.c.phone == sa.bindparam("phone"))
+    return sa.select(Registration.id).where(Registration.of_phone(event_id, sa.bindparam("phone")))
 
 
 _EXISTING = _registration_of_phone(sa.bindparam("event_id"))
-_SEATS_TAKEN = (sa.select(sa.func.coalesce(sa.func.sum(_REGISTRATIONS.c.party_size), 0))
-                .where(_REGISTRATIONS.c.event_id == sa.bindparam("event_id"), _REGISTRATIONS.c.status == "confirmed"))
+_SEATS_TAKEN = Registration.seats_taken(sa.bindparam("event_id"))
 _CUSTOMERS = Customer.__table__
 
 
@@ -173,14 +171,14 @@ def event_and_what_we_know(slug: str, raw_phone) -> tuple[Event, Known] | None:
 
 
 # Under the lock, one round trip answers both "already registered?" and "how many seats are taken?".
-_EXISTING_AND_TAKEN = sa.select(_EXISTING.scalar_subquery(), _SEATS_TAKEN.scalar_subquery())
+_EXISTING_AND_TAKEN = sa.select(_EXISTING.scalar_subquery(), _SEATS_TAKEN)
 # What capacity decisions read, refreshed under the event's lock.
 _LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
 
 
 def seats_taken(event_id: int) -> int:
     """People (party sizes) holding confirmed seats."""
-    return db.session.execute(_SEATS_TAKEN, {"event_id": event_id}).scalar() or 0
+    return db.session.execute(sa.select(_SEATS_TAKEN), {"event_id": event_id}).scalar() or 0
 
 
 def register(event: Event, data: RegistrationInput, *, source: str = "public",

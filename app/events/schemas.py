@@ -3,6 +3,7 @@ from __future__ import annotations
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from app.events import limits
+from app.events.models import EVENT_STATUSES
 from app.fields import Day, Int, LocalDateTime, Moment, Money
 from app.org.reference import SEGMENTS
 
@@ -96,7 +97,7 @@ class EventListSchema(Schema):
 
 class EventQuerySchema(Schema):
     outlet_code = fields.String(load_default=None)
-    status = fields.String(load_default=None, validate=validate.OneOf(["draft", "published", "finished", "cancelled"]))
+    status = fields.String(load_default=None, validate=validate.OneOf(list(EVENT_STATUSES)))
     from_ = Day(load_default=None, data_key="from")
     to = Day(load_default=None)
     limit = Int(load_default=100, validate=validate.Range(min=1, max=500))

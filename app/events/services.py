@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.alliance.models import EventOffer, Offer
+from app.alliance.models import EventOffer, Offer, Partner
 from app.audit import services as audit
 from app.database import lock_for_update
 from app.errors import ValidationFailed
@@ -26,7 +26,7 @@ from app.org.models import Outlet
 from app.org.reference import SEGMENTS
 from app.planning.services import find_template
 from app.security import acting_user, ensure_outlet_in_scope
-from app.timefmt import to_local
+from app.timefmt import local_today, to_local
 
 SLUG_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 SLUG_LENGTH = 10  # 32^10 ≈ 10^15: not enumerable behind the public rate limits
@@ -262,6 +262,12 @@ def set_offers(event: Event, offers: list[Offer]) -> None:
     db.session.flush()
 
 
+def attachable_offers() -> list[Offer]:
+    """Offers staff may put on an event: running today or later (`Offer.running_on`), by partner and title."""
+    return list(db.session.scalars(sa.select(Offer).join(Partner).where(Offer.running_on(local_today()))
+                                   .order_by(Partner.name, Offer.title)))
+
+
 def offer_ids(event: Event) -> list[int]:
     return list(db.session.scalars(sa.select(EventOffer.offer_id).where(EventOffer.event_id == event.id)
                                    .order_by(EventOffer.offer_id)))
@@ -353,9 +359,9 @@ def event_counts(event: Event) -> dict[str, int]:
     """
     reg = Registration
     rows = db.session.execute(
-        sa.select(reg.status, sa.func.count(reg.id), sa.func.coalesce(sa.func.sum(reg.party_size), 0),
-                  sa.func.count(reg.checked_in_at),
-                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.checked_in_at.isnot(None)), 0),
+        sa.select(reg.status, sa.func.count(reg.id), reg.seats_taken(event.id),
+                  sa.func.count(reg.id).filter(reg.attended),
+                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.attended), 0),
                   sa.func.count(reg.id).filter(reg.source == "walk_in"),
                   sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.source == "walk_in"), 0))
         .where(reg.event_id == event.id).group_by(reg.status)).all()

@@ -78,12 +78,6 @@ def detail(event_id: int):
                            template=find_template(event.template_key, event.outlet_id))
 
 
-def _available_offers() -> list[Offer]:
-    today = local_today()
-    return list(db.session.scalars(sa.select(Offer).join(Partner).where(
-        Offer.active, Offer.valid_until >= today, Partner.status == "active").order_by(Partner.name, Offer.title)))
-
-
 def _event_input(form: EventForm, template_key: str | None, questions: list[dict]) -> EventInput:
     goals = {k: v for k, v in {
         "attendance_rate": form.goal_attendance_rate.data / 100 if form.goal_attendance_rate.data is not None else None,
@@ -170,7 +164,7 @@ def _prefill(form: EventForm, template: dict, offers: list[Offer]) -> None:
 @permission_required("events.edit")
 def create():
     outlets = visible_outlets()
-    offers = _available_offers()
+    offers = services.attachable_offers()
     form = EventForm()
     form.fill_choices(outlets, offers)
     template_key = request.values.get("template") or form.template_key.data
@@ -199,7 +193,7 @@ def create():
 @permission_required("events.edit")
 def edit(event_id: int):
     event = get_scoped_or_404(Event, event_id)
-    offers = _available_offers()
+    offers = services.attachable_offers()
     form = EventForm(obj=event if request.method == "GET" else None)
     del form.outlet_code  # an event stays in its outlet; the page shows the outlet's name instead
     form.fill_choices([event.outlet], offers)

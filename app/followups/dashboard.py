@@ -88,14 +88,14 @@ def _start(day: date) -> datetime:
 
 def _event_rows(start: date, end: date, outlet_id: int | None) -> list[tuple[Event, Row]]:
     stmt = scope_to_outlets(sa.select(Event), Event.outlet_id).where(
-        Event.status.in_(("published", "finished")), Event.starts_at >= _start(start), Event.starts_at < _start(end))
+        Event.is_public, Event.starts_at >= _start(start), Event.starts_at < _start(end))
     if outlet_id is not None:
         stmt = stmt.where(Event.outlet_id == outlet_id)
     events = {e.id: e for e in db.session.scalars(stmt)}
     if not events:
         return []
     reg = Registration
-    attended = sa.and_(reg.status == "confirmed", reg.checked_in_at.isnot(None))
+    attended = reg.attended
     figures = {row[0]: row[1:] for row in db.session.execute(
         sa.select(reg.event_id, sa.func.count(reg.id).filter(reg.status == "confirmed"),
                   sa.func.count(reg.id).filter(attended),

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
@@ -16,6 +17,8 @@ from app.customers.models import Customer
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.followups.models import FollowUp
+from app.followups.results import CENT, ratio
+from app.models import utcnow
 from app.security import OUTLET_ROLES, scope_to_outlets
 from app.timefmt import local_today, local_tz
 
@@ -109,7 +112,7 @@ def prospects(user=None, limit: int = 200, offset: int = 0) -> list[Prospect]:
     attended = (sa.select(Registration.customer_id.label("customer_id"),
                           sa.func.max(Registration.checked_in_at).label("last_at"),
                           sa.func.count(Registration.id).label("times"))
-                .where(Registration.status == "confirmed", Registration.checked_in_at.isnot(None))
+                .where(Registration.attended)
                 .group_by(Registration.customer_id).subquery())
     stmt = scope_to_outlets(
         sa.select(Customer, attended.c.last_at, attended.c.times)
@@ -120,8 +123,7 @@ def prospects(user=None, limit: int = 200, offset: int = 0) -> list[Prospect]:
     latest: dict[int, Registration] = {}
     for registration in db.session.scalars(
             sa.select(Registration).options(joinedload(Registration.event))
-            .where(Registration.customer_id.in_(ids), Registration.checked_in_at.isnot(None),
-                   Registration.status == "confirmed")
+            .where(Registration.customer_id.in_(ids), Registration.attended)
             .order_by(Registration.checked_in_at, Registration.id)):
         latest[registration.customer_id] = registration  # ascending order: the last one wins
     followup_of: dict[int, FollowUp] = {}
@@ -207,3 +209,39 @@ def customer_history(customer: Customer) -> dict:
         .order_by(FollowUp.due_date.desc(), FollowUp.id.desc()).limit(50)).unique())
     return {"registrations": registrations, "followups": items,
             "repeat_no_show": bool(repeat_no_show_ids([customer.id]))}
+
+
+# --- the template track record (往绩) that planning shows --------------------------------------
+
+def held_and_over():
+    """SQL: an event that has been held: finished, or published and already over. Drafts and cancelled
+    events were never held; one still running has no final figures yet."""
+    return sa.or_(Event.status == "finished", sa.and_(Event.status == "published", Event.ends_at < utcnow()))
+
+
+def template_track_record(outlet_id: int | None, user=None) -> dict[str, dict]:
+    """Each template's record over the held events (`held_and_over`) of one outlet, or of every outlet the
+    caller may see when `outlet_id` is None (an admin's whole network).
+
+    template_key → {events, attendance_rate, conversions, conversion_amount (Decimal)}. The attendance
+    rate is pooled like the dashboard's template row: attended / confirmed registrations over all those
+    events (None without any confirmed), so a big event weighs more than a small one.
+    """
+    past = held_and_over() if outlet_id is None else sa.and_(held_and_over(), Event.outlet_id == outlet_id)
+    reg = Registration
+    regs = db.session.execute(scope_to_outlets(
+        sa.select(Event.template_key, sa.func.count(sa.distinct(Event.id)),
+                  sa.func.count(reg.id).filter(reg.status == "confirmed"), sa.func.count(reg.id).filter(reg.attended))
+        .select_from(Event).outerjoin(reg, reg.event_id == Event.id).where(past), Event.outlet_id, user)
+        .group_by(Event.template_key)).all()
+    conv = {key: (count, amount) for key, count, amount in db.session.execute(scope_to_outlets(
+        sa.select(Event.template_key, sa.func.count(FollowUp.id),
+                  sa.func.coalesce(sa.func.sum(FollowUp.outcome_amount), 0))
+        .select_from(FollowUp).join(Event, Event.id == FollowUp.event_id)
+        .where(past, FollowUp.status == "converted"), Event.outlet_id, user).group_by(Event.template_key)).all()}
+    record = {}
+    for key, events, confirmed, attended in regs:
+        count, amount = conv.get(key, (0, 0))
+        record[key] = {"events": events, "attendance_rate": ratio(attended, confirmed), "conversions": count,
+                       "conversion_amount": Decimal(amount).quantize(CENT)}
+    return record

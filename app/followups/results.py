@@ -95,7 +95,7 @@ def event_stats(event: Event) -> EventStats:
     """Every figure of one event's results, from its registrations, follow-ups and vouchers."""
     reg = Registration
     confirmed = reg.status == "confirmed"
-    attended = sa.and_(confirmed, reg.checked_in_at.isnot(None))
+    attended = reg.attended
     row = db.session.execute(
         sa.select(
             sa.func.count(reg.id).filter(confirmed),
@@ -153,7 +153,7 @@ def top_referrers(event: Event, limit: int = 5) -> list[dict]:
     reg = Registration
     name = sa.func.coalesce(User.display_name, Customer.name)
     rows = db.session.execute(
-        sa.select(name, sa.func.count(reg.id), sa.func.count(reg.id).filter(reg.checked_in_at.isnot(None)))
+        sa.select(name, sa.func.count(reg.id), sa.func.count(reg.id).filter(reg.attended))
         .select_from(reg)
         .outerjoin(User, User.id == reg.referrer_user_id)
         .outerjoin(Customer, Customer.id == reg.referrer_customer_id)
@@ -176,31 +176,3 @@ def partner_results(event_ids) -> list[dict]:
         .order_by(sa.func.count(Voucher.redeemed_at).desc(), Partner.name, Offer.title)).all()
     return [{"partner": p, "offer": o, "issued": issued, "redeemed": redeemed,
              "redemption_rate": ratio(redeemed, issued)} for p, o, issued, redeemed in rows]
-
-
-def template_track_record(outlet_id: int) -> dict[str, dict]:
-    """Each template's record over the outlet's past events (finished, or published and already over).
-
-    template_key → {events, attendance_rate (pooled over the events' confirmed
-    registrations; None without any), conversions, conversion_amount (Decimal)}.
-    """
-    past = sa.and_(Event.outlet_id == outlet_id, sa.or_(
-        Event.status == "finished", sa.and_(Event.status == "published", Event.ends_at < utcnow())))
-    reg = Registration
-    regs = db.session.execute(
-        sa.select(Event.template_key, sa.func.count(sa.distinct(Event.id)),
-                  sa.func.count(reg.id).filter(reg.status == "confirmed"),
-                  sa.func.count(reg.id).filter(reg.status == "confirmed", reg.checked_in_at.isnot(None)))
-        .select_from(Event).outerjoin(reg, reg.event_id == Event.id).where(past)
-        .group_by(Event.template_key)).all()
-    conv = {key: (count, amount) for key, count, amount in db.session.execute(
-        sa.select(Event.template_key, sa.func.count(FollowUp.id),
-                  sa.func.coalesce(sa.func.sum(FollowUp.outcome_amount), 0))
-        .select_from(FollowUp).join(Event, Event.id == FollowUp.event_id)
-        .where(past, FollowUp.status == "converted").group_by(Event.template_key)).all()}
-    record = {}
-    for key, events, confirmed, checked in regs:
-        count, amount = conv.get(key, (0, 0))
-        record[key] = {"events": events, "attendance_rate": ratio(checked, confirmed), "conversions": count,
-                       "conversion_amount": Decimal(amount).quantize(CENT)}
-    return record

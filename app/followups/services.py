@@ -84,7 +84,7 @@ def finish_event(event: Event) -> int:
     has a follow-up of any list gets no second one.
     """
     event = lock_for_update(db.session, Event, event.id)
-    if event.status in ("draft", "cancelled"):
+    if not event.is_public:
         raise InvalidTransition(_("只有已发布的活动可以结束") if event.status == "draft"
                                 else _("已取消的活动不能结束"))
     now = utcnow()

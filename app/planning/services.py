@@ -8,9 +8,8 @@ from datetime import date, datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.audit import services as audit
-from app.events.models import Event, Registration
+from app.events.models import Event
 from app.extensions import db
-from app.followups.models import FollowUp
 from app.planning.catalogue import Template, builtin_templates
 from app.planning.models import OutletTemplate
 from app.planning.occasions import OccasionDate
@@ -118,10 +117,7 @@ def template_detail(key: str) -> dict | None:
     return _saved_dict(saved) if saved is not None else None
 
 
-# --- what the outlet has done: recent uses and track record --------------------------------------
-
-# Events that count as "done recently" or "already scheduled" for the repetition penalty.
-SCHEDULED_STATUSES = ("published", "finished")
+# --- what the outlet has done: recent uses (the track record: followups.queries) --------------------------------------
 
 
 def recent_template_uses(outlet_id: int) -> dict[str, date]:
@@ -133,7 +129,7 @@ def recent_template_uses(outlet_id: int) -> dict[str, date]:
     """
     stmt = scope_to_outlets(
         sa.select(Event.template_key, sa.func.max(Event.starts_at))
-        .where(Event.outlet_id == outlet_id, Event.status.in_(SCHEDULED_STATUSES)).group_by(Event.template_key),
+        .where(Event.outlet_id == outlet_id, Event.is_public).group_by(Event.template_key),
         Event.outlet_id)
     uses = {key: to_local(when).date() for key, when in db.session.execute(stmt)}
     bases = db.session.execute(sa.select(OutletTemplate.key, OutletTemplate.data).where(
@@ -143,43 +139,6 @@ def recent_template_uses(outlet_id: int) -> dict[str, date]:
         if base and (base not in uses or uses[base] < uses[key]):
             uses[base] = uses[key]
     return uses
-
-
-def track_record_for(outlet_id: int | None) -> dict[str, dict]:
-    """Template key -> {events, attendance_rate, conversions} over the outlet's finished events.
-
-    `events` counts finished events; `attendance_rate` is the mean over those events of checked-in
-    confirmed registrations / confirmed registrations (events nobody registered for are skipped;
-    None when none are left); `conversions` counts follow-ups of those events marked "converted".
-    `outlet_id` None means every outlet the caller may see (an admin's whole network).
-    """
-    confirmed = Registration.status == "confirmed"
-    per_event = sa.select(
-        Event.id, Event.template_key,
-        sa.func.sum(sa.case((confirmed, 1), else_=0)),
-        sa.func.sum(sa.case((sa.and_(confirmed, Registration.checked_in_at.is_not(None)), 1), else_=0)),
-    ).outerjoin(Registration, Registration.event_id == Event.id).where(Event.status == "finished")
-    if outlet_id is not None:
-        per_event = per_event.where(Event.outlet_id == outlet_id)
-    per_event = scope_to_outlets(per_event, Event.outlet_id).group_by(Event.id, Event.template_key)
-    record: dict[str, dict] = {}
-    rates: dict[str, list[float]] = {}
-    for _event_id, key, registered, attended in db.session.execute(per_event):
-        entry = record.setdefault(key, {"events": 0, "attendance_rate": None, "conversions": 0})
-        entry["events"] += 1
-        if registered:
-            rates.setdefault(key, []).append(int(attended or 0) / int(registered))
-    for key, values in rates.items():
-        record[key]["attendance_rate"] = sum(values) / len(values)
-    converted = sa.select(Event.template_key, sa.func.count(FollowUp.id)).join(Event, FollowUp.event_id == Event.id) \
-        .where(Event.status == "finished", FollowUp.status == "converted")
-    if outlet_id is not None:
-        converted = converted.where(Event.outlet_id == outlet_id)
-    converted = scope_to_outlets(converted, Event.outlet_id).group_by(Event.template_key)
-    for key, count in db.session.execute(converted):
-        if key in record:
-            record[key]["conversions"] = int(count)
-    return record
 
 
 # --- recommendations ------------------------------------------------------------------------------

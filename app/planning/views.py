@@ -9,6 +9,7 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.followups.queries import template_track_record
 from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
 from app.planning import occasions, scripts, services
 from app.planning.calendar_grid import month_grid, short_name, year_overview
@@ -107,7 +108,7 @@ def occasion(key: str):
     kickoff = item.date - timedelta(days=occ.lead_days) if item is not None else None
     return render_template("planning/occasion.html", occasion=occ, item=item, year=year, today=today,
                            kickoff=kickoff, plans=plans, related=related, segment=segment, kind_names=KIND_NAMES,
-                           lens_names=LENSES, track_record=services.track_record_for(current_user.outlet_id))
+                           lens_names=LENSES, track_record=template_track_record(current_user.outlet_id))
 
 
 def _library_order(today: date):
@@ -142,7 +143,7 @@ def template_library():
                            filter_url=lambda **change: _filter_url(filters, **change),
                            segments=SEGMENTS, categories=CATEGORIES, partner_categories=PARTNER_CATEGORIES,
                            occasion_names=occasion_keys,
-                           track_record=services.track_record_for(current_user.outlet_id))
+                           track_record=template_track_record(current_user.outlet_id))
 
 
 @bp.route("/templates/<key>", methods=["GET"])
@@ -152,7 +153,7 @@ def template_detail(key: str):
     template = services.template_detail(key)
     if template is None:
         abort(404)
-    record = services.track_record_for(current_user.outlet_id)
+    record = template_track_record(current_user.outlet_id)
     occasion_list = [occasions.get(k) for k in template.get("occasions", []) if k in {o.key for o in occasions.ALL}]
     return render_template("planning/template.html", template=template, occasion_list=occasion_list,
                            track_record=record, lens_names=LENSES, day_names=DAY_PREFERENCES,

@@ -15,7 +15,7 @@ from app.audit.models import AuditEntry
 from app.events.models import Event
 from app.extensions import db
 from app.followups.models import FollowUp
-from app.followups.results import template_track_record
+from app.followups.queries import template_track_record
 from app.followups.services import ContactInput, finish_event, record_contact
 from app.planning.services import find_template, save_event_as_template
 from app.timefmt import local_today, to_local
