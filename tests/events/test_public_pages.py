@@ -31,7 +31,9 @@ def test_errors_show_next_to_fields_and_nothing_typed_is_lost(client, make):
     assert response.status_code == 422
     assert "请填写正确的 11 位手机号" in html
     assert "孩子年龄应在 1 到 12 之间" in html
-    assert "请阅读并同意个人信息使用说明" in html
+    # each error once, next to its field: none repeated in the list of errors of fields not shown
+    for message in ("请填写正确的 11 位手机号", "孩子年龄应在 1 到 12 之间", "请阅读并同意个人信息使用说明"):
+        assert html.count(message) == 1, message
     assert 'value="韩梅梅"' in html and 'value="1234"' in html and 'value="20"' in html
     assert '<option selected value="2">' in html
     assert db.session.scalar(sa.select(sa.func.count(Registration.id))) == 0
