@@ -21,7 +21,10 @@ pytestmark = pytest.mark.browser
 
 # WCAG 2 contrast of every element's own text against the background it is painted on: colours are
 # composed with their alpha and the opacity of the element and its ancestors; large text needs 3:1.
+# Running transitions are finished first: a colour caught half-way (white on a green still fading
+# in) is not what the person reads.
 LOW_CONTRAST_JS = """() => {
+  document.getAnimations().forEach(a => { try { a.finish(); } catch (e) { /* an endless one: leave it */ } });
   const rgba = s => { const m = s.match(/[\\d.]+/g).map(Number); return [m[0], m[1], m[2], m.length > 3 ? m[3] : 1]; };
   const over = (top, bottom) => [0, 1, 2].map(i => top[i] * top[3] + bottom[i] * (1 - top[3])).concat([1]);
   const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
