@@ -80,7 +80,8 @@ def add_history(database_url: str) -> None:
     engine.dispose()
 
 
-def new_event(database_url: str, title: str, waitlist: bool) -> str:
+def new_event(database_url: str, title: str, waitlist: bool, *, capacity: int = CAPACITY,
+              max_party_size: int = 2) -> str:
     """Create and publish an event directly through the services; returns its slug."""
     from app import create_app
     from app.events import services
@@ -95,7 +96,7 @@ def new_event(database_url: str, title: str, waitlist: bool) -> str:
         start = utcnow() + timedelta(days=3)
         event = services.create_event(services.EventInput(
             template_key=sorted(builtin_templates())[0], outlet_code="OH01", starts_at=start,
-            ends_at=start + timedelta(hours=2), capacity=CAPACITY, waitlist=waitlist, max_party_size=2,
+            ends_at=start + timedelta(hours=2), capacity=capacity, waitlist=waitlist, max_party_size=max_party_size,
             title=title, questions=[]))
         services.publish(event)
         db.session.commit()

@@ -33,7 +33,6 @@ import tempfile
 import threading
 import time
 from collections import Counter
-from datetime import timedelta
 from pathlib import Path
 
 import requests
@@ -42,7 +41,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench import loadgen  # noqa: E402
+from bench import bench_registration, loadgen  # noqa: E402
 from bench.database import fresh_database  # noqa: E402
 from tests.hosts import two_hosts  # noqa: E402
 from tests.server import free_port  # noqa: E402
@@ -53,26 +52,8 @@ HOST_ENV = {"RATELIMIT_ENABLED": "1", "TRUSTED_PROXIES": "1"}
 
 
 def new_event(database_url: str, title: str, capacity: int, waitlist: bool) -> str:
-    from app import create_app
-    from app.events import services
-    from app.extensions import db
-    from app.models import utcnow
-    from app.planning.catalogue import builtin_templates
-    from app.security import run_as_system
-
-    app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})
-    with app.app_context():
-        run_as_system()
-        start = utcnow() + timedelta(days=3)
-        event = services.create_event(services.EventInput(
-            template_key=sorted(builtin_templates())[0], outlet_code="OH01", starts_at=start,
-            ends_at=start + timedelta(hours=2), capacity=capacity, waitlist=waitlist, max_party_size=1,
-            title=title, questions=[]))
-        services.publish(event)
-        db.session.commit()
-        slug = event.slug
-        db.engine.dispose()
-    return slug
+    """An event published through the services (the registration benchmark's), one person per registration."""
+    return bench_registration.new_event(database_url, title, waitlist, capacity=capacity, max_party_size=1)
 
 
 def burst(bases: list[str], slug: str, total: int, clients: int, offset: int,
