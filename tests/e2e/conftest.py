@@ -88,3 +88,12 @@ def journey(phone, live_server):
     from tests.e2e.steps import Journey
 
     return lambda name: Journey(phone, live_server, name)
+
+
+def sign_in(page, base: str, username: str, password: str) -> None:
+    """Sign in through the login page and land on 今日 (for tests that drive a bare page, not a Journey)."""
+    page.goto(f"{base}/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/today")

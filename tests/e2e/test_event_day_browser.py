@@ -14,18 +14,12 @@ from app.checkin.models import CheckIn
 from app.extensions import db
 from app.followups.services import finish_event
 from tests.e2e.conftest import PHONE, release_db, screenshot
+from tests.e2e.conftest import sign_in as _login
 from tests.e2e.test_assets_browser import LOW_CONTRAST_JS
 from tests.followups.conftest import Happenings
 
 pytestmark = pytest.mark.browser
 
-
-def _login(page, base, username, password):
-    page.goto(f"{base}/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/today")
 
 
 def _fits(page) -> None:

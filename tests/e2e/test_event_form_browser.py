@@ -8,16 +8,10 @@ import re
 import pytest
 
 from tests.e2e.conftest import release_db, screenshot
+from tests.e2e.conftest import sign_in as _login
 
 pytestmark = pytest.mark.browser
 
-
-def _login(page, live_server, username, password):
-    page.goto(f"{live_server}/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/today")
 
 
 def _no_sideways_scroll(page, width: int = 390) -> None:

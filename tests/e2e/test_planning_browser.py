@@ -6,6 +6,7 @@ import pytest
 
 from app.planning.catalogue import builtin_templates
 from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import sign_in as _login
 from tests.planning.conftest import event_on, next_occurrence
 
 pytestmark = pytest.mark.browser
@@ -14,13 +15,6 @@ pytestmark = pytest.mark.browser
 def _no_sideways_scroll(page, width: int = 390) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
-
-def _login(page, live_server, username, password):
-    page.goto(f"{live_server}/login")
-    page.fill("#username", username)
-    page.fill("#password", password)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{live_server}/today")
 
 
 def test_plan_an_event_from_the_calendar_on_a_phone(live_server, phone, make):
