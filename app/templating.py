@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from flask import Flask, current_app, has_request_context, request, url_for
 from flask_babel import get_locale
@@ -58,11 +59,36 @@ def format_date_cn(value: date | datetime | None) -> str:
     return f"{value.month}月{value.day}日 周{WEEKDAYS[value.weekday()]}"
 
 
+def format_datetime_cn(value: datetime | None, seconds: bool = False) -> str:
+    """`9月25日 周五 14:00`: a moment, in the same style as `date_cn` so a page has one date style."""
+    if value is None:
+        return ""
+    return f"{format_date_cn(value)} {format_dt(value, '%H:%M:%S' if seconds else '%H:%M')}"
+
+
+def yuan(value) -> str:
+    """¥50,000.00; an empty string for no amount. Every page writes money this one way."""
+    return "" if value is None else f"¥{Decimal(value):,.2f}"
+
+
+def yuan_short(value) -> str:
+    """¥5.2万 for big amounts (¥52k in English), so a phone's stat tile stays one line."""
+    amount = Decimal(value or 0)
+    if amount < 10000:
+        return f"¥{amount:,.0f}"
+    if reads_chinese():
+        return f"¥{amount / 10000:,.1f}万"
+    return f"¥{amount / 1000:,.0f}k"
+
+
 def init_templating(app: Flask) -> None:
     init_assets(app)  # url_for('static', …) in templates gives fingerprinted, long-cached URLs
     app.jinja_env.filters.update(
         dt=format_dt,
         date_cn=format_date_cn,
+        datetime_cn=format_datetime_cn,
+        yuan=yuan,
+        yuan_short=yuan_short,
         mask_name=mask_name,
         mask_phone=mask_phone,
         segment_name=lambda key: str(reference.SEGMENTS.get(key, key)),

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from flask import Flask
 
 from app.models import utcnow
-from app.timefmt import reads_chinese
 
 
 def event_finishable(event) -> bool:
     """Whether the event page offers "结束活动": published and already started (the service re-checks)."""
     return event.status == "published" and event.starts_at <= utcnow()
-
-
-def yuan(value) -> str:
-    """¥50,000.00; an empty string for no amount."""
-    return "" if value is None else f"¥{Decimal(value):,.2f}"
-
-
-def yuan_short(value) -> str:
-    """¥5.2万 for big amounts (¥52k in English), so a phone's stat tile stays one line."""
-    amount = Decimal(value or 0)
-    if amount < 10000:
-        return f"¥{amount:,.0f}"
-    if reads_chinese():
-        return f"¥{amount / 10000:,.1f}万"
-    return f"¥{amount / 1000:,.0f}k"
 
 
 def init_app(app: Flask) -> None:
@@ -52,5 +34,4 @@ def init_app(app: Flask) -> None:
         followup_status_name=lambda key: str(STATUS_NAMES.get(key, key)),
         product_name=product_name,
         contact_method_name=lambda key: str(CONTACT_METHODS.get(key, key)),
-        yuan=yuan, yuan_short=yuan_short,
     )

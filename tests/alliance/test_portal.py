@@ -30,7 +30,7 @@ def test_typing_a_code_shows_the_answer_large(client, auth, scene):
     html = ok.get_data(as_text=True)
     assert ok.status_code == 201
     assert "redeem-result--ok" in html and "核销成功" in html and "张**" in html and "138****1234" in html
-    assert "消费 88.00 元" in html and "13812341234" not in html
+    assert "消费 ¥88.00" in html and "13812341234" not in html
     again = client.post("/partner/redeem", data={"code": code})
     html = again.get_data(as_text=True)
     assert again.status_code == 409 and "redeem-result--used" in html and "已使用" in html

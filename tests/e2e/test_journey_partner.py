@@ -48,7 +48,7 @@ def test_partner_redeems_good_bad_and_used_codes(journey, make, counter):
     redeem(j, spaced, "128.50")
     result = j.text(".redeem-result--ok")
     assert "核销成功" in result and "凭券享 8 折(测试)" in result
-    assert "张**" in result and "138****1234" in result and "消费 128.50 元" in result
+    assert "张**" in result and "138****1234" in result and "消费 ¥128.50" in result
     j.shot("redeemed")
 
     redeem(j, "ZZZZZZZZZ")

@@ -130,7 +130,7 @@ def test_typing_a_code_and_reading_the_statistics(live_server, phone, make):
     page.fill("input[name=amount_spent]", "128")
     page.click(".redeem-submit")
     result = page.locator(".redeem-result--ok").inner_text()
-    assert "核销成功" in result and "消费 128.00 元" in result
+    assert "核销成功" in result and "消费 ¥128.00" in result
     screenshot(page, "partner-redeem-typed")
     page.goto(f"{live_server}/partner/stats")
     page.locator("#daily-chart[data-rendered='1'] canvas").wait_for(timeout=15_000)

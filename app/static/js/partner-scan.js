@@ -39,7 +39,7 @@
     if (statusCode === 201 && body.voucher) {
       var v = body.voucher;
       var spent = v.amount_spent !== null && v.amount_spent !== undefined
-        ? (titles.spent || "{a}").replace("{a}", v.amount_spent.toFixed(2)) : "";
+        ? (titles.spent || "{a}").replace("{a}", Number(v.amount_spent).toLocaleString("en-US", {minimumFractionDigits: 2, maximumFractionDigits: 2})) : "";
       show("ok", titles.redeemed, [["offer", v.offer_title], ["who", v.customer + " · " + v.phone],
         ["meta", [v.code, time(v.redeemed_at).slice(11), spent].filter(Boolean).join(" · ")]]);
       if (amount) { amount.value = ""; }
