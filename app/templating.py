@@ -81,6 +81,11 @@ def yuan_short(value) -> str:
     return f"¥{amount / 1000:,.0f}k"
 
 
+def colon() -> str:
+    """The colon between a label and its value: full-width in Chinese text, `: ` in English."""
+    return "：" if not has_request_context() or reads_chinese() else ": "
+
+
 def init_templating(app: Flask) -> None:
     init_assets(app)  # url_for('static', …) in templates gives fingerprinted, long-cached URLs
     app.jinja_env.filters.update(
@@ -95,7 +100,7 @@ def init_templating(app: Flask) -> None:
         tier_name=lambda key: str(reference.TIERS.get(key, key)),
         partner_category_name=lambda key: str(reference.PARTNER_CATEGORIES.get(key, key)),
     )
-    app.jinja_env.globals.update(can=can, csrf_token=generate_csrf, shown=shown, unshown_errors=unshown_errors)
+    app.jinja_env.globals.update(can=can, colon=colon, csrf_token=generate_csrf, shown=shown, unshown_errors=unshown_errors)
 
     @app.context_processor
     def page_globals():
