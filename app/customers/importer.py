@@ -118,7 +118,8 @@ def import_customers(stream: BinaryIO, filename: str, *, default_outlet: str | N
             customer, created = services.upsert(data, source="import")
         except ValidationFailed as exc:
             savepoint.rollback()
-            message = ";".join(f"{_label(k)}:{v}" for k, v in (exc.fields or {}).items()) or exc.message
+            message = _("；").join(_("%(label)s：%(message)s", label=_label(k), message=v)
+                                     for k, v in (exc.fields or {}).items()) or exc.message
             report.rows.append(RowResult(number, "error", values.get("name", ""), message))
             continue
         except DomainError as exc:

@@ -52,9 +52,10 @@ def digest_text(user: User, items: list[FollowUp], today) -> str:
     tops = []
     for f in items[:DIGEST_TOP_ITEMS]:
         when = _("逾期 %(n)d 天", n=(today - f.due_date).days) if f.due_date < today else _("今天到期")
-        tops.append(f"{f.customer.name}({LIST_NAMES[f.list]!s},{f.event.title},{when})")
+        tops.append(_("%(name)s（%(list)s，%(event)s，%(when)s）", name=f.customer.name,
+                      list=LIST_NAMES[f.list], event=f.event.title, when=when))
     more = _(" 等") if len(items) > DIGEST_TOP_ITEMS else ""
-    return head + ":" + "、".join(tops) + more + _("。请打开「今日待办」处理。")
+    return _("%(head)s：%(items)s%(more)s。请打开「今日待办」处理。", head=head, items="、".join(tops), more=more)
 
 
 def followup_digest(now: datetime) -> dict:

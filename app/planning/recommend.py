@@ -175,7 +175,7 @@ def _season_distance(item: OccasionDate, ctx: _Context) -> str:
 
 
 def _date_notes(item: OccasionDate, day: date) -> list[str]:
-    when = _("%(date)s(%(weekday)s)", date=month_day(day), weekday=weekday_name(day))
+    when = _("%(date)s（%(weekday)s）", date=month_day(day), weekday=weekday_name(day))
     if not item.occasion.is_season and is_day_off(item.date):
         return [_("%(occasion)s当天放假,建议节前 %(when)s举办", occasion=item.name, when=when)]
     if day != item.date and is_free_weekend(day):

@@ -127,9 +127,9 @@ def test_the_digest_tells_each_staff_member_their_due_work_once_a_day(due_work):
     assert outcome.state == "ran" and outcome.result == {"notified": 1, "items": 2}
     message = db.session.scalars(sa.select(Notification).where(Notification.kind == "followup_digest")).one()
     assert message.recipient == "ja.staff" and message.user_id == due_work["staff_id"]
-    assert message.body.startswith("林晓,您今天有 2 条跟进待办(其中逾期 1 条):")
-    assert "张三(挽回,已办沙龙(测试),逾期 3 天)" in message.body
-    assert "李四(挽回,已办沙龙(测试),今天到期)" in message.body
+    assert message.body.startswith("林晓,您今天有 2 条跟进待办(其中逾期 1 条)：")
+    assert "张三（挽回，已办沙龙(测试)，逾期 3 天）" in message.body
+    assert "李四（挽回，已办沙龙(测试)，今天到期）" in message.body
     assert message.payload["due"] == 2 and message.payload["overdue"] == 1
     assert runner.run_job(runner.JOBS["followup_digest"], _at(17, 0)).state == "already_ran"
     assert runner.run_job(runner.JOBS["followup_digest"], _at(8, 0, days=1)).state == "ran"

@@ -99,7 +99,7 @@ def test_public_holidays_move_the_event_before_the_break(templates):
     assert mid_autumn
     for item in mid_autumn:
         assert item.suggested_date < date(2026, 9, 25)
-        assert "中秋节当天放假,建议节前 9 月 19 日(周六)举办" in item.reasons
+        assert "中秋节当天放假,建议节前 9 月 19 日（周六）举办" in item.reasons
     # A plan for the elderly needs no weekend: the last working day before the break.
     elderly = dataclasses.replace(builtin_templates()["double_ninth_health_talk"], key="elderly_mid_autumn",
                                   occasions=("mid_autumn",), preferred_days="any")
