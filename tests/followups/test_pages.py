@@ -26,7 +26,7 @@ def work(make, happen):
     events = []
     for n in (1, 2):
         event = make.event(outlet, title=f"第{n}期理财沙龙(测试)", owner=staff)
-        event.playbook = {"maintain": {"due_days": 0, "talking_points": ["{name}您好,谢谢参加{event}!"]},
+        event.playbook = {"maintain": {"due_days": 0, "talking_points": ["{name}您好，谢谢参加{event}！"]},
                           "prospect": {"due_days": 2, "talking_points": ["欢迎加入活动群"]},
                           "winback": {"due_days": 0, "talking_points": ["下期给您留位置"]}}
         db.session.commit()
@@ -55,7 +55,7 @@ def test_today_panel_comes_first_with_call_and_copy(client, auth, work):
     assert "张老客" in panel and "钱老客" in panel and "逾期 2 天" in panel
     assert panel.index("逾期 2 天") < panel.index("张老客")  # overdue first
     assert 'href="tel:19900006001"' in panel and "复制微信话术" in panel
-    assert "张老客您好,谢谢参加第2期理财沙龙(测试)!" in panel
+    assert "张老客您好，谢谢参加第2期理财沙龙(测试)！" in panel
     assert "多次爽约" in panel  # 钱老客 missed both events
     assert "李新客" not in panel
     upcoming = html[html.index("未来 7 天"):html.index("今日活动")]
