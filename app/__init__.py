@@ -19,6 +19,7 @@ from app.auth.cli import users_cli
 from app.auth.models import User
 from app.auth.sessions import authenticate_bearer, init_sessions
 from app.auth.views import bp as auth_bp
+from app.catalogue.queries import builtin_templates
 from app.customers.api import blp as customers_api
 from app.customers.cli import customers_cli
 from app.customers.views import bp as customers_bp
@@ -35,7 +36,6 @@ from app.home.views import bp as home_bp
 from app.input_guard import init_input_guard
 from app.org.api import blp as org_api
 from app.pdf import bp as pdf_bp
-from app.planning.catalogue import builtin_templates
 from app.templating import init_templating
 from config import ROOT, load_config
 

@@ -45,12 +45,12 @@ def _app(database_url: str):
 def seed(database_url: str, events: list[tuple[str, int]]) -> tuple[str, dict[str, tuple[int, list[str]]]]:
     """An outlet, a staff token and one published event per (title, tickets); returns tokens per title."""
     from app.auth import services as auth_services
+    from app.catalogue.builtin import builtin_templates
     from app.events import services
     from app.events.registration import RegistrationInput, register
     from app.extensions import db
     from app.models import utcnow
     from app.org.models import Outlet
-    from app.planning.catalogue import builtin_templates
     from app.security import run_as_system
 
     app = _app(database_url)

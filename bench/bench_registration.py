@@ -84,10 +84,10 @@ def new_event(database_url: str, title: str, waitlist: bool, *, capacity: int = 
               max_party_size: int = 2) -> str:
     """Create and publish an event directly through the services; returns its slug."""
     from app import create_app
+    from app.catalogue.builtin import builtin_templates
     from app.events import services
     from app.extensions import db
     from app.models import utcnow
-    from app.planning.catalogue import builtin_templates
     from app.security import run_as_system
 
     app = create_app({"DATABASE_URL": database_url, "SECRET_KEY": "bench"})

@@ -62,9 +62,9 @@ class Factories:
         """An event (published by default) that starts in a week; `questions=[]` means none."""
         from datetime import timedelta
 
+        from app.catalogue.builtin import builtin_templates
         from app.events import services as event_services
         from app.models import utcnow
-        from app.planning.catalogue import builtin_templates
         from app.security import run_as_system
 
         outlet = outlet or self.outlet()

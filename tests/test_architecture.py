@@ -32,17 +32,17 @@ import import_graph as graph  # noqa: E402
 
 # The packages of app/, lowest first: a package may import those before it, never those after
 # it. audit, notify and pdf are infrastructure every feature may use; home, jobs and demo assemble
-# the features. planning sits at the top because it reads everything (results, track records);
-# its template catalogue, which events needs, is to move into its own package below events.
+# the features. The template catalogue (templates, occasions, scheduling) sits below events, which
+# make events from it; planning sits at the top because it reads everything (results, track records).
 ORDER = [
     "app.audit", "app.notify", "app.pdf",
-    "app.org", "app.auth", "app.customers", "app.events", "app.checkin", "app.alliance",
+    "app.org", "app.auth", "app.customers", "app.catalogue", "app.events", "app.checkin", "app.alliance",
     "app.followups", "app.planning",
     "app.home", "app.jobs", "app.demo",
 ]
 # The domain features (the dependency picture in docs/architecture.md is drawn between these).
 FEATURES = [
-    "app.org", "app.auth", "app.customers", "app.events", "app.checkin", "app.alliance",
+    "app.org", "app.auth", "app.customers", "app.catalogue", "app.events", "app.checkin", "app.alliance",
     "app.followups", "app.planning", "app.home",
 ]
 
@@ -61,7 +61,7 @@ SHARED_VOCABULARY = {
     "app.org.reference": "segment and partner-category keys with their Chinese names",
     "app.customers.phones": "normalize_mobile: one normal form of a mainland mobile number",
     "app.followups.vocabulary": "follow-up lists, statuses, contact methods, products",
-    "app.planning.vocabulary": "lens and category keys of the template catalogue",
+    "app.catalogue.vocabulary": "lens and category keys of the template catalogue",
 }
 
 # Today's violations: (importing module, imported module) -> what to move where (issue 14).
@@ -98,16 +98,10 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     ("app.events.public", "app.checkin.links"):
         "the ticket page asks check-in what to offer: have checkin register a ticket-page hook "
         "(a signal events sends) instead of events importing checkin",
-    # events → pdf, planning
+    # events → pdf
     ("app.events.views", "app.pdf.posters"):
         "posters are events' documents: move app/pdf/posters.py to app/events/posters.py "
         "(app.pdf keeps the renderer)",
-    ("app.events.views", "app.planning.scheduling"):
-        "picking an event's day belongs to the template catalogue: move scheduling with the "
-        "catalogue into its own package below events, or expose it from app.planning.services",
-    ("app.demo.events", "app.planning.occasions"):
-        "the occasion calendar: expose occasion_dates from app.planning.services (or the new "
-        "catalogue package)",
     # the 今日 panel registry lives in home, which sits above the features that register panels
     ("app.checkin.home", "app.home.panels"):
         "the panel registry is a hook every feature uses: move app/home/panels.py to core app/panels.py",
@@ -136,9 +130,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
         "EventOffer and the ticket's voucher block into alliance (a ticket-page hook)",
     ("app.events", "app.checkin"):
         "checkin ↔ events: the ticket page and check-in links — a hook checkin registers",
-    ("app.events", "app.planning"):
-        "events ↔ planning: templates and scheduling — move the catalogue into its own package "
-        "below events; planning (recommendations, track record) stays on top",
     ("app.checkin", "app.alliance"):
         "checkin → alliance: a check-in issues vouchers (checkin.services → alliance.services) — "
         "a signal alliance subscribes to",
@@ -146,10 +137,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("app.events", "app.home"): "move app/home/panels.py to core app/panels.py",
     ("app.followups", "app.home"): "move app/home/panels.py to core app/panels.py",
     ("app.planning", "app.home"): "move app/home/panels.py to core app/panels.py",
-    ("app.followups", "app.planning"):
-        "followups ↔ planning: dashboard, exports and scripts read planning.services (template "
-        "names, track record) — define the track record once where planning reads it and "
-        "pass template names down, or move the catalogue below both",
 }
 
 # The module imports behind those arrows, one by one, so that a new wrong-way import between two
@@ -167,13 +154,7 @@ KNOWN_UPWARD_IMPORTS: set[tuple[str, str]] = {
     ("app.events.views", "app.alliance.models"),
     ("app.events.public", "app.checkin.links"),
     ("app.events.home", "app.home.panels"),
-    ("app.events.services", "app.planning.services"),
-    ("app.events.views", "app.planning.scheduling"),
-    ("app.events.views", "app.planning.services"),
     ("app.followups.home", "app.home.panels"),
-    ("app.followups.dashboard", "app.planning.services"),
-    ("app.followups.exports", "app.planning.services"),
-    ("app.followups.scripts", "app.planning.services"),
     ("app.planning.home", "app.home.panels"),
 }
 
@@ -196,25 +177,25 @@ EXTRAS: dict[str, set[str]] = {
     "app.alliance": {"partners.py", "portal.py", "statements.py", "stats.py"},
     "app.audit": set(),
     "app.auth": {"sessions.py"},
+    "app.catalogue": {"builtin.py", "data", "holidays.py", "occasions.py", "scheduling.py", "scripts.py",
+                      "validation.py"},
     "app.checkin": {"links.py", "names.py", "selfcheckin.py"},
     "app.customers": {"importer.py", "phones.py"},
     "app.demo": {"alliance.py", "events.py", "org.py"},
     "app.events": {"consent.py", "event_forms.py", "ics.py", "limits.py", "messages.py",
                    "public_api.py", "questions.py", "registration.py", "tickets.py"},
-    "app.followups": {"dashboard.py", "results.py", "results_views.py", "scripts.py"},
+    "app.followups": {"dashboard.py", "results.py", "scripts.py"},
     "app.home": {"panels.py"},
     "app.jobs": {"runner.py", "tasks.py"},
     "app.notify": set(),
     "app.org": {"reference.py"},
     "app.pdf": {"fonts", "posters.py", "print.css", "wrap.py"},
-    "app.planning": {"calendar_grid.py", "catalogue", "catalogue.py", "holidays.py", "occasions.py",
-                     "recommend.py", "scheduling.py", "scripts.py", "validation.py"},
+    "app.planning": {"calendar_grid.py", "recommend.py"},
 }
 # Modules that play a role under another name (a forms module not called forms.py …), to rename.
 KNOWN_ROLE_MISNAMES = {
     "app.events.event_forms": "merge into app/events/forms.py",
     "app.events.public_api": "a second API module: merge into app/events/api.py",
-    "app.followups.results_views": "a second pages module: merge into app/followups/views.py",
     "app.alliance.portal": "the partner portal's pages: fine as a room, or merge into views.py",
 }
 

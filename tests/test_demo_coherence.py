@@ -8,12 +8,12 @@ import pytest
 import sqlalchemy as sa
 
 from app.alliance.models import Voucher
+from app.catalogue import occasions
 from app.checkin.models import CheckIn
 from app.demo import seed_demo
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpContact
-from app.planning import occasions
 from app.security import run_as_system
 from app.timefmt import local_now, local_tz
 

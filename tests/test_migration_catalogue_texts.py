@@ -14,8 +14,8 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from app import create_app
+from app.catalogue.builtin import builtin_templates
 from app.extensions import db
-from app.planning.catalogue import builtin_templates
 from tests.conftest import TEST_CONFIG
 
 BEFORE = "e5e2f9b59d2b"

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from app.alliance.models import Offer, Partner, Voucher
 from app.alliance.services import issue_vouchers
 from app.auth.models import User
+from app.catalogue.queries import get_occasion
 from app.checkin.models import CheckIn
 from app.customers.models import Customer
 from app.events import services as event_services
@@ -28,7 +29,6 @@ from app.followups.models import FollowUp, FollowUpContact
 from app.followups.services import ContactInput, finish_event, record_contact
 from app.models import utcnow
 from app.org.models import Outlet
-from app.planning import occasions
 from app.timefmt import local_now, local_tz
 
 NEWCOMER_BLOCK = "19900009"  # 199-0000-9xxx: synthetic newcomers, apart from the demo customers' 0001–0210
@@ -84,7 +84,7 @@ def _occasion_day(key: str, today: date, upcoming: bool) -> date:
     """The occasion's next date after today (upcoming) or its last date before today."""
     years = range(today.year, today.year + 3) if upcoming else range(today.year, today.year - 3, -1)
     for year in years:
-        spans = [first for first, _last in occasions.get(key).rule.spans(year)]
+        spans = [first for first, _last in get_occasion(key).rule.spans(year)]
         found = [d for d in spans if (d > today if upcoming else d < today)]
         if found:
             return min(found) if upcoming else max(found)

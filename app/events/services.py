@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 
 from app.alliance.models import EventOffer, Offer, Partner
 from app.audit import services as audit
+from app.catalogue.services import find_template
 from app.database import lock_for_update
 from app.errors import ValidationFailed
 from app.events import limits
@@ -24,7 +25,6 @@ from app.extensions import db
 from app.models import utcnow
 from app.org.models import Outlet
 from app.org.reference import SEGMENTS
-from app.planning.services import find_template
 from app.security import acting_user, ensure_outlet_in_scope
 from app.timefmt import local_today, to_local
 

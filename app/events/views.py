@@ -12,6 +12,8 @@ from flask_login import current_user
 
 from app.alliance.models import Offer, Partner
 from app.auth.models import User
+from app.catalogue.queries import template_schedule
+from app.catalogue.services import find_template, save_event_as_template
 from app.errors import DomainError, ValidationFailed
 from app.events import limits, services
 from app.events import questions as question_rules
@@ -24,8 +26,6 @@ from app.form_errors import show_field_errors
 from app.org.services import visible_outlets
 from app.pdf import posters
 from app.pdf.posters import PosterContent
-from app.planning.scheduling import template_schedule
-from app.planning.services import find_template, save_event_as_template
 from app.security import get_scoped_or_404, permission_required, scope_to_outlets
 from app.templating import format_date_cn
 from app.timefmt import aware, local_today, local_tz, to_local

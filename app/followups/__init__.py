@@ -19,8 +19,7 @@ def init_app(app: Flask) -> None:
     from app.followups import home  # importing registers the 今日待办 panel
     from app.followups.api import blp, events_blp
     from app.followups.queries import customer_history
-    from app.followups.results_views import bp as results_bp
-    from app.followups.views import bp
+    from app.followups.views import bp, results_bp
     from app.followups.vocabulary import CONTACT_METHODS, LIST_NAMES, STATUS_NAMES, product_name
 
     app.register_blueprint(bp)

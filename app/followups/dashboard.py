@@ -14,13 +14,13 @@ from decimal import Decimal
 import sqlalchemy as sa
 
 from app.alliance.models import Offer, Partner, Voucher
+from app.catalogue.services import find_template
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.results import CENT, ratio
 from app.models import utcnow
 from app.org import reference
-from app.planning.services import find_template
 from app.security import scope_to_outlets
 from app.timefmt import date_text, local_today, local_tz
 

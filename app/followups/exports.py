@@ -9,12 +9,12 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from app.catalogue.services import find_template
 from app.events.models import Event
 from app.followups.dashboard import Period
 from app.followups.results import event_stats, funnel, goals_vs_actuals, partner_results, top_referrers
 from app.models import utcnow
 from app.pdf import render_template_pdf
-from app.planning.services import find_template
 from app.spreadsheets import workbook_bytes, xlsx_row
 
 CHART_WIDTH = 460  # SVG user units; the bars scale to the largest step of the funnel

@@ -14,8 +14,8 @@ from datetime import date
 
 from flask_babel import gettext
 
+from app.catalogue.services import SCRIPT_PLACEHOLDERS, fill_script
 from app.followups.models import FollowUp
-from app.planning.services import SCRIPT_PLACEHOLDERS, fill_script
 from app.timefmt import to_local
 
 WEEKDAYS = "一二三四五六日"

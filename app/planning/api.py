@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import api_blueprint
+from app.catalogue import services as catalogue
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.org.models import Outlet
@@ -30,7 +31,7 @@ blp = api_blueprint("planning_api", __name__, "/templates", "Event templates and
 @blp.response(200, TemplateListSchema)
 def list_templates(query):
     """Built-in templates and the caller's outlet's saved ones, filtered by segment, category, partner, occasion."""
-    return {"items": services.template_catalogue(**query)}
+    return {"items": catalogue.template_catalogue(**query)}
 
 
 def _outlet_id(code: str | None) -> int | None:
@@ -49,7 +50,7 @@ def _payload(rec: Recommendation) -> dict:
     if rec.occasion is not None:
         occasion = {"key": rec.occasion.key, "name": rec.occasion.occasion.name, "kind": rec.occasion.occasion.kind,
                     "date": rec.occasion.date, "end": rec.occasion.end}
-    return {"template": {**rec.template.to_dict(), "source": services.SOURCE_BUILTIN, "outlet_code": None},
+    return {"template": {**rec.template.to_dict(), "source": catalogue.SOURCE_BUILTIN, "outlet_code": None},
             "occasion": occasion, "suggested_date": rec.suggested_date, "score": rec.score,
             "reasons": rec.reasons}
 
@@ -77,7 +78,7 @@ def recommendations(query):
 @blp.response(200, TemplateDetailSchema)
 def get_template(key: str):
     """One template with its agenda, materials, budget, goals and follow-up playbook."""
-    template = services.template_detail(key)
+    template = catalogue.template_detail(key)
     if template is None:
         raise NotFound()
     return template

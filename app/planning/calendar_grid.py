@@ -1,6 +1,6 @@
 """The planning calendar laid out for a page: weeks of days with occasions, seasons, days off and events.
 
-Pure arrangement of what occasions.py, holidays.py and the outlet's events say;
+Pure arrangement of what the catalogue's calendar (occasions, holidays) and the outlet's events say;
 no rule is decided here. Weeks start on Monday, as Chinese calendars do.
 """
 
@@ -13,8 +13,7 @@ from datetime import date
 
 from lunar_python import Solar
 
-from app.planning.holidays import is_day_off, is_makeup_workday
-from app.planning.occasions import OccasionDate, occasion_dates, occurrences
+from app.catalogue.queries import OccasionDate, is_day_off, is_makeup_workday, occasion_dates, occurrences
 from app.timefmt import to_local
 
 # Cells are about 48 px wide on a phone: long names get the short form people use.

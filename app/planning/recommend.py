@@ -13,19 +13,21 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 
-from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
-from app.planning.catalogue import Template
-from app.planning.holidays import is_day_off, is_free_weekend
-from app.planning.occasions import OccasionDate, occurrences
-from app.planning.scheduling import (
+from app.catalogue.queries import (
     EVERGREEN_LEAD_DAYS,
     MIN_PUBLISH_DAYS,
+    OccasionDate,
+    Template,
     evergreen_slot,
+    is_day_off,
+    is_free_weekend,
     month_day,
     occasion_day_slot,
+    occurrences,
     season_slot,
     weekday_name,
 )
+from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
 
 # Score parts (0-100 after clamping). Occasion-bound plans beat evergreen ones; a template made for
 # this very occasion beats one that merely lists it; the filters and freshness outweigh timing.

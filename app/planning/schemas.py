@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
+from app.catalogue.queries import OCCASIONS
+from app.catalogue.vocabulary import CATEGORIES
 from app.fields import Day, Int
 from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
-from app.planning import occasions
-from app.planning.vocabulary import CATEGORIES
 
 _SEGMENT = validate.OneOf(list(SEGMENTS))
 _CATEGORY = validate.OneOf(list(CATEGORIES))
 _PARTNER_CATEGORY = validate.OneOf(list(PARTNER_CATEGORIES))
-_OCCASION = validate.OneOf([o.key for o in occasions.ALL])
+_OCCASION = validate.OneOf([o.key for o in OCCASIONS])
 MAX_DAYS = 366
 
 

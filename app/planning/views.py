@@ -9,14 +9,24 @@ from flask import Blueprint, abort, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from app.catalogue import services as catalogue
+from app.catalogue.queries import (
+    OCCASIONS,
+    WEEKDAYS,
+    Occasion,
+    OccasionDate,
+    builtin_templates,
+    get_occasion,
+    occasion_dates,
+    occurrences,
+    script_preview,
+    weekday_name,
+)
+from app.catalogue.vocabulary import CATEGORIES, LENSES
 from app.followups.queries import template_track_record
 from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
-from app.planning import occasions, scripts, services
+from app.planning import services
 from app.planning.calendar_grid import month_grid, short_name, year_overview
-from app.planning.catalogue import builtin_templates
-from app.planning.occasions import OccasionDate
-from app.planning.scheduling import WEEKDAYS, weekday_name
-from app.planning.vocabulary import CATEGORIES, LENSES
 from app.security import permission_required
 from app.timefmt import local_today, reads_chinese
 
@@ -76,10 +86,10 @@ def calendar_page():
                            weekday_heads=[str(w)[-1] if reads_chinese() else str(w) for w in WEEKDAYS])
 
 
-def _occurrence(occasion: occasions.Occasion, year: int | None, today: date) -> OccasionDate | None:
+def _occurrence(occasion: Occasion, year: int | None, today: date) -> OccasionDate | None:
     """The occurrence in `year` (the first not yet over, if two), else the next one from today."""
     years = [year] if year is not None else [today.year, today.year + 1]
-    found = [item for y in years for item in occasions.occasion_dates(y) if item.key == occasion.key]
+    found = [item for y in years for item in occasion_dates(y) if item.key == occasion.key]
     if not found:
         return None
     upcoming = [item for item in found if item.end >= today]
@@ -91,7 +101,7 @@ def _occurrence(occasion: occasions.Occasion, year: int | None, today: date) -> 
 def occasion(key: str):
     """One occasion: its date, lead time and groups, and the templates that fit it, each ready to use."""
     try:
-        occ = occasions.get(key)
+        occ = get_occasion(key)
     except KeyError:
         abort(404)
     today = local_today()
@@ -114,12 +124,12 @@ def occasion(key: str):
 def _library_order(today: date):
     """The outlet's own templates first, then by how soon their next occasion comes; evergreen ones last."""
     upcoming: dict[str, date] = {}
-    for item in occasions.occurrences(today, today + timedelta(days=366)):
+    for item in occurrences(today, today + timedelta(days=366)):
         upcoming.setdefault(item.key, max(item.date, today))  # a season under way counts from today
 
     def order(template: dict) -> tuple:
         dates = [upcoming[key] for key in template.get("occasions") or [] if key in upcoming]
-        return template["source"] != services.SOURCE_OUTLET, min(dates, default=date.max), template["name"]
+        return template["source"] != catalogue.SOURCE_OUTLET, min(dates, default=date.max), template["name"]
 
     return order
 
@@ -133,11 +143,11 @@ def _filter_url(current: dict, **change) -> str:
 @permission_required("templates.view")
 def template_library():
     """Built-in templates and the outlet's own, filtered by group, kind, partner and occasion (GET chips)."""
-    occasion_keys = {o.key: o.label for o in occasions.ALL}
+    occasion_keys = {o.key: o.label for o in OCCASIONS}
     filters = {"segment": _choice("segment", SEGMENTS), "category": _choice("category", CATEGORIES),
                "partner_category": _choice("partner_category", PARTNER_CATEGORIES),
                "occasion": _choice("occasion", occasion_keys)}
-    items = services.template_catalogue(**filters)
+    items = catalogue.template_catalogue(**filters)
     items.sort(key=_library_order(local_today()))
     return render_template("planning/templates.html", items=items, filters=filters,
                            filter_url=lambda **change: _filter_url(filters, **change),
@@ -150,11 +160,11 @@ def template_library():
 @permission_required("templates.view")
 def template_detail(key: str):
     """Everything a template plans: groups, occasions, agenda, materials, budget, goals, follow-up scripts."""
-    template = services.template_detail(key)
+    template = catalogue.template_detail(key)
     if template is None:
         abort(404)
     record = template_track_record(current_user.outlet_id)
-    occasion_list = [occasions.get(k) for k in template.get("occasions", []) if k in {o.key for o in occasions.ALL}]
+    occasion_list = [get_occasion(k) for k in template.get("occasions", []) if k in {o.key for o in OCCASIONS}]
     return render_template("planning/template.html", template=template, occasion_list=occasion_list,
                            track_record=record, lens_names=LENSES, day_names=DAY_PREFERENCES,
-                           playbook_lists=PLAYBOOK_LISTS, script_preview=scripts.preview)
+                           playbook_lists=PLAYBOOK_LISTS, script_preview=script_preview)

@@ -10,8 +10,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.catalogue.builtin import builtin_templates
 from app.events.models import Event, Registration
-from app.planning.catalogue import builtin_templates
 from app.timefmt import local_today
 from tests.e2e import steps
 from tests.e2e.conftest import release_db

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from app.catalogue.models import OutletTemplate
 from app.customers.models import Customer
 from app.events.models import Event
 from app.extensions import db
 from app.followups.models import FollowUp
-from app.planning.models import OutletTemplate
 from tests.e2e.conftest import ARTIFACTS, release_db
 from tests.e2e.steps import login, look
 from tests.followups.conftest import Happenings

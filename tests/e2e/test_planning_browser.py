@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.planning.catalogue import builtin_templates
+from app.catalogue.builtin import builtin_templates
 from tests.e2e.conftest import screenshot
 from tests.e2e.conftest import sign_in as _login
 from tests.planning.conftest import event_on, next_occurrence

@@ -11,10 +11,10 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 
+from app.catalogue.builtin import builtin_templates
+from app.catalogue.holidays import is_free_weekend
 from app.events.models import Event
 from app.extensions import db
-from app.planning.catalogue import builtin_templates
-from app.planning.holidays import is_free_weekend
 from app.timefmt import local_today, to_local
 from tests.formdata import field_names, form_data
 

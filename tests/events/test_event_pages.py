@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.audit.models import AuditEntry
+from app.catalogue.builtin import builtin_templates
+from app.catalogue.models import OutletTemplate
 from app.events.models import Event
 from app.extensions import db
-from app.planning.catalogue import builtin_templates
-from app.planning.models import OutletTemplate
 
 
 def _family_template():

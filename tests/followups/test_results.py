@@ -12,12 +12,12 @@ import sqlalchemy as sa
 
 from app.alliance.models import EventOffer, Offer, Partner, Voucher
 from app.audit.models import AuditEntry
+from app.catalogue.services import find_template, save_event_as_template
 from app.events.models import Event
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.queries import template_track_record
 from app.followups.services import ContactInput, finish_event, record_contact
-from app.planning.services import find_template, save_event_as_template
 from app.timefmt import local_today, to_local
 from tests.pdf.helpers import pdf_fonts, pdf_reader, pdf_text
 from tests.static_urls import undigested

@@ -9,10 +9,10 @@ from datetime import datetime, time, timedelta
 import pytest
 import sqlalchemy as sa
 
+from app.catalogue.builtin import builtin_templates
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.services import finish_event
-from app.planning.catalogue import builtin_templates
 from app.timefmt import local_today, local_tz
 
 MOONCAKE = "mid_autumn_family_mooncake"

@@ -6,9 +6,9 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
+from app.catalogue import occasions
 from app.events import services as event_services
 from app.extensions import db
-from app.planning import occasions
 from app.security import run_as_system
 from app.timefmt import local_today, local_tz
 

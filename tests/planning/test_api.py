@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.catalogue.builtin import builtin_templates
+from app.catalogue.services import save_event_as_template
 from app.extensions import db
-from app.planning.catalogue import builtin_templates
-from app.planning.services import save_event_as_template
 from app.timefmt import local_today
 from tests.planning.conftest import event_on, next_occurrence
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from app.planning import occasions
+from app.catalogue import occasions
 from tests.planning.conftest import next_occurrence
 
 

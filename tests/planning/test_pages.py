@@ -9,15 +9,15 @@ from decimal import Decimal
 
 import pytest
 
+from app.catalogue import scripts
+from app.catalogue.builtin import builtin_templates
+from app.catalogue.services import save_event_as_template
 from app.events.models import Registration
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.queries import template_track_record
 from app.models import utcnow
 from app.planning import home as planning_home
-from app.planning import scripts
-from app.planning.catalogue import builtin_templates
-from app.planning.services import save_event_as_template
 from app.timefmt import local_today
 from tests.planning.conftest import event_on, next_occurrence
 

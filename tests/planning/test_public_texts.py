@@ -12,11 +12,11 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.catalogue.builtin import PLAYBOOK_LISTS, builtin_templates
+from app.catalogue.scripts import PLACEHOLDERS
 from app.extensions import db
 from app.notify.models import Notification
 from app.pdf import posters
-from app.planning.catalogue import PLAYBOOK_LISTS, builtin_templates
-from app.planning.scripts import PLACEHOLDERS
 from tests.pdf.helpers import pdf_text
 
 # Words of the bank's own work (checked independently of the catalogue's own list at start-up).

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from app.planning.catalogue import Template, builtin_templates
-from app.planning.holidays import break_start, is_day_off, is_free_weekend, is_working_day
+from app.catalogue.builtin import Template, builtin_templates
+from app.catalogue.holidays import break_start, is_day_off, is_free_weekend, is_working_day
 from app.planning.recommend import Recommendation, recommend
 
 MID_AUTUMN = date(2026, 9, 25)

@@ -12,7 +12,7 @@ from functools import cache, lru_cache
 
 from lunar_python.util import HolidayUtil
 
-from app.planning import occasions
+from app.catalogue import occasions
 
 ONE_DAY = timedelta(days=1)
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from app.planning.catalogue import CatalogueError, load_catalogue
+from app.catalogue.builtin import CatalogueError, load_catalogue
 
 VALID = '''\
 name = "测试亲子活动"

@@ -9,10 +9,10 @@ import pytest
 from flask import has_app_context
 from lunar_python import Lunar
 
+from app.catalogue import occasions
+from app.catalogue.occasions import ALL, date_of, get, occasion_dates, occurrences
+from app.catalogue.vocabulary import LENSES
 from app.org.reference import SEGMENTS
-from app.planning import occasions
-from app.planning.occasions import ALL, date_of, get, occasion_dates, occurrences
-from app.planning.vocabulary import LENSES
 
 YEARS = range(2025, 2036)
 LUNAR = {"spring_festival": (1, 1), "lantern": (1, 15), "dragon_boat": (5, 5), "qixi": (7, 7),

@@ -14,8 +14,8 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from app.planning.holidays import break_start, is_day_off, is_free_weekend, is_working_day
-from app.planning.occasions import OccasionDate
+from app.catalogue.holidays import break_start, is_day_off, is_free_weekend, is_working_day
+from app.catalogue.occasions import OccasionDate
 
 ONE_DAY = timedelta(days=1)
 MIN_PUBLISH_DAYS = 7  # a link and poster need about a week in WeChat groups to fill seats

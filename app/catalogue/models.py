@@ -11,7 +11,7 @@ from app.org.models import Outlet
 class OutletTemplate(IdMixin, TimestampMixin, db.Model):
     """A template an outlet saved from one of its events; shown beside the built-in ones.
 
-    `data` has the same shape as a built-in template (app/planning/catalogue.py).
+    `data` has the same shape as a built-in template (app/catalogue/builtin.py).
     """
 
     __tablename__ = "outlet_templates"

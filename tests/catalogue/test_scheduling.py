@@ -6,10 +6,10 @@ from datetime import date
 
 import pytest
 
-from app.planning import holidays
-from app.planning.holidays import break_start, is_day_off, is_free_weekend, is_makeup_workday, is_working_day
-from app.planning.occasions import occurrences
-from app.planning.scheduling import evergreen_slot, occasion_day_slot, pick_day, season_slot
+from app.catalogue import holidays
+from app.catalogue.holidays import break_start, is_day_off, is_free_weekend, is_makeup_workday, is_working_day
+from app.catalogue.occasions import occurrences
+from app.catalogue.scheduling import evergreen_slot, occasion_day_slot, pick_day, season_slot
 
 
 def _occurrence(key: str, start: date, end: date):

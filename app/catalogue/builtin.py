@@ -1,4 +1,4 @@
-"""The built-in event templates: one TOML file per template in `catalogue/`, validated on load.
+"""The built-in event templates: one TOML file per template in `data/`, validated on load.
 
 The file name is the template key (`mid_autumn_family_mooncake.toml`). Every
 field is checked against the reference keys (segments, partner categories,
@@ -16,10 +16,10 @@ from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 
+from app.catalogue import occasions, scripts
+from app.catalogue.validation import KEY_PATTERN, CatalogueError, Table
+from app.catalogue.vocabulary import CATEGORIES, INTERNAL_TERMS, LENSES
 from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
-from app.planning import occasions, scripts
-from app.planning.validation import KEY_PATTERN, CatalogueError, Table
-from app.planning.vocabulary import CATEGORIES, INTERNAL_TERMS, LENSES
 
 __all__ = [
     "CATALOGUE_DIR",
@@ -40,7 +40,7 @@ __all__ = [
     "load_catalogue",
 ]
 
-CATALOGUE_DIR = Path(__file__).with_name("catalogue")
+CATALOGUE_DIR = Path(__file__).with_name("data")
 QUESTION_TYPES = ("text", "number", "choice", "multi")
 # The follow-up lists of DOMAIN.md: attended customers, attended newcomers, no-shows.
 PLAYBOOK_LISTS = ("maintain", "prospect", "winback")

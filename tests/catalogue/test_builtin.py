@@ -7,8 +7,7 @@ from collections import Counter
 
 import pytest
 
-from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
-from app.planning.catalogue import (
+from app.catalogue.builtin import (
     CATALOGUE_DIR,
     CATEGORIES,
     LENSES,
@@ -17,7 +16,8 @@ from app.planning.catalogue import (
     builtin_templates,
     load_catalogue,
 )
-from app.planning.occasions import ALL as OCCASIONS
+from app.catalogue.occasions import ALL as OCCASIONS
+from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
 
 API_SEGMENTS = ("family", "elderly", "payroll", "merchant", "young", "vip")
 # What a wealth product talk must say (监管: 理财非存款、产品有风险、投资须谨慎).

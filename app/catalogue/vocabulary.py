@@ -1,4 +1,4 @@
-"""The planning vocabulary: lens and category keys with their Chinese names.
+"""The catalogue vocabulary: lens and category keys of the templates, with their Chinese names.
 
 Keys are stored in template files and sent through the API, so they never
 change; names are what marketers read. Plain strings, usable without an app.
