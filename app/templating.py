@@ -100,7 +100,8 @@ def init_templating(app: Flask) -> None:
         tier_name=lambda key: str(reference.TIERS.get(key, key)),
         partner_category_name=lambda key: str(reference.PARTNER_CATEGORIES.get(key, key)),
     )
-    app.jinja_env.globals.update(can=can, colon=colon, csrf_token=generate_csrf, shown=shown, unshown_errors=unshown_errors)
+    app.jinja_env.globals.update(can=can, colon=colon, csrf_token=generate_csrf, shown=shown,
+                                 unshown_errors=unshown_errors)
 
     @app.context_processor
     def page_globals():
