@@ -1,5 +1,8 @@
 """Hooks events offers the features above it, so that events never imports them.
 
+Vouchers, below; the ticket page's blocks and the ticket's API fields (check-in
+and vouchers add theirs), at the end.
+
 A registration confirmed may earn vouchers, but vouchers are the alliance's:
 alliance registers its issuer here in its `init_app` and events asks through
 it. Without an issuer (no alliance), nothing is issued. The issuer answers in
@@ -10,6 +13,8 @@ event's lock (they are the lock order), and the issuing itself once confirmed.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -45,3 +50,52 @@ def offers_issuing(event_id: int, trigger: str) -> list[int]:
 
 def issue_vouchers(registration: Any, trigger: str, offer_ids: list[int] | None = None) -> list:
     return _issuer.issue_vouchers(registration, trigger, offer_ids) if _issuer is not None else []
+
+
+# --- The ticket page (/t/<token>) and its API answer: what features above events add to them. ---
+
+@dataclass(frozen=True)
+class TicketBlock:
+    """A piece of the ticket page a feature adds: the template to include and what it reads (as `extra`)."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# Where a block goes: "top" above the ticket card (staff's check-in), "below" under it (the vouchers).
+# The top ones are asked first: a check-in that opening the link does issues vouchers a block below shows.
+TICKET_PLACES = ("top", "below")
+TicketBlockProvider = Callable[..., "TicketBlock | None"]  # (registration, *, staff_view) -> block or None
+
+_ticket_blocks: dict[str, list[TicketBlockProvider]] = {place: [] for place in TICKET_PLACES}
+_ticket_fields: list[Callable[[Any], dict[str, Any]]] = []
+
+
+def register_ticket_block(place: str, provider: TicketBlockProvider) -> None:
+    """Called in a feature's init_app; every app registers the same provider, so it is kept once."""
+    if place not in _ticket_blocks:
+        raise ValueError(f"unknown ticket place {place!r}: one of {TICKET_PLACES}")
+    if provider not in _ticket_blocks[place]:
+        _ticket_blocks[place].append(provider)
+
+
+def ticket_blocks(registration: Any, *, staff_view: bool) -> dict[str, list[TicketBlock]]:
+    """The blocks of every place for this ticket, asked place by place in TICKET_PLACES order."""
+    found: dict[str, list[TicketBlock]] = {}
+    for place in TICKET_PLACES:
+        blocks = (provider(registration, staff_view=staff_view) for provider in _ticket_blocks[place])
+        found[place] = [block for block in blocks if block is not None]
+    return found
+
+
+def register_ticket_fields(provider: Callable[[Any], dict[str, Any]]) -> None:
+    """A provider of fields for the public API's ticket answer (`GET /api/v1/public/tickets/<token>`)."""
+    if provider not in _ticket_fields:
+        _ticket_fields.append(provider)
+
+
+def ticket_fields(registration: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for provider in _ticket_fields:
+        fields.update(provider(registration))
+    return fields
