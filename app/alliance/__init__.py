@@ -11,8 +11,10 @@ def init_app(app: Flask) -> None:
     from app.api import api
     from app.events import signals
 
-    # Events asks through these hooks and never imports alliance: vouchers to issue, the ticket's vouchers.
+    # Events asks through these hooks and never imports alliance: vouchers to issue, the offers an event
+    # carries, the ticket's vouchers.
     signals.register_voucher_issuer(services)
+    signals.register_event_offers(services)
     signals.register_ticket_block("below", public.ticket_block)
     signals.register_ticket_fields(public.ticket_fields)
 

@@ -1,7 +1,10 @@
 """Hooks events offers the features above it, so that events never imports them.
 
-Vouchers, below; the ticket page's blocks and the ticket's API fields (check-in
-and vouchers add theirs), at the end.
+Three of them, each registered by the feature above in its `init_app`: the
+voucher issuer (registration and check-in issue through it), the event's offers
+(alliance stores which offers an event carries; the event form, page, poster
+and API ask it), and the ticket page's blocks and API fields (check-in and
+alliance add theirs).
 
 A registration confirmed may earn vouchers, but vouchers are the alliance's:
 alliance registers its issuer here in its `init_app` and events asks through
@@ -51,6 +54,61 @@ def offers_issuing(event_id: int, trigger: str) -> list[int]:
 def issue_vouchers(registration: Any, trigger: str, offer_ids: list[int] | None = None) -> list:
     return _issuer.issue_vouchers(registration, trigger, offer_ids) if _issuer is not None else []
 
+
+
+# --- Which offers an event carries: stored by alliance (EventOffer), asked here by the event pages and API. ---
+
+@dataclass(frozen=True)
+class OfferChoice:
+    """An offer staff may put on an event, as the event form lists it."""
+
+    id: int
+    label: str  # "partner · offer title"
+    category: str  # the partner's category, which templates suggest (`partner_categories`)
+
+
+class EventOffers(Protocol):
+    def attachable_offers(self) -> list[OfferChoice]: ...
+    def known_offer_ids(self, ids: list[int]) -> list[int]: ...  # those of `ids` that name an offer, once each
+    def event_offer_ids(self, event_id: int) -> list[int]: ...
+    def set_event_offers(self, event_id: int, offer_ids: list[int]) -> None: ...
+    def event_offer_labels(self, event_id: int) -> list[str]: ...
+    def event_partner_names(self, event_id: int) -> list[str]: ...
+
+
+class _NoOffers:
+    """Without alliance an event carries no offers, and an offer id names nothing."""
+
+    def attachable_offers(self) -> list[OfferChoice]:
+        return []
+
+    def known_offer_ids(self, ids: list[int]) -> list[int]:
+        return []
+
+    def event_offer_ids(self, event_id: int) -> list[int]:
+        return []
+
+    def set_event_offers(self, event_id: int, offer_ids: list[int]) -> None:
+        return None
+
+    def event_offer_labels(self, event_id: int) -> list[str]:
+        return []
+
+    def event_partner_names(self, event_id: int) -> list[str]:
+        return []
+
+
+_event_offers: EventOffers = _NoOffers()
+
+
+def register_event_offers(provider: EventOffers) -> None:
+    """Called by alliance's init_app (every app registers the same provider)."""
+    global _event_offers
+    _event_offers = provider
+
+
+def event_offers() -> EventOffers:
+    return _event_offers
 
 # --- The ticket page (/t/<token>) and its API answer: what features above events add to them. ---
 
