@@ -12,6 +12,8 @@ it. Without an issuer (no alliance), nothing is issued. The issuer answers in
 three steps because of the registration hot path: a cheap SQL pre-check folded
 into the statement that loads the event, the offer ids looked up before the
 event's lock (they are the lock order), and the issuing itself once confirmed.
+A check-in (app.checkin.services) folds the same pre-check into its claiming
+UPDATE and issues through the same issuer.
 """
 
 from __future__ import annotations
@@ -53,7 +55,6 @@ def offers_issuing(event_id: int, trigger: str) -> list[int]:
 
 def issue_vouchers(registration: Any, trigger: str, offer_ids: list[int] | None = None) -> list:
     return _issuer.issue_vouchers(registration, trigger, offer_ids) if _issuer is not None else []
-
 
 
 # --- Which offers an event carries: stored by alliance (EventOffer), asked here by the event pages and API. ---
@@ -109,6 +110,7 @@ def register_event_offers(provider: EventOffers) -> None:
 
 def event_offers() -> EventOffers:
     return _event_offers
+
 
 # --- The ticket page (/t/<token>) and its API answer: what features above events add to them. ---
 
