@@ -27,8 +27,8 @@ from app.demo import seed_demo_command
 from app.errors import error_response, register_error_handlers
 from app.events import home as events_home  # noqa: F401  (registers the 今日 panel)
 from app.events.api import blp as events_api
+from app.events.api import public_blp as public_api
 from app.events.public import bp as public_bp
-from app.events.public_api import blp as public_api
 from app.events.views import bp as events_bp
 from app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from app.headers import init_headers

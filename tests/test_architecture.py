@@ -94,10 +94,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     ("app.events.event_forms", "app.customers.forms"):
         "the phone/segment fields are shared: move them to app/fields.py; and event_forms.py is a "
         "second forms module, merge it into app/events/forms.py",
-    # events ↔ checkin
-    ("app.events.public", "app.checkin.links"):
-        "the ticket page asks check-in what to offer: have checkin register a ticket-page hook "
-        "(a signal events sends) instead of events importing checkin",
     # events → pdf
     ("app.events.views", "app.pdf.posters"):
         "posters are events' documents: move app/pdf/posters.py to app/events/posters.py "
@@ -123,16 +119,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
         "alliance ↔ auth: User.partner (auth.models → alliance.models) and auth.views → "
         "alliance.partners — partner accounts belong to alliance: move the partner-account link "
         "and its pages into alliance, so auth knows only users",
-    ("app.events", "app.alliance"):
-        "alliance ↔ events: registration issues vouchers through app.events.signals (alliance "
-        "registers its issuer in init_app); left: events stores EventOffer, the ticket page and "
-        "public API show vouchers (alliance.models, alliance.services.voucher_state) — move "
-        "EventOffer and the ticket's voucher block into alliance (a ticket-page hook)",
-    ("app.events", "app.checkin"):
-        "checkin ↔ events: the ticket page and check-in links — a hook checkin registers",
-    ("app.checkin", "app.alliance"):
-        "checkin → alliance: a check-in issues vouchers (checkin.services → alliance.services) — "
-        "a signal alliance subscribes to",
     ("app.checkin", "app.home"): "move app/home/panels.py to core app/panels.py",
     ("app.events", "app.home"): "move app/home/panels.py to core app/panels.py",
     ("app.followups", "app.home"): "move app/home/panels.py to core app/panels.py",
@@ -146,13 +132,7 @@ KNOWN_UPWARD_IMPORTS: set[tuple[str, str]] = {
     ("app.auth.services", "app.alliance.models"),
     ("app.auth.views", "app.alliance.partners"),
     ("app.auth.services", "app.customers.models"),
-    ("app.checkin.services", "app.alliance.services"),
     ("app.checkin.home", "app.home.panels"),
-    ("app.events.public", "app.alliance.models"),
-    ("app.events.public_api", "app.alliance.services"),
-    ("app.events.services", "app.alliance.models"),
-    ("app.events.views", "app.alliance.models"),
-    ("app.events.public", "app.checkin.links"),
     ("app.events.home", "app.home.panels"),
     ("app.followups.home", "app.home.panels"),
     ("app.planning.home", "app.home.panels"),
@@ -183,7 +163,7 @@ EXTRAS: dict[str, set[str]] = {
     "app.customers": {"importer.py", "phones.py"},
     "app.demo": {"alliance.py", "events.py", "org.py"},
     "app.events": {"consent.py", "event_forms.py", "ics.py", "limits.py", "messages.py",
-                   "public_api.py", "questions.py", "registration.py", "tickets.py"},
+                   "questions.py", "registration.py", "tickets.py"},
     "app.followups": {"dashboard.py", "results.py", "scripts.py"},
     "app.home": {"panels.py"},
     "app.jobs": {"runner.py", "tasks.py"},
@@ -195,7 +175,6 @@ EXTRAS: dict[str, set[str]] = {
 # Modules that play a role under another name (a forms module not called forms.py …), to rename.
 KNOWN_ROLE_MISNAMES = {
     "app.events.event_forms": "merge into app/events/forms.py",
-    "app.events.public_api": "a second API module: merge into app/events/api.py",
     "app.alliance.portal": "the partner portal's pages: fine as a room, or merge into views.py",
 }
 

@@ -7,13 +7,19 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.alliance import api as alliance_api
-    from app.alliance import portal, services, views
+    from app.alliance import portal, public, services, views
     from app.api import api
     from app.events import signals
 
-    signals.register_voucher_issuer(services)  # events asks it for vouchers; it never imports alliance
+    # Events asks through these hooks and never imports alliance: vouchers to issue, the offers an event
+    # carries, the ticket's vouchers.
+    signals.register_voucher_issuer(services)
+    signals.register_event_offers(services)
+    signals.register_ticket_block("below", public.ticket_block)
+    signals.register_ticket_fields(public.ticket_fields)
 
     app.register_blueprint(views.bp)
     app.register_blueprint(portal.bp)
+    app.register_blueprint(public.bp)
     api.register_blueprint(alliance_api.blp)
     api.register_blueprint(alliance_api.portal_blp)

@@ -1,5 +1,8 @@
 """Vouchers: issued inside the registration or check-in transaction, never beyond an offer's limit,
-and redeemed at most once by the partner whose offer they belong to."""
+and redeemed at most once by the partner whose offer they belong to. And which offers an event carries.
+
+Events asks for both through app.events.signals (this module is the voucher issuer and the
+event-offers provider alliance registers in its init_app)."""
 
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ from app.audit import services as audit
 from app.database import lock_for_update
 from app.errors import ValidationFailed
 from app.events.models import Registration
+from app.events.signals import OfferChoice
 from app.extensions import db
 from app.models import utcnow
 from app.privacy import mask_name, mask_phone
@@ -122,6 +126,46 @@ def issue_vouchers(registration, trigger: str, offer_ids: list[int] | None = Non
     if issued:
         db.session.flush()
     return issued
+
+
+# --- which offers an event carries (EventOffer): the event form, page, poster and API ask through the hook ---
+
+def attachable_offers() -> list[OfferChoice]:
+    """Offers staff may put on an event: running today or later (`Offer.running_on`), by partner and title."""
+    offers = db.session.scalars(sa.select(Offer).join(Partner).where(Offer.running_on(local_today()))
+                                .order_by(Partner.name, Offer.title))
+    return [OfferChoice(o.id, f"{o.partner.name} · {o.title}", o.partner.category) for o in offers]
+
+
+def known_offer_ids(ids: list[int]) -> list[int]:
+    """Those of `ids` that name an offer (any offer: attaching is not limited to running ones), once each."""
+    return list(db.session.scalars(sa.select(Offer.id).where(Offer.id.in_(ids)))) if ids else []
+
+
+def event_offer_ids(event_id: int) -> list[int]:
+    return list(db.session.scalars(sa.select(EventOffer.offer_id).where(EventOffer.event_id == event_id)
+                                   .order_by(EventOffer.offer_id)))
+
+
+def set_event_offers(event_id: int, offer_ids: list[int]) -> None:
+    """The event carries exactly these offers from now on."""
+    db.session.execute(sa.delete(EventOffer).where(EventOffer.event_id == event_id))
+    for offer_id in offer_ids:
+        db.session.add(EventOffer(event_id=event_id, offer_id=offer_id))
+    db.session.flush()
+
+
+def event_offer_labels(event_id: int) -> list[str]:
+    """"partner · offer title" of each offer the event carries (the staff's event page)."""
+    offers = db.session.scalars(sa.select(Offer).join(EventOffer, EventOffer.offer_id == Offer.id)
+                                .where(EventOffer.event_id == event_id).order_by(Offer.id))
+    return [f"{o.partner.name} · {o.title}" for o in offers]
+
+
+def event_partner_names(event_id: int) -> list[str]:
+    """The partners whose offers the event carries, each once (the poster names them)."""
+    return list(db.session.scalars(sa.select(Partner.name).join(Offer).join(
+        EventOffer, EventOffer.offer_id == Offer.id).where(EventOffer.event_id == event_id).distinct()))
 
 
 def voucher_state(voucher: Voucher) -> str:

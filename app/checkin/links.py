@@ -1,8 +1,9 @@
 """The "any camera" path: a ticket URL opened by a signed-in staff member of the event's outlet.
 
-`ticket_checkin(registration)` is called by the public ticket page
-(app/events/public.py) and tells its template what to offer; with the
-user's `checkin_on_open` setting the GET itself checks the person in.
+`ticket_block` is the block check-in adds on top of the public ticket page
+(registered in app.checkin's init_app through app.events.signals): what to
+offer the outlet's staff; with the user's `checkin_on_open` setting the GET
+itself checks the person in.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from flask_login import current_user
 
 from app.checkin import services
 from app.errors import DomainError
+from app.events.signals import TicketBlock
 from app.extensions import db
 from app.security import can, may_see_outlet
 
@@ -52,3 +54,9 @@ def ticket_checkin(registration) -> dict | None:
         else:
             db.session.commit()
     return state
+
+
+def ticket_block(registration, *, staff_view: bool) -> TicketBlock | None:
+    """The check-in block of the ticket page, for the outlet's staff (`staff_view`) only."""
+    state = ticket_checkin(registration) if staff_view else None
+    return TicketBlock("checkin/_ticket_action.html", {"checkin": state}) if state else None

@@ -9,6 +9,7 @@ first answer again instead of "already checked in".
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,7 +20,6 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from app.alliance.services import issue_vouchers, offers_may_issue
 from app.audit import services as audit
 from app.checkin.errors import EventNotOpen, NotCheckedIn, NotConfirmed, NotEventDay, UndoNotAllowed, WrongEvent
 from app.checkin.models import CheckIn
@@ -27,6 +27,7 @@ from app.database import lock_for_update
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.events.models import Event, Registration
 from app.events.registration import RegistrationInput, register
+from app.events.signals import issue_vouchers, offers_may_issue, voucher_issuer
 from app.extensions import db
 from app.models import utcnow
 from app.privacy import mask_name
@@ -46,14 +47,21 @@ _BY_TOKEN = (sa.select(Registration).options(joinedload(Registration.event))
 # The claim and the history row are Core statements on the tables, run on the session's connection:
 # the ORM's bulk-DML machinery would cost about a millisecond per scan for nothing.
 _REGISTRATIONS = Registration.__table__
-# Whether the event carries offers issued on check-in, answered by the claiming UPDATE itself, so a
-# check-in at an event without such offers needs no extra round trip for vouchers.
-_CHECKIN_OFFERS = offers_may_issue(_REGISTRATIONS.c.event_id, "checkin")
-_CLAIM = (sa.update(_REGISTRATIONS)
-          .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"), _REGISTRATIONS.c.checked_in_at.is_(None),
-                 _REGISTRATIONS.c.status == "confirmed")
-          .values(checked_in_at=sa.bindparam("now"), checkin_method=sa.bindparam("method"))
-          .returning(_CHECKIN_OFFERS))
+
+
+@functools.cache
+def _claim(_issuer) -> sa.Update:
+    """The claiming UPDATE. It also answers whether the event carries offers issued on check-in, so a
+    check-in at an event without such offers needs no extra round trip for vouchers. Built once per
+    voucher issuer (app.events.signals), which alliance registers in its init_app, after this module
+    is imported."""
+    return (sa.update(_REGISTRATIONS)
+            .where(_REGISTRATIONS.c.id == sa.bindparam("registration_id"), _REGISTRATIONS.c.checked_in_at.is_(None),
+                   _REGISTRATIONS.c.status == "confirmed")
+            .values(checked_in_at=sa.bindparam("now"), checkin_method=sa.bindparam("method"))
+            .returning(offers_may_issue(_REGISTRATIONS.c.event_id, "checkin")))
+
+
 _APPEND = sa.insert(CheckIn.__table__).returning(CheckIn.__table__.c.id)
 
 
@@ -172,7 +180,8 @@ def check_in(registration: Registration, *, method: str = "scan", device: str | 
     _ensure_event_day(registration.event, confirm_outside_day)
     now = utcnow()
     connection = db.session.connection()
-    claimed = connection.execute(_CLAIM, {"registration_id": registration.id, "now": now, "method": method}).first()
+    claimed = connection.execute(_claim(voucher_issuer()), {"registration_id": registration.id, "now": now,
+                                                            "method": method}).first()
     if claimed is None:
         # Another phone won (PostgreSQL waited for its commit), or the state changed: read it again.
         db.session.refresh(registration)

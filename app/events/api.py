@@ -1,29 +1,49 @@
+"""The JSON API of events: staff's `/api/v1/events` (drafts, publishing, registrations) and the public
+`/api/v1/public` (no login, rate limited: event info, registration, tickets)."""
+
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask import jsonify
 
 from app.api import api_blueprint
 from app.events import registration as registration_service
-from app.events import services
+from app.events import services, tickets
 from app.events.models import Event
+from app.events.public import (
+    event_to_register_or_404,
+    limit_body,
+    phone_key,
+    published_event_or_404,
+    ticket_or_404,
+)
 from app.events.schemas import (
+    AlreadyRegisteredSchema,
     CancelEventSchema,
     EventCreateSchema,
     EventListSchema,
     EventQuerySchema,
     EventSchema,
     EventUpdateSchema,
+    PartySizeRequestSchema,
+    PartySizeResultSchema,
+    PublicEventSchema,
     PublishSchema,
     RegistrationListSchema,
     RegistrationQuerySchema,
+    RegistrationRequestSchema,
+    RegistrationResultSchema,
     StatusSchema,
+    TicketSchema,
 )
 from app.events.services import EventInput
-from app.extensions import db
+from app.events.signals import ticket_fields
+from app.extensions import db, limiter
 from app.org.models import Outlet
-from app.security import get_scoped_or_404, permission_required, scope_to_outlets
+from app.privacy import mask_name
+from app.security import get_scoped_or_404, permission_required, public, scope_to_outlets
 from app.timefmt import local_tz
 from app.urls import external_url
 
@@ -136,3 +156,99 @@ def delete_event(event_id: int):
     """Delete a draft (published events are cancelled instead)."""
     services.delete_draft(get_scoped_or_404(Event, event_id))
     db.session.commit()
+
+
+# --- The public JSON API (no login; rate limited): event info, registration, tickets. ---
+
+public_blp = api_blueprint("public_api", __name__, "/public",
+                           "Public registration and tickets (no login, rate limited)")
+public_blp.before_request(limit_body)
+
+
+def public_event(event: Event) -> dict:
+    return {"title": event.title, "description": event.description, "starts_at": event.starts_at,
+            "ends_at": event.ends_at, "venue": event.venue, "seats_left": services.event_counts(event)["seats_left"],
+            "status": event.status, "registration_open": registration_service.registration_is_open(event),
+            "max_party_size": event.max_party_size, "questions": event.questions, "outlet_name": event.outlet.name}
+
+
+@public_blp.route("/events/<slug>", methods=["GET"], endpoint="get_event")
+@public
+@limiter.limit("60 per minute")
+@public_blp.response(200, PublicEventSchema)
+def get_public_event(slug: str):
+    """A published event's public details and seats left; drafts and cancelled events are 404."""
+    return public_event(published_event_or_404(slug))
+
+
+@public_blp.route("/events/<slug>/registrations", methods=["POST"])
+@public
+@limiter.limit("20 per minute")
+@limiter.limit("5 per 10 minutes", key_func=phone_key)
+@public_blp.arguments(RegistrationRequestSchema)
+@public_blp.response(201, RegistrationResultSchema)
+@public_blp.alt_response(200, schema=AlreadyRegisteredSchema, description=(
+    "This phone was already registered: nothing more is said, the ticket link is sent to that phone again"))
+def register(body, slug: str):
+    """Register: confirmed or waitlisted at once.
+
+    The same phone again answers 200 `{"status": "already_registered"}` and nothing
+    else (a phone number is not proof of identity); the ticket link goes to that
+    phone again (`ticket_resent`, at most once per 10 minutes).
+    """
+    event, known = event_to_register_or_404(slug, body["phone"])
+    registration = tickets.register_or_resend(event, registration_service.RegistrationInput(**body), known=known)
+    if registration is None:
+        db.session.commit()
+        response = jsonify({"status": "already_registered"})
+        response.status_code = 200
+        return response
+    # Read before the commit: afterwards every attribute would be loaded again.
+    result = {"status": registration.status, "ticket_token": registration.ticket_token,
+              "ticket_url": external_url("public.ticket", token=registration.ticket_token)}
+    db.session.commit()
+    return result
+
+
+@public_blp.route("/tickets/<token>", methods=["GET"])
+@public
+@limiter.limit("120 per minute")
+@public_blp.response(200, TicketSchema)
+def get_ticket(token: str):
+    """A ticket with the person's name masked, its check-in state and vouchers."""
+    registration = ticket_or_404(token)
+    event = registration.event
+    return {
+        "event": {"title": event.title, "starts_at": event.starts_at, "ends_at": event.ends_at,
+                  "venue": event.venue, "status": event.status, "outlet_name": event.outlet.name},
+        "name": mask_name(registration.name), "party_size": registration.party_size,
+        "status": registration.status, "checked_in_at": registration.checked_in_at,
+        **ticket_fields(registration),
+    }
+
+
+@public_blp.route("/tickets/<token>/cancel", methods=["POST"], endpoint="cancel")
+@public
+@limiter.limit("10 per minute")
+@public_blp.response(200, StatusSchema)
+def cancel_ticket(token: str):
+    """Cancel a registration; the freed seats go to the waitlist, first come first served."""
+    registration = ticket_or_404(token)
+    registration_service.cancel_registration(registration)
+    db.session.commit()
+    return {"status": registration.status}
+
+
+@public_blp.route("/tickets/<token>/party-size", methods=["POST"])
+@public
+@limiter.limit("10 per minute")
+@public_blp.arguments(PartySizeRequestSchema)
+@public_blp.response(200, PartySizeResultSchema)
+def change_party_size(body, token: str):
+    """Change the number of people (1 to the event's `max_party_size`); 409 `event_full` when the seats
+    are not there (a confirmed ticket keeps its seats), 409 `registration_closed` to grow after the deadline."""
+    registration = ticket_or_404(token)
+    tickets.change_party_size(registration, body["party_size"])
+    result = {"status": registration.status, "party_size": registration.party_size}
+    db.session.commit()
+    return result

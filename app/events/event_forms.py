@@ -99,7 +99,7 @@ class EventForm(FlaskForm):
         if getattr(self, "outlet_code", None) is not None:
             self.outlet_code.choices = [SelectChoice(o.code, o.name) for o in outlets]
         self.segments.choices = [SelectChoice(k, str(v)) for k, v in reference.SEGMENTS.items()]
-        self.offer_ids.choices = [SelectChoice(o.id, f"{o.partner.name} · {o.title}") for o in offers]
+        self.offer_ids.choices = [SelectChoice(o.id, o.label) for o in offers]  # OfferChoice (app.events.signals)
 
     def set_questions(self, questions: list[dict], blank_rows: int = BLANK_QUESTION_ROWS) -> None:
         """Fill the editor with these questions and a few blank rows for new ones."""

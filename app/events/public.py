@@ -12,8 +12,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from app.alliance.models import Voucher
-from app.checkin.links import ticket_checkin
 from app.customers.phones import InvalidPhone, normalize_mobile
 from app.errors import DomainError, ValidationFailed
 from app.events import forms as registration_forms
@@ -23,6 +21,7 @@ from app.events.consent import CONSENT_VERSION, consent_purpose, consent_text
 from app.events.ics import ticket_ics
 from app.events.models import Event
 from app.events.services import event_counts
+from app.events.signals import ticket_blocks
 from app.extensions import db, limiter
 from app.form_errors import show_field_errors
 from app.qr import qr_png
@@ -78,11 +77,6 @@ def ticket_or_404(token: str):
     return registration
 
 
-def vouchers_of(registration) -> list[Voucher]:
-    return list(db.session.scalars(sa.select(Voucher).where(Voucher.registration_id == registration.id)
-                                   .order_by(Voucher.issued_at)))
-
-
 @bp.route("/e/<slug>", methods=["GET", "POST"])
 @limiter.limit("60 per minute", methods=["GET"])
 @limiter.limit("20 per minute", methods=["POST"])
@@ -132,15 +126,18 @@ def register(slug: str):
 
 
 def render_ticket(registration, *, party_error: str | None = None, status: int = 200):
-    """The ticket page: the customer's own controls, or, for the outlet's staff, the check-in only."""
+    """The ticket page: the customer's own controls, or, for the outlet's staff, the check-in only.
+
+    The blocks features above events add (app.events.signals): check-in's for staff, which may
+    check in at once (a user setting), and the vouchers."""
     token = registration.ticket_token
     staff_view = (current_user.is_authenticated and current_user.role in BANK_ROLES
                   and may_see_outlet(registration.event.outlet_id))
-    checkin = ticket_checkin(registration) if staff_view else None  # may check in at once (user setting)
+    blocks = ticket_blocks(registration, staff_view=staff_view)
     invite_url = None if staff_view else external_url("public.register", slug=registration.event.slug,
                                                       ref=registration.customer.referral_code)
     return render_template("public/ticket.html", registration=registration, event=registration.event,
-                           vouchers=vouchers_of(registration), staff_view=staff_view, checkin=checkin,
+                           blocks=blocks, staff_view=staff_view,
                            just_registered=request.args.get("new") == "1", party_error=party_error,
                            party_changed=request.args.get("changed") == "party",
                            ticket_url=external_url("public.ticket", token=token), invite_url=invite_url), status
@@ -179,18 +176,6 @@ def ticket_qr(token: str):
     registration = ticket_or_404(token)
     png = qr_png(external_url("public.ticket", token=registration.ticket_token), box_size=8)
     return Response(png, mimetype="image/png", headers={"Cache-Control": "private, max-age=3600"})
-
-
-@bp.route("/t/<token>/vouchers/<code>/qr.png", methods=["GET"])
-@limiter.limit("120 per minute")
-@public
-def voucher_qr(token: str, code: str):
-    """A voucher's QR for the merchant's scanner; only reachable through its own ticket."""
-    registration = ticket_or_404(token)
-    if code not in {v.code for v in vouchers_of(registration)}:
-        abort(404)
-    return Response(qr_png(code, box_size=6), mimetype="image/png",
-                    headers={"Cache-Control": "private, max-age=3600"})
 
 
 @bp.route("/t/<token>/event.ics", methods=["GET"])

@@ -150,3 +150,78 @@ class RegistrationListSchema(Schema):
 class RegistrationQuerySchema(Schema):
     q = fields.String(load_default=None, validate=validate.Length(max=50))
     status = fields.String(load_default=None, validate=validate.OneOf(["confirmed", "waitlisted", "cancelled"]))
+
+
+# --- the public API (app.events.api.public_blp): no login ---
+
+class PublicEventSchema(Schema):
+    title = fields.String()
+    description = fields.String()
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+    venue = fields.String()
+    seats_left = Int()
+    status = fields.String(metadata={"description": "published (open or closed for registration) or finished"})
+    registration_open = fields.Boolean()
+    max_party_size = Int()
+    questions = fields.List(fields.Dict())
+    outlet_name = fields.String()
+
+
+class RegistrationRequestSchema(Schema):
+    name = fields.String(required=True)
+    phone = fields.String(required=True)
+    consent = fields.Boolean(required=True)
+    party_size = Int(load_default=1, strict=True)
+    answers = fields.Dict(load_default=dict)
+    ref = fields.String(load_default=None, validate=validate.Length(max=16))
+
+
+class RegistrationResultSchema(Schema):
+    status = fields.String()
+    ticket_token = fields.String()
+    ticket_url = fields.String()
+
+
+class AlreadyRegisteredSchema(Schema):
+    status = fields.String(metadata={"description": "already_registered"})
+
+
+class PartySizeRequestSchema(Schema):
+    party_size = fields.Integer(required=True, strict=True)
+
+
+class PartySizeResultSchema(Schema):
+    status = fields.String()
+    party_size = fields.Integer()
+
+
+class VoucherSchema(Schema):
+    code = fields.String()
+    offer_title = fields.String()
+    partner_name = fields.String()
+    terms = fields.String()
+    valid_until = fields.Date()
+    status = fields.String(metadata={"description": "unused, redeemed, expired or void"})
+    redeemed_at = LocalDateTime(allow_none=True)
+
+
+class TicketEventSchema(Schema):
+    title = fields.String()
+    starts_at = LocalDateTime()
+    ends_at = LocalDateTime()
+    venue = fields.String()
+    status = fields.String()
+    outlet_name = fields.String()
+
+
+# A ticket as its holder sees it. Features above events fill fields of it through
+# app.events.signals.ticket_fields: `vouchers` is the alliance's (app.alliance.public).
+class TicketSchema(Schema):
+
+    event = fields.Nested(TicketEventSchema)
+    name = fields.String()
+    party_size = Int()
+    status = fields.String()
+    checked_in_at = LocalDateTime(allow_none=True)
+    vouchers = fields.List(fields.Nested(VoucherSchema))

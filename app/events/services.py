@@ -10,7 +10,6 @@ from decimal import Decimal, InvalidOperation
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
-from app.alliance.models import EventOffer, Offer, Partner
 from app.audit import services as audit
 from app.catalogue.services import find_template
 from app.database import lock_for_update
@@ -21,12 +20,13 @@ from app.events.errors import InvalidTransition
 from app.events.messages import event_cancelled_message
 from app.events.models import Event, Registration
 from app.events.registration import promote_waitlist, seats_taken
+from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
 from app.models import utcnow
 from app.org.models import Outlet
 from app.org.reference import SEGMENTS
 from app.security import acting_user, ensure_outlet_in_scope
-from app.timefmt import local_today, to_local
+from app.timefmt import to_local
 
 SLUG_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 SLUG_LENGTH = 10  # 32^10 ≈ 10^15: not enumerable behind the public rate limits
@@ -127,7 +127,7 @@ def _validate(data: EventInput, event: Event | None) -> dict:
     clean["actual_cost"] = _money(data.actual_cost, "actual_cost", errors)
     if data.goals is not None and not isinstance(data.goals, dict):
         errors["goals"] = _("应为对象")
-    offers = _offers(data.offer_ids, errors) if data.offer_ids is not None else None
+    offers = _offer_ids(data.offer_ids, errors) if data.offer_ids is not None else None
     if errors:
         raise ValidationFailed(fields=errors)
     clean.update(starts_at=starts, ends_at=ends, capacity=capacity, max_party_size=party, title=title,
@@ -181,12 +181,12 @@ def agenda_at(agenda: list[dict], starts_at: datetime) -> list[dict]:
     return moved
 
 
-def _offers(ids: list[int], errors: dict) -> list[Offer]:
-    offers = list(db.session.scalars(sa.select(Offer).where(Offer.id.in_(ids)))) if ids else []
-    missing = sorted(set(ids) - {o.id for o in offers})
+def _offer_ids(ids: list[int], errors: dict) -> list[int]:
+    known = event_offers().known_offer_ids(ids)
+    missing = sorted(set(ids) - set(known))
     if missing:
         errors["offer_ids"] = _("优惠不存在:%(ids)s", ids=", ".join(map(str, missing)))
-    return offers
+    return known
 
 
 def create_event(data: EventInput) -> Event:
@@ -255,22 +255,19 @@ def update_event(event: Event, data: EventInput) -> Event:
     return event
 
 
-def set_offers(event: Event, offers: list[Offer]) -> None:
-    db.session.execute(sa.delete(EventOffer).where(EventOffer.event_id == event.id))
-    for offer in offers:
-        db.session.add(EventOffer(event_id=event.id, offer_id=offer.id))
-    db.session.flush()
+# Which offers an event carries is the alliance's to store (app.events.signals.event_offers).
+
+def set_offers(event: Event, offer_ids: list[int]) -> None:
+    event_offers().set_event_offers(event.id, offer_ids)
 
 
-def attachable_offers() -> list[Offer]:
-    """Offers staff may put on an event: running today or later (`Offer.running_on`), by partner and title."""
-    return list(db.session.scalars(sa.select(Offer).join(Partner).where(Offer.running_on(local_today()))
-                                   .order_by(Partner.name, Offer.title)))
+def attachable_offers() -> list[OfferChoice]:
+    """Offers staff may put on an event: running today or later, by partner and title."""
+    return event_offers().attachable_offers()
 
 
 def offer_ids(event: Event) -> list[int]:
-    return list(db.session.scalars(sa.select(EventOffer.offer_id).where(EventOffer.event_id == event.id)
-                                   .order_by(EventOffer.offer_id)))
+    return event_offers().event_offer_ids(event.id)
 
 
 def _copy_title(title: str) -> str:
@@ -291,8 +288,9 @@ def clone_event(event: Event) -> Event:
     )
     db.session.add(copy)
     db.session.flush()
-    for offer_id in offer_ids(event):
-        db.session.add(EventOffer(event_id=copy.id, offer_id=offer_id))
+    carried = offer_ids(event)
+    if carried:
+        set_offers(copy, carried)
     audit.record("event_cloned", obj=copy, details={"from": event.id})
     return copy
 

@@ -1,15 +1,25 @@
 """Hooks events offers the features above it, so that events never imports them.
 
+Three of them, each registered by the feature above in its `init_app`: the
+voucher issuer (registration and check-in issue through it), the event's offers
+(alliance stores which offers an event carries; the event form, page, poster
+and API ask it), and the ticket page's blocks and API fields (check-in and
+alliance add theirs).
+
 A registration confirmed may earn vouchers, but vouchers are the alliance's:
 alliance registers its issuer here in its `init_app` and events asks through
 it. Without an issuer (no alliance), nothing is issued. The issuer answers in
 three steps because of the registration hot path: a cheap SQL pre-check folded
 into the statement that loads the event, the offer ids looked up before the
 event's lock (they are the lock order), and the issuing itself once confirmed.
+A check-in (app.checkin.services) folds the same pre-check into its claiming
+UPDATE and issues through the same issuer.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 import sqlalchemy as sa
@@ -45,3 +55,107 @@ def offers_issuing(event_id: int, trigger: str) -> list[int]:
 
 def issue_vouchers(registration: Any, trigger: str, offer_ids: list[int] | None = None) -> list:
     return _issuer.issue_vouchers(registration, trigger, offer_ids) if _issuer is not None else []
+
+
+# --- Which offers an event carries: stored by alliance (EventOffer), asked here by the event pages and API. ---
+
+@dataclass(frozen=True)
+class OfferChoice:
+    """An offer staff may put on an event, as the event form lists it."""
+
+    id: int
+    label: str  # "partner · offer title"
+    category: str  # the partner's category, which templates suggest (`partner_categories`)
+
+
+class EventOffers(Protocol):
+    def attachable_offers(self) -> list[OfferChoice]: ...
+    def known_offer_ids(self, ids: list[int]) -> list[int]: ...  # those of `ids` that name an offer, once each
+    def event_offer_ids(self, event_id: int) -> list[int]: ...
+    def set_event_offers(self, event_id: int, offer_ids: list[int]) -> None: ...
+    def event_offer_labels(self, event_id: int) -> list[str]: ...
+    def event_partner_names(self, event_id: int) -> list[str]: ...
+
+
+class _NoOffers:
+    """Without alliance an event carries no offers, and an offer id names nothing."""
+
+    def attachable_offers(self) -> list[OfferChoice]:
+        return []
+
+    def known_offer_ids(self, ids: list[int]) -> list[int]:
+        return []
+
+    def event_offer_ids(self, event_id: int) -> list[int]:
+        return []
+
+    def set_event_offers(self, event_id: int, offer_ids: list[int]) -> None:
+        return None
+
+    def event_offer_labels(self, event_id: int) -> list[str]:
+        return []
+
+    def event_partner_names(self, event_id: int) -> list[str]:
+        return []
+
+
+_event_offers: EventOffers = _NoOffers()
+
+
+def register_event_offers(provider: EventOffers) -> None:
+    """Called by alliance's init_app (every app registers the same provider)."""
+    global _event_offers
+    _event_offers = provider
+
+
+def event_offers() -> EventOffers:
+    return _event_offers
+
+
+# --- The ticket page (/t/<token>) and its API answer: what features above events add to them. ---
+
+@dataclass(frozen=True)
+class TicketBlock:
+    """A piece of the ticket page a feature adds: the template to include and what it reads (as `extra`)."""
+
+    template: str
+    context: dict[str, Any] = field(default_factory=dict)
+
+
+# Where a block goes: "top" above the ticket card (staff's check-in), "below" under it (the vouchers).
+# The top ones are asked first: a check-in that opening the link does issues vouchers a block below shows.
+TICKET_PLACES = ("top", "below")
+TicketBlockProvider = Callable[..., "TicketBlock | None"]  # (registration, *, staff_view) -> block or None
+
+_ticket_blocks: dict[str, list[TicketBlockProvider]] = {place: [] for place in TICKET_PLACES}
+_ticket_fields: list[Callable[[Any], dict[str, Any]]] = []
+
+
+def register_ticket_block(place: str, provider: TicketBlockProvider) -> None:
+    """Called in a feature's init_app; every app registers the same provider, so it is kept once."""
+    if place not in _ticket_blocks:
+        raise ValueError(f"unknown ticket place {place!r}: one of {TICKET_PLACES}")
+    if provider not in _ticket_blocks[place]:
+        _ticket_blocks[place].append(provider)
+
+
+def ticket_blocks(registration: Any, *, staff_view: bool) -> dict[str, list[TicketBlock]]:
+    """The blocks of every place for this ticket, asked place by place in TICKET_PLACES order."""
+    found: dict[str, list[TicketBlock]] = {}
+    for place in TICKET_PLACES:
+        blocks = (provider(registration, staff_view=staff_view) for provider in _ticket_blocks[place])
+        found[place] = [block for block in blocks if block is not None]
+    return found
+
+
+def register_ticket_fields(provider: Callable[[Any], dict[str, Any]]) -> None:
+    """A provider of fields for the public API's ticket answer (`GET /api/v1/public/tickets/<token>`)."""
+    if provider not in _ticket_fields:
+        _ticket_fields.append(provider)
+
+
+def ticket_fields(registration: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {}
+    for provider in _ticket_fields:
+        fields.update(provider(registration))
+    return fields

@@ -10,7 +10,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from app.alliance.models import Offer, Partner
 from app.auth.models import User
 from app.catalogue.queries import template_schedule
 from app.catalogue.services import find_template, save_event_as_template
@@ -21,6 +20,7 @@ from app.events import registration as registration_service
 from app.events.event_forms import EventForm
 from app.events.models import Event
 from app.events.services import EventInput
+from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
 from app.form_errors import show_field_errors
 from app.org.services import visible_outlets
@@ -71,7 +71,7 @@ def detail(event_id: int):
     q = request.args.get("q", "").strip()[:50]
     registrations = registration_service.registrations_for(event, q or None)
     share_url = external_url("public.register", slug=event.slug, ref=current_user.referral_code) if event.slug else None
-    offers = list(db.session.scalars(sa.select(Offer).where(Offer.id.in_(services.offer_ids(event)))))
+    offers = event_offers().event_offer_labels(event.id)  # "partner · offer title"
     return render_template("events/detail.html", event=event, counts=services.event_counts(event),
                            registrations=registrations, q=q, referrals=registration_service.referral_counts(event),
                            share_url=share_url, status_names=STATUS_NAMES, offers=offers,
@@ -135,7 +135,7 @@ def _form_field(key: str) -> str:
     return {"questions": "questions_summary"}.get(key, key)
 
 
-def _prefill(form: EventForm, template: dict, offers: list[Offer]) -> None:
+def _prefill(form: EventForm, template: dict, offers: list[OfferChoice]) -> None:
     """Start the form from a template: its name, day and times, capacity, questions and partners' offers."""
     form.title.data = template.get("name")
     form.description.data = template.get("description", "")
@@ -151,7 +151,7 @@ def _prefill(form: EventForm, template: dict, offers: list[Offer]) -> None:
     if template.get("budget", {}).get("per_head") and template.get("default_capacity"):
         form.budget.data = template["budget"]["per_head"] * template["default_capacity"]
     suggested = set(template.get("partner_categories", []))
-    form.offer_ids.data = [o.id for o in offers if o.partner.category in suggested]
+    form.offer_ids.data = [o.id for o in offers if o.category in suggested]
     try:
         chosen = datetime.strptime(request.args.get("date", ""), "%Y-%m-%d").date()
     except ValueError:
@@ -268,8 +268,7 @@ def save_template(event_id: int):
 
 
 def _poster_content(event: Event, referrer: User | None) -> PosterContent:
-    partners = list(db.session.scalars(sa.select(Partner.name).join(Offer).where(
-        Offer.id.in_(services.offer_ids(event))).distinct()))
+    partners = event_offers().event_partner_names(event.id)
     start, end = to_local(event.starts_at), to_local(event.ends_at)
     return PosterContent(
         title=event.title, subtitle=event.description or "",  # public text only; the poster cuts it with "…"

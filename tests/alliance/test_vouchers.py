@@ -127,3 +127,9 @@ def test_every_swap_of_neighbours_is_caught(app_ctx):
             swapped = code[:i] + code[i + 1] + code[i] + code[i + 2:]
             if swapped != code:
                 assert normalize_code(swapped) is None, (code, swapped)
+
+
+def test_a_voucher_qr_is_reachable_only_through_its_own_ticket(client, scene, make):
+    other = make.registration(scene.event, name="李四", phone="13812345678")
+    assert client.get(f"/t/{other.ticket_token}/vouchers/{scene.voucher.code}/qr.png").status_code == 404
+    assert client.get(f"/t/{scene.registration.ticket_token}/vouchers/ABCDEFGHJ/qr.png").status_code == 404

@@ -12,6 +12,7 @@ from app.checkin.models import CheckIn
 from app.checkin.selfcheckin import daily_code
 from app.events.models import Registration
 from app.extensions import db
+from tests.checkin.conftest import add_offer
 from tests.conftest import TEST_CONFIG
 from tests.static_urls import undigested
 
@@ -231,3 +232,13 @@ def test_the_scanner_pages_session_calls_need_the_csrf_token_from_its_meta_tag(d
     assert forged.status_code == 400 and forged.get_json()["error"]["code"] == "csrf_failed"
     allowed = browser.post("/api/v1/checkins", json=body, headers={"X-CSRFToken": meta})
     assert allowed.status_code == 201
+
+
+def test_a_check_in_by_opening_the_link_shows_the_vouchers_it_issued(client, auth, make, door):
+    offer = add_offer(door.event, make.partner(name="麦香坊烘焙(测试)"))
+    door.staff.checkin_on_open = True
+    db.session.commit()
+    auth.login("ck.staff")
+    html = client.get(f"/t/{door.registrations[0].ticket_token}").get_data(as_text=True)
+    assert "签到成功" in html and html.index("签到成功") < html.index("我的优惠券")
+    assert offer.title in html and "麦香坊烘焙(测试)" in html
