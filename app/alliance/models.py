@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, TimestampMixin, utcnow
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 PARTNER_STATUSES = ("active", "paused", "ended")
 
 
-class Partner(IdMixin, TimestampMixin, db.Model):
+class Partner(IdMixin, TimestampMixin, Model):
     """A partner merchant of the cross-industry alliance (异业联盟商户)."""
 
     __tablename__ = "partners"
@@ -43,7 +43,7 @@ ISSUE_TRIGGERS = ("registration", "checkin")
 COST_SHARES = ("bank", "partner", "shared")
 
 
-class Offer(IdMixin, TimestampMixin, db.Model):
+class Offer(IdMixin, TimestampMixin, Model):
     """A partner's benefit for event attendees; vouchers are issued from it."""
 
     __tablename__ = "offers"
@@ -94,7 +94,7 @@ class Offer(IdMixin, TimestampMixin, db.Model):
         return sa.and_(cls.running_on(day), cls.valid_from <= day)
 
 
-class EventOffer(db.Model):
+class EventOffer(Model):
     """Which offers an event carries (`offer_ids` in the API)."""
 
     __tablename__ = "event_offers"
@@ -104,7 +104,7 @@ class EventOffer(db.Model):
                                           index=True)
 
 
-class Voucher(IdMixin, db.Model):
+class Voucher(IdMixin, Model):
     """One attendee's voucher for one offer; redeemed at most once.
 
     One per offer per registration (a constraint); redemption is a conditional

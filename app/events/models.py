@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.customers.models import Customer
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, JSONType, TimestampMixin, utcnow
 from app.org.models import Outlet
 
@@ -22,7 +22,7 @@ REGISTRATION_SOURCES = ("public", "walk_in", "staff")
 Money = sa.Numeric(12, 2)
 
 
-class Event(IdMixin, TimestampMixin, db.Model):
+class Event(IdMixin, TimestampMixin, Model):
     """A customer event of one outlet: draft → published → finished, or cancelled.
 
     Questions, agenda and the follow-up playbook are copied from the template
@@ -89,7 +89,7 @@ class Event(IdMixin, TimestampMixin, db.Model):
         return cls.status.in_(PUBLIC_STATUSES)
 
 
-class Registration(IdMixin, db.Model):
+class Registration(IdMixin, Model):
     """One person's registration (with their party) for one event.
 
     One per phone per event (a database constraint). `checked_in_at` is the

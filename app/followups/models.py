@@ -9,14 +9,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.customers.models import Customer
 from app.events.models import Event, Registration
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, JSONType, TimestampMixin, utcnow
 
 LISTS = ("maintain", "prospect", "winback")
 STATUSES = ("open", "contacted", "converted", "unreachable", "closed")
 
 
-class FollowUp(IdMixin, TimestampMixin, db.Model):
+class FollowUp(IdMixin, TimestampMixin, Model):
     """One piece of follow-up work: a person, a list, an owner, a due date.
 
     Finishing an event creates sequence 1 per registration and list; a unique
@@ -54,7 +54,7 @@ class FollowUp(IdMixin, TimestampMixin, db.Model):
     assignee: Mapped[User | None] = relationship()
 
 
-class FollowUpContact(IdMixin, db.Model):
+class FollowUpContact(IdMixin, Model):
     """A recorded contact attempt on a follow-up (append-only)."""
 
     __tablename__ = "followup_contacts"
