@@ -78,7 +78,7 @@ class Offer(IdMixin, TimestampMixin, Model):
         """Still offered on `day` or later: switched on, not expired, its partner active (what staff may attach)."""
         return self.active and day <= self.valid_until and self.partner.status == "active"
 
-    @running_on.inplace.expression
+    @running_on.expression  # hybrid_method.expression changes it in place (`.inplace` is the same object)
     @classmethod
     def _running_on_expression(cls, day) -> sa.ColumnElement[bool]:
         return sa.and_(cls.active, cls.valid_until >= day, Partner.status == "active")
@@ -88,7 +88,7 @@ class Offer(IdMixin, TimestampMixin, Model):
         """Usable on `day`: running and already valid; only such an offer issues vouchers."""
         return self.running_on(day) and self.valid_from <= day
 
-    @usable_on.inplace.expression
+    @usable_on.expression
     @classmethod
     def _usable_on_expression(cls, day) -> sa.ColumnElement[bool]:
         return sa.and_(cls.running_on(day), cls.valid_from <= day)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -42,7 +43,7 @@ class FollowUp(IdMixin, TimestampMixin, Model):
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     due_date: Mapped[date]
     status: Mapped[str] = mapped_column(sa.String(16), default="open")
-    talking_points: Mapped[list] = mapped_column(JSONType, default=lambda: [])  # `list` is a column here
+    talking_points: Mapped[builtins.list] = mapped_column(JSONType, default=lambda: [])  # `list` is a column here
     outcome_product: Mapped[str | None] = mapped_column(sa.String(32))
     outcome_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     note: Mapped[str | None] = mapped_column(sa.Text)
