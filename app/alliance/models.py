@@ -71,6 +71,9 @@ class Offer(IdMixin, TimestampMixin, Model):
 
     partner: Mapped[Partner] = relationship()
 
+    if TYPE_CHECKING:  # not a column: attached for the partner page (alliance.partners.with_issued)
+        issued: int
+
     # --- the rule of a usable offer (written here only). In SQL both need `Partner` joined. ---
 
     @hybrid_method

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -74,6 +75,11 @@ class Event(IdMixin, TimestampMixin, Model):
     outlet: Mapped[Outlet] = relationship()
     owner: Mapped[User | None] = relationship()
 
+    if TYPE_CHECKING:  # not columns: attached for the API's answer (events.api.event_payload)
+        counts: dict[str, int]
+        offer_ids: list[int]
+        registration_url: str | None
+
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.status} {self.title!r}>"
 
@@ -135,6 +141,9 @@ class Registration(IdMixin, Model):
     customer: Mapped[Customer] = relationship(foreign_keys=[customer_id])
     referrer_user: Mapped[User | None] = relationship(foreign_keys=[referrer_user_id])
     referrer_customer: Mapped[Customer | None] = relationship(foreign_keys=[referrer_customer_id])
+
+    if TYPE_CHECKING:  # not a column: attached for the API's registration list (events.api)
+        ticket_url: str
 
     @property
     def outlet_id(self) -> int:
