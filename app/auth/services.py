@@ -94,7 +94,7 @@ def new_referral_code() -> str:
             return code
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str | None, password: str | None) -> User | None:
     """The user if the password matches and the account is active; audits either way."""
     user = find_user(username or "")
     if user is None:

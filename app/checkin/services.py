@@ -229,6 +229,7 @@ def undo_check_in(registration: Registration, *, device: str | None = None, reas
         raise NotCheckedIn()
     if not may_undo(current):
         raise UndoNotAllowed()
+    assert registration.checked_in_at is not None  # set with its current check-in
     was = {"checked_in_at": registration.checked_in_at.isoformat(), "method": registration.checkin_method,
            "checkin_id": current.id, "checked_in_by": current.user_id}
     actor = acting_user()

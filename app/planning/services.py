@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -77,7 +79,7 @@ def save_event_as_template(event, name: str | None = None, actor=None) -> Outlet
 # --- reading the catalogue for pages and the API --------------------------------------------------
 
 SOURCE_BUILTIN, SOURCE_OUTLET = "builtin", "outlet"
-_SAVED_DEFAULTS = {"category": None, "lenses": [], "description": "", "staff_notes": "", "segments": [],
+_SAVED_DEFAULTS: dict[str, Any] = {"category": None, "lenses": [], "description": "", "staff_notes": "", "segments": [],
                    "occasions": [], "partner_categories": [], "questions": [], "agenda": [], "materials": [],
                    "gifts": [], "playbook": {}, "goals": {}, "budget": {}, "preferred_days": "any"}
 
@@ -132,7 +134,7 @@ def recent_template_uses(outlet_id: int) -> dict[str, date]:
         .where(Event.outlet_id == outlet_id, Event.is_public).group_by(Event.template_key),
         Event.outlet_id)
     uses = {key: to_local(when).date() for key, when in db.session.execute(stmt)}
-    bases = db.session.execute(sa.select(OutletTemplate.key, OutletTemplate.data).where(
+    bases: Iterable[tuple[str, dict]] = db.session.execute(sa.select(OutletTemplate.key, OutletTemplate.data).where(
         OutletTemplate.key.in_(list(uses)))) if uses else []
     for key, data in bases:
         base = (data or {}).get("builtin_base")
