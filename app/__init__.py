@@ -5,8 +5,10 @@ from __future__ import annotations
 import importlib
 import logging
 from pathlib import Path
+from typing import cast
 
 from flask import Flask, current_app, flash, has_request_context, redirect, request, session, url_for
+from flask.json.provider import DefaultJSONProvider
 from flask_babel import gettext as _
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -42,7 +44,7 @@ from config import ROOT, load_config
 
 def select_locale() -> str:
     chosen = session.get("lang") if has_request_context() else None
-    if chosen in current_app.config["LANGUAGES"]:
+    if chosen is not None and chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -50,12 +52,13 @@ def select_locale() -> str:
 def create_app(overrides: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"))
     app.config.from_mapping(load_config(overrides))
-    app.json.ensure_ascii = False  # Chinese stays readable in JSON answers
+    cast(DefaultJSONProvider, app.json).ensure_ascii = False  # Chinese stays readable in JSON answers
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     if app.config["TRUSTED_PROXIES"]:
         n = app.config["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]  # Flask's way to add WSGI middleware
+            app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(ROOT) / "migrations"), render_as_batch=True,
@@ -121,8 +124,8 @@ def _init_features(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for blueprint in (auth_api, org_api, customers_api, events_api, public_api):
-        api.register_blueprint(blueprint)
+    for api_blueprint in (auth_api, org_api, customers_api, events_api, public_api):
+        api.register_blueprint(api_blueprint)
     for blueprint in (home_bp, auth_bp, customers_bp, audit_bp, events_bp, public_bp, pdf_bp):
         app.register_blueprint(blueprint)
 

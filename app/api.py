@@ -22,7 +22,9 @@ class ErrorDetailSchema(Schema):
 
     code = fields.String(required=True, metadata={"description": "stable, snake_case: not_found, event_full …"})
     message = fields.String(required=True, metadata={"description": "readable text in the caller's language"})
-    fields = fields.Dict(keys=fields.String(), values=fields.String(),
+    # The answer's `fields` key. Schema.fields is typed as the schema's field dict, but marshmallow's
+    # metaclass takes declared fields off the class, so this does not replace it.
+    fields = fields.Dict(keys=fields.String(), values=fields.String(),  # type: ignore[assignment]
                          metadata={"description": "validation errors only: each bad field and why"})
 
 

@@ -17,11 +17,13 @@ import gzip
 import hashlib
 import mimetypes
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, abort, current_app, request, send_file
 from flask.sessions import SessionInterface
 from werkzeug.security import safe_join
+from werkzeug.wrappers import Response
 
 try:  # a runtime dependency; without it gzip alone is offered
     import brotli
@@ -116,13 +118,14 @@ def serve_static(filename: str):
         abort(404)
     mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
     encoding = _encoding_for(mimetype, path.stat().st_size)
+    response: Response
     if encoding is None:
         response = send_file(path, mimetype=mimetype, max_age=SHORT_MAX_AGE, conditional=True)
     else:
         response = current_app.response_class(assets.compressed(path, encoding), mimetype=mimetype)
         response.headers["Content-Encoding"] = encoding
         response.set_etag(f"{assets.digest(path)}-{encoding}")
-        response.last_modified = path.stat().st_mtime
+        response.last_modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         response = response.make_conditional(request)
     if mimetype in COMPRESSIBLE:
         response.vary.add("Accept-Encoding")

@@ -10,13 +10,13 @@ from __future__ import annotations
 import logging
 
 import sqlalchemy as sa
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.extensions import db, login_manager
 
 log = logging.getLogger(__name__)
 
@@ -206,7 +206,7 @@ def handle_http_exception(error: HTTPException):
     if is_api_request():
         return error_response(status, code, message, fields, headers)
     if status == 401:
-        return current_app.login_manager.unauthorized()
+        return login_manager.unauthorized()
     return error_page(status, message, headers)
 
 

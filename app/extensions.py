@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from flask_babel import Babel
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -13,6 +15,23 @@ from flask_wtf import CSRFProtect
 from app.models import Base
 
 db = SQLAlchemy(model_class=Base)
+
+# Models subclass Model, which is db.Model: Flask-SQLAlchemy's copy of Base with its query
+# property, bind key and table naming mixed in. mypy cannot take an instance attribute as a
+# base class (python/mypy#8603: 'Name "db.Model" is not defined'), so it is told what
+# db.Model is made of instead.
+if TYPE_CHECKING:
+    from typing import ClassVar
+
+    import sqlalchemy as sa
+    from flask_sqlalchemy.model import Model as _FlaskModel
+
+    class Model(_FlaskModel, Base):
+        __abstract__ = True
+        # Every model maps one table (DeclarativeBase says FromClause, which insert() refuses).
+        __table__: ClassVar[sa.Table]
+else:
+    Model = db.Model
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -178,14 +178,15 @@ class BoundedIntConverter(IntegerConverter):
     """
 
     def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):
+        maximum = max if max is not None else INT32_MAX
         super().__init__(map, fixed_digits=fixed_digits, min=min if min is not None else 0,
-                         max=max if max is not None else INT32_MAX, signed=signed)
+                         max=maximum, signed=signed)
         if not fixed_digits and not signed:
-            self.regex = _up_to(self.max)
+            self.regex = _up_to(maximum)
 
 
 def init_input_guard(app: Flask) -> None:
     """Before the blueprints: their `<int:…>` rules must be built with the bounded converter."""
     app.url_map.converters["int"] = BoundedIntConverter
-    app.wsgi_app = BodyLimit(app.wsgi_app, app)
+    app.wsgi_app = BodyLimit(app.wsgi_app, app)  # type: ignore[method-assign]  # Flask's way to add WSGI middleware
     app.before_request(guard_request)

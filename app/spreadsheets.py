@@ -95,7 +95,8 @@ def workbook_bytes(book: Workbook) -> bytes:
         for sheet in book.worksheets:
             for cells in sheet.iter_rows():
                 for cell in cells:
-                    if cell.data_type == "f" or is_formula_like(cell.value):
+                    # A MergedCell (the covered part of a merged range) holds no value.
+                    if isinstance(cell, Cell) and (cell.data_type == "f" or is_formula_like(cell.value)):
                         _as_text(cell)
     buffer = io.BytesIO()
     book.save(buffer)

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The whole suite on SQLite, then again on PostgreSQL when one is reachable.
+# ruff and mypy, then the whole suite on SQLite, then again on PostgreSQL when one is reachable.
 # TEST_DATABASE_URL names the PostgreSQL database (default: the local server);
 # REQUIRE_POSTGRES=1 (CI) turns an unreachable PostgreSQL into a failure.
 # Extra arguments go to pytest (e.g. ./scripts/run-tests.sh -k customers).
@@ -12,6 +12,9 @@ ran=()
 
 echo "== ruff =="
 .venv/bin/ruff check . || status=1
+
+echo "== mypy =="
+.venv/bin/mypy || status=1  # files and settings: [tool.mypy] in pyproject.toml
 
 echo "== tests on SQLite =="
 if env -u TEST_DATABASE_URL TEST_DB=sqlite "$PY" -m pytest "$@"; then ran+=("SQLite: passed"); else ran+=("SQLite: FAILED"); status=1; fi

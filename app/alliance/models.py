@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, TimestampMixin, utcnow
 
 if TYPE_CHECKING:
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 PARTNER_STATUSES = ("active", "paused", "ended")
 
 
-class Partner(IdMixin, TimestampMixin, db.Model):
+class Partner(IdMixin, TimestampMixin, Model):
     """A partner merchant of the cross-industry alliance (异业联盟商户)."""
 
     __tablename__ = "partners"
@@ -43,7 +43,7 @@ ISSUE_TRIGGERS = ("registration", "checkin")
 COST_SHARES = ("bank", "partner", "shared")
 
 
-class Offer(IdMixin, TimestampMixin, db.Model):
+class Offer(IdMixin, TimestampMixin, Model):
     """A partner's benefit for event attendees; vouchers are issued from it."""
 
     __tablename__ = "offers"
@@ -71,6 +71,9 @@ class Offer(IdMixin, TimestampMixin, db.Model):
 
     partner: Mapped[Partner] = relationship()
 
+    if TYPE_CHECKING:  # not a column: attached for the partner page (alliance.partners.with_issued)
+        issued: int
+
     # --- the rule of a usable offer (written here only). In SQL both need `Partner` joined. ---
 
     @hybrid_method
@@ -78,7 +81,7 @@ class Offer(IdMixin, TimestampMixin, db.Model):
         """Still offered on `day` or later: switched on, not expired, its partner active (what staff may attach)."""
         return self.active and day <= self.valid_until and self.partner.status == "active"
 
-    @running_on.inplace.expression
+    @running_on.expression  # hybrid_method.expression changes it in place (`.inplace` is the same object)
     @classmethod
     def _running_on_expression(cls, day) -> sa.ColumnElement[bool]:
         return sa.and_(cls.active, cls.valid_until >= day, Partner.status == "active")
@@ -88,13 +91,13 @@ class Offer(IdMixin, TimestampMixin, db.Model):
         """Usable on `day`: running and already valid; only such an offer issues vouchers."""
         return self.running_on(day) and self.valid_from <= day
 
-    @usable_on.inplace.expression
+    @usable_on.expression
     @classmethod
     def _usable_on_expression(cls, day) -> sa.ColumnElement[bool]:
         return sa.and_(cls.running_on(day), cls.valid_from <= day)
 
 
-class EventOffer(db.Model):
+class EventOffer(Model):
     """Which offers an event carries (`offer_ids` in the API)."""
 
     __tablename__ = "event_offers"
@@ -104,7 +107,7 @@ class EventOffer(db.Model):
                                           index=True)
 
 
-class Voucher(IdMixin, db.Model):
+class Voucher(IdMixin, Model):
     """One attendee's voucher for one offer; redeemed at most once.
 
     One per offer per registration (a constraint); redemption is a conditional

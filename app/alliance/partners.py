@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -137,7 +138,7 @@ def _int(value, key: str, errors: dict, low: int, high: int | None = None) -> in
 
 def _clean_offer(values: dict, offer: Offer | None) -> dict:
     errors: dict[str, str] = {}
-    merged = {k: getattr(offer, k) for k in OFFER_FIELDS} if offer else {"active": True}
+    merged: dict[str, Any] = {k: getattr(offer, k) for k in OFFER_FIELDS} if offer else {"active": True}
     merged.update({k: v for k, v in values.items() if k in OFFER_FIELDS})
     clean: dict = {"title": _text(merged, "title", 120, errors, _("优惠名称"), required=True)}
     clean["terms"] = _text(merged, "terms", 2000, errors, _("使用规则")) or ""

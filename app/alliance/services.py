@@ -7,6 +7,7 @@ event-offers provider alliance registers in its init_app)."""
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import Any, cast
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -69,7 +70,7 @@ _OFFERS_ISSUING = (
     .join(_EVENT_OFFERS, _EVENT_OFFERS.c.offer_id == _OFFERS.c.id)
     .join(_PARTNERS, _PARTNERS.c.id == _OFFERS.c.partner_id)
     .where(_EVENT_OFFERS.c.event_id == sa.bindparam("event_id"), _OFFERS.c.issue_on == sa.bindparam("trigger"),
-           Offer.usable_on(sa.bindparam("today")))
+           Offer.usable_on(sa.bindparam("today")))  # type: ignore[arg-type]  # hybrid_method types SQL args as Python
     .order_by(_OFFERS.c.id))  # a fixed lock order: no deadlock between two registrations
 
 
@@ -236,10 +237,10 @@ def redeem(raw_code: str | None, user, amount_spent=None) -> Voucher:
     if voucher.offer.valid_from > local_today():
         raise VoucherNotYetValid(_("这张券 %(d)s 起才能使用", d=voucher.offer.valid_from.isoformat()))
     now = utcnow()
-    result = db.session.execute(
+    result = cast("sa.CursorResult[Any]", db.session.execute(  # an UPDATE's result is a CursorResult
         sa.update(Voucher).where(Voucher.id == voucher.id, Voucher.redeemed_at.is_(None))
         .values(redeemed_at=now, redeemed_by_id=user.id, amount_spent=amount)
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)))
     db.session.refresh(voucher)
     if result.rowcount != 1:
         raise _already(voucher)

@@ -77,6 +77,7 @@ def daily(partner_id: int, first: date, last: date) -> list[dict]:
         stamps = db.session.scalars(sa.select(column).join(Offer, Offer.id == Voucher.offer_id).where(
             Offer.partner_id == partner_id, column >= start, column < end))
         for stamp in stamps:
+            assert stamp is not None  # the range filter leaves out NULL
             day = to_local(stamp).date()
             if day in buckets:
                 buckets[day][key] += 1
@@ -149,9 +150,9 @@ def performance(partner_id: int | None = None) -> list[dict]:
     the partner did for their outlet and the admin sees the whole branch.
     """
     pairs = _hosted_pairs()
-    events = dict(db.session.execute(sa.select(pairs.c.partner_id, sa.func.count(pairs.c.event_id))
+    events: dict[int, int] = dict(db.session.execute(sa.select(pairs.c.partner_id, sa.func.count(pairs.c.event_id))
                                      .group_by(pairs.c.partner_id)).all())
-    attendees = dict(db.session.execute(
+    attendees: dict[int, int] = dict(db.session.execute(
         sa.select(pairs.c.partner_id, sa.func.coalesce(sa.func.sum(Registration.party_size), 0))
         .join(Registration, Registration.event_id == pairs.c.event_id)
         .where(Registration.attended).group_by(pairs.c.partner_id)).all())

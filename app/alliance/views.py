@@ -156,7 +156,8 @@ def users():
         form.partner_code.data = request.args["partner"]
     if form.validate_on_submit():
         try:
-            user = create_user(form.username.data, PARTNER, form.password.data, partner_code=form.partner_code.data,
+            user = create_user(form.username.data or "", PARTNER, form.password.data or "",  # DataRequired
+                               partner_code=form.partner_code.data,
                                display_name=form.display_name.data or None, actor=current_user)
         except ValidationFailed as exc:
             db.session.rollback()

@@ -5,11 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, JSONType, utcnow
 
 
-class AuditEntry(IdMixin, db.Model):
+class AuditEntry(IdMixin, Model):
     """Who did what to which object, when and from where. Append-only."""
 
     __tablename__ = "audit_log"

@@ -7,12 +7,12 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.alliance.models import Partner
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, TimestampMixin
 from app.org.models import Outlet
 
 
-class User(UserMixin, IdMixin, TimestampMixin, db.Model):
+class User(UserMixin, IdMixin, TimestampMixin, Model):
     """A login. Staff and managers belong to an outlet, partner users to a partner."""
 
     __tablename__ = "users"
@@ -53,7 +53,7 @@ class User(UserMixin, IdMixin, TimestampMixin, db.Model):
         return f"<User {self.username} {self.role}>"
 
 
-class ApiToken(IdMixin, db.Model):
+class ApiToken(IdMixin, Model):
     """A bearer token. Only its SHA-256 is stored; the token is shown once."""
 
     __tablename__ = "api_tokens"

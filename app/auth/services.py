@@ -94,7 +94,7 @@ def new_referral_code() -> str:
             return code
 
 
-def authenticate(username: str, password: str) -> User | None:
+def authenticate(username: str | None, password: str | None) -> User | None:
     """The user if the password matches and the account is active; audits either way."""
     user = find_user(username or "")
     if user is None:
@@ -102,7 +102,7 @@ def authenticate(username: str, password: str) -> User | None:
         ok = False
     else:
         ok = check_password_hash(user.password_hash, password or "") and user.active
-    if not ok:
+    if user is None or not ok:
         audit.record("login_failed", actor_username=(username or "")[:64], object_type="users",
                      object_id=user.id if user else None)
         return None
@@ -175,7 +175,8 @@ def sign_out_everywhere(user: User, *, actor) -> None:
 
 
 def _password_errors(password: str | None, field: str) -> dict[str, str]:
-    if len(password or "") < MIN_PASSWORD_LENGTH:
+    password = password or ""
+    if len(password) < MIN_PASSWORD_LENGTH:
         return {field: _("密码至少 %(n)d 位", n=MIN_PASSWORD_LENGTH)}
     if len(password) > 200:
         return {field: _("密码最多 200 位")}

@@ -146,8 +146,9 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            services.change_own_password(user, form.current_password.data, form.new_password.data,
-                                         form.confirm_password.data)
+            # DataRequired: the fields hold text here (WTForms types them str | None)
+            services.change_own_password(user, form.current_password.data or "", form.new_password.data or "",
+                                         form.confirm_password.data or "")
         except ValidationFailed as exc:
             db.session.rollback()
             show_field_errors(form, exc.fields)
@@ -225,7 +226,7 @@ def reset_password(user_id: int):
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(user, form.password.data, actor=current_user)
+            services.reset_password(user, form.password.data or "", actor=current_user)  # DataRequired
         except ValidationFailed as exc:
             db.session.rollback()
             show_field_errors(form, exc.fields)

@@ -3,12 +3,12 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, JSONType, TimestampMixin
 from app.org.models import Outlet
 
 
-class OutletTemplate(IdMixin, TimestampMixin, db.Model):
+class OutletTemplate(IdMixin, TimestampMixin, Model):
     """A template an outlet saved from one of its events; shown beside the built-in ones.
 
     `data` has the same shape as a built-in template (app/catalogue/builtin.py).

@@ -9,6 +9,7 @@ Gregorian year may hold two of them (2022) or none (2023).
 from __future__ import annotations
 
 import calendar
+import datetime
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cache
@@ -153,8 +154,8 @@ class OccasionDate:
     """One occurrence of an occasion: `date` is the day (a season's first day), `end` its last day."""
 
     occasion: Occasion
-    date: date
-    end: date
+    date: datetime.date  # the field's name hides the type in the class body
+    end: datetime.date
 
     @property
     def key(self) -> str:
@@ -165,7 +166,7 @@ class OccasionDate:
         """In the reader's language; `to_dict()` keeps the Chinese name."""
         return self.occasion.label
 
-    def overlaps(self, start: date, end: date) -> bool:
+    def overlaps(self, start: datetime.date, end: datetime.date) -> bool:
         return self.date <= end and self.end >= start
 
     def to_dict(self) -> dict:

@@ -125,6 +125,7 @@ def template_hours(template: dict) -> tuple[time, time]:
     if not agenda:
         return DEFAULT_HOURS
     start, last = _clock(agenda[0]["time"]), _clock(agenda[-1]["time"])
+    assert start is not None and last is not None  # the agenda kept only items with a clock time
     end = datetime.combine(date.min, last)
     if not str(agenda[-1].get("item", "")).startswith(CLOSING_WORDS) or last <= start:
         end += timedelta(minutes=LAST_ITEM_MINUTES)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -72,7 +73,7 @@ def save_event_as_template(event, name: str | None = None, actor=None) -> Outlet
 # --- reading the catalogue for pages and the API --------------------------------------------------
 
 SOURCE_BUILTIN, SOURCE_OUTLET = "builtin", "outlet"
-_SAVED_DEFAULTS = {"category": None, "lenses": [], "description": "", "staff_notes": "", "segments": [],
+_SAVED_DEFAULTS: dict[str, Any] = {"category": None, "lenses": [], "description": "", "staff_notes": "", "segments": [],
                    "occasions": [], "partner_categories": [], "questions": [], "agenda": [], "materials": [],
                    "gifts": [], "playbook": {}, "goals": {}, "budget": {}, "preferred_days": "any"}
 

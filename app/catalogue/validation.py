@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from typing import Any, NoReturn
+from typing import Any, Literal, NoReturn, overload
 
 KEY_PATTERN = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -67,6 +67,10 @@ class Table:
             self.fail(name, "must be true or false")
         return value
 
+    @overload
+    def integer(self, name: str, *, minimum: int | None = None, optional: Literal[False] = False) -> int: ...
+    @overload
+    def integer(self, name: str, *, minimum: int | None = None, optional: bool) -> int | None: ...
     def integer(self, name: str, *, minimum: int | None = None, optional: bool = False) -> int | None:
         value = self._get(name, None if optional else _REQUIRED)
         if value is None:

@@ -8,6 +8,8 @@ itself checks the person in.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import request
 from flask_login import current_user
 
@@ -36,7 +38,7 @@ def ticket_checkin(registration) -> dict | None:
     if not (current_user.is_authenticated and can(current_user, "checkin.scan")
             and may_see_outlet(registration.event.outlet_id)):
         return None
-    state = {"outcome": None, "error": None, "auto": bool(current_user.checkin_on_open),
+    state: dict[str, Any] = {"outcome": None, "error": None, "auto": bool(current_user.checkin_on_open),
              "just_done": request.args.get("checkedin") == "1" and registration.checked_in_at is not None}
     can_check_in = (registration.checked_in_at is None and registration.status == "confirmed"
                     and registration.event.status == "published")

@@ -7,14 +7,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.events.models import Registration
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, utcnow
 
 CHECKIN_METHODS = ("scan", "link", "search", "walk_in", "self")
 CHECKIN_KINDS = ("checkin", "undo")
 
 
-class CheckIn(IdMixin, db.Model):
+class CheckIn(IdMixin, Model):
     """The append-only check-in history: every check-in and every undo is a row.
 
     The registration's current state (`checked_in_at`) is derived from it in

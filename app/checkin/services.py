@@ -180,8 +180,9 @@ def check_in(registration: Registration, *, method: str = "scan", device: str | 
     _ensure_event_day(registration.event, confirm_outside_day)
     now = utcnow()
     connection = db.session.connection()
-    claimed = connection.execute(_claim(voucher_issuer()), {"registration_id": registration.id, "now": now,
-                                                            "method": method}).first()
+    issuer = voucher_issuer()  # the cache key of _claim: a Protocol object is hashable, typeshed cannot tell
+    claimed = connection.execute(_claim(issuer), {"registration_id": registration.id,  # type: ignore[arg-type]
+                                                  "now": now, "method": method}).first()
     if claimed is None:
         # Another phone won (PostgreSQL waited for its commit), or the state changed: read it again.
         db.session.refresh(registration)
@@ -238,6 +239,7 @@ def undo_check_in(registration: Registration, *, device: str | None = None, reas
         raise NotCheckedIn()
     if not may_undo(current):
         raise UndoNotAllowed()
+    assert registration.checked_in_at is not None  # set with its current check-in
     was = {"checked_in_at": registration.checked_in_at.isoformat(), "method": registration.checkin_method,
            "checkin_id": current.id, "checked_in_by": current.user_id}
     actor = acting_user()

@@ -74,6 +74,8 @@ def read_rows(stream: BinaryIO, filename: str) -> list[list[str]]:
     if suffix == ".xlsx":
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            if sheet is None:  # a workbook without a sheet: as unreadable as a damaged one
+                raise ValueError("no worksheet")
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise ImportFileError(_("无法读取 XLSX 文件:%(e)s", e=type(exc).__name__)) from exc
         rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]

@@ -6,12 +6,12 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, TimestampMixin, utcnow
 from app.org.models import Outlet
 
 
-class Customer(IdMixin, TimestampMixin, db.Model):
+class Customer(IdMixin, TimestampMixin, Model):
     """A person an outlet knows: a customer, or a prospect (`is_customer` false).
 
     One record per mobile number per outlet; the number is stored in its
@@ -57,7 +57,7 @@ class Customer(IdMixin, TimestampMixin, db.Model):
         self.segment_rows.extend(CustomerSegment(segment=key) for key in wanted if key not in have)
 
 
-class CustomerSegment(db.Model):
+class CustomerSegment(Model):
     """Membership of a customer in a customer group (one row each, so it can be filtered)."""
 
     __tablename__ = "customer_segments"
@@ -68,7 +68,7 @@ class CustomerSegment(db.Model):
     segment: Mapped[str] = mapped_column(sa.String(16), primary_key=True, index=True)
 
 
-class Consent(IdMixin, db.Model):
+class Consent(IdMixin, Model):
     """A recorded consent: what for, which text version was shown, when, through what."""
 
     __tablename__ = "consents"

@@ -72,7 +72,8 @@ def validate(data: CustomerInput, *, partial: bool = False) -> dict:
         errors["outlet_code"] = _("网点不存在") if data.outlet_code else _("请指定网点")
     clean["outlet"] = outlet
     if data.segments is not None:
-        keys, bad = [], []
+        keys: list[str] = []
+        bad: list[str] = []
         for raw in _split_segments(data.segments):
             key = reference.parse_key(reference.SEGMENTS, raw)
             (keys if key else bad).append(key or raw)
@@ -112,7 +113,7 @@ def upsert(data: CustomerInput, *, source: str = "staff") -> tuple[Customer, boo
     ensure_outlet_in_scope(outlet.id)
     customer = find_by_phone(outlet.id, clean["phone"])
     created = customer is None
-    if created:
+    if customer is None:
         customer = Customer(outlet=outlet, phone=clean["phone"], phone_last4=clean["phone"][-4:],
                             name=clean["name"], referral_code=new_referral_code(),
                             is_customer=clean.get("is_customer", True), tier=clean.get("tier") or "standard")

@@ -196,6 +196,7 @@ def _make(spec: DemoEvent, outlet: Outlet, owner: User | None, rng: random.Rando
                                   answers=_answers(event.questions, rng))
         walk_in, _created = register(event, guest, source="walk_in", allow_over_capacity=True)
         _check_in(walk_in, event.starts_at + timedelta(minutes=25), "walk_in")
+        assert walk_in.checked_in_at is not None  # just checked in
         walk_in.created_at = walk_in.confirmed_at = walk_in.checked_in_at
     for voucher in db.session.scalars(sa.select(Voucher).where(Voucher.event_id == event.id)):
         voucher.issued_at = voucher.registration.checked_in_at or voucher.registration.created_at

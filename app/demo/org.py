@@ -93,6 +93,7 @@ def _seed_customers(outlets: dict[str, Outlet]) -> None:
     rng = random.Random(20261130)
     staff_by_outlet: dict[int, list[User]] = {}
     for user in db.session.scalars(sa.select(User).where(User.role.in_(("manager", "staff")))):
+        assert user.outlet_id is not None  # managers and staff belong to an outlet (a check constraint)
         staff_by_outlet.setdefault(user.outlet_id, []).append(user)
     number = 0
     for code, outlet in outlets.items():

@@ -8,10 +8,12 @@ by the service next to its field, together with every other error of the submit.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.fields.choices import SelectChoice
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is 3.2
 from wtforms.validators import Optional
 
 from app.customers.forms import CheckboxList
@@ -41,6 +43,8 @@ def add_question_fields(form_class, event) -> None:
         name = QUESTION_PREFIX + question["key"]
         label = question["label"]
         kind = question.get("type", "text")
+        # An UnboundField at run time (made outside a form); types-WTForms types it as the field itself.
+        field: Any
         if kind == "choice":
             field = RadioField(label, choices=[SelectChoice(o) for o in question["options"]], validators=[Optional()],
                                validate_choice=False)

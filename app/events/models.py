@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.models import User
 from app.customers.models import Customer
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, JSONType, TimestampMixin, utcnow
 from app.org.models import Outlet
 
@@ -22,7 +23,7 @@ REGISTRATION_SOURCES = ("public", "walk_in", "staff")
 Money = sa.Numeric(12, 2)
 
 
-class Event(IdMixin, TimestampMixin, db.Model):
+class Event(IdMixin, TimestampMixin, Model):
     """A customer event of one outlet: draft → published → finished, or cancelled.
 
     Questions, agenda and the follow-up playbook are copied from the template
@@ -74,6 +75,11 @@ class Event(IdMixin, TimestampMixin, db.Model):
     outlet: Mapped[Outlet] = relationship()
     owner: Mapped[User | None] = relationship()
 
+    if TYPE_CHECKING:  # not columns: attached for the API's answer (events.api.event_payload)
+        counts: dict[str, int]
+        offer_ids: list[int]
+        registration_url: str | None
+
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.status} {self.title!r}>"
 
@@ -89,7 +95,7 @@ class Event(IdMixin, TimestampMixin, db.Model):
         return cls.status.in_(PUBLIC_STATUSES)
 
 
-class Registration(IdMixin, db.Model):
+class Registration(IdMixin, Model):
     """One person's registration (with their party) for one event.
 
     One per phone per event (a database constraint). `checked_in_at` is the
@@ -135,6 +141,9 @@ class Registration(IdMixin, db.Model):
     customer: Mapped[Customer] = relationship(foreign_keys=[customer_id])
     referrer_user: Mapped[User | None] = relationship(foreign_keys=[referrer_user_id])
     referrer_customer: Mapped[Customer | None] = relationship(foreign_keys=[referrer_customer_id])
+
+    if TYPE_CHECKING:  # not a column: attached for the API's registration list (events.api)
+        ticket_url: str
 
     @property
     def outlet_id(self) -> int:

@@ -66,7 +66,10 @@ def published_event_or_404(slug: str) -> Event:
 
 def event_to_register_or_404(slug: str, phone) -> tuple[Event, service.Known]:
     """The published event, and what registration needs to know about `phone` there (one statement)."""
-    event, known = service.event_and_what_we_know(slug, phone) or (None, None)
+    found = service.event_and_what_we_know(slug, phone)
+    if found is None:
+        abort(404)
+    event, known = found
     return _public_or_404(event), known
 
 

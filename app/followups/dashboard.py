@@ -114,7 +114,7 @@ def _event_rows(start: date, end: date, outlet_id: int | None) -> list[tuple[Eve
         held = event.status == "finished" or event.starts_at <= now
         result.append((event, Row(key=str(event_id), name=event.title, events=1, confirmed=confirmed,
                                   checked_in=checked, attendees=int(people), newcomers=newcomers, conversions=count,
-                                  amount=Decimal(amount).quantize(CENT), held_events=int(held),
+                                  amount=Decimal(amount or 0).quantize(CENT), held_events=int(held),
                                   held_confirmed=confirmed if held else 0, held_checked_in=checked if held else 0)))
     return result
 

@@ -79,6 +79,7 @@ def _sheet_rows(period: Period) -> list[list]:
 def dashboard_xlsx(periods: dict[str, Period], outlet_label: str) -> bytes:
     """The dashboard's figures as a workbook: one sheet per period, the same numbers as the page."""
     book = Workbook()
+    assert book.active is not None  # a new workbook has one sheet
     book.remove(book.active)
     titles = {"month": _("月度"), "year": _("年度")}
     for key, period in periods.items():

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import builtins
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -9,14 +10,14 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.models import User
 from app.customers.models import Customer
 from app.events.models import Event, Registration
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, JSONType, TimestampMixin, utcnow
 
 LISTS = ("maintain", "prospect", "winback")
 STATUSES = ("open", "contacted", "converted", "unreachable", "closed")
 
 
-class FollowUp(IdMixin, TimestampMixin, db.Model):
+class FollowUp(IdMixin, TimestampMixin, Model):
     """One piece of follow-up work: a person, a list, an owner, a due date.
 
     Finishing an event creates sequence 1 per registration and list; a unique
@@ -42,7 +43,7 @@ class FollowUp(IdMixin, TimestampMixin, db.Model):
     assignee_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
     due_date: Mapped[date]
     status: Mapped[str] = mapped_column(sa.String(16), default="open")
-    talking_points: Mapped[list] = mapped_column(JSONType, default=lambda: [])  # `list` is a column here
+    talking_points: Mapped[builtins.list] = mapped_column(JSONType, default=lambda: [])  # `list` is a column here
     outcome_product: Mapped[str | None] = mapped_column(sa.String(32))
     outcome_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     note: Mapped[str | None] = mapped_column(sa.Text)
@@ -54,7 +55,7 @@ class FollowUp(IdMixin, TimestampMixin, db.Model):
     assignee: Mapped[User | None] = relationship()
 
 
-class FollowUpContact(IdMixin, db.Model):
+class FollowUpContact(IdMixin, Model):
     """A recorded contact attempt on a follow-up (append-only)."""
 
     __tablename__ = "followup_contacts"

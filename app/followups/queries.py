@@ -77,10 +77,10 @@ def repeat_no_show_ids(customer_ids) -> set[int]:
 class TodayList:
     """One person's open follow-ups: overdue and due today first, then the next seven days."""
 
+    today: date
     due: list[FollowUp] = field(default_factory=list)
     upcoming: list[FollowUp] = field(default_factory=list)
     repeat_no_shows: set[int] = field(default_factory=set)
-    today: date | None = None
 
     @property
     def overdue_count(self) -> int:

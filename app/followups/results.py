@@ -123,7 +123,7 @@ def event_stats(event: Event) -> EventStats:
     return EventStats(
         confirmed=row[0], waitlisted=row[1], checked_in=row[2], attendees=int(row[3]), newcomers=row[4],
         referrals=row[5], followups_total=fu[0], followups_done=fu[1], followed_up_people=fu[2],
-        converted_people=fu[3], conversions=fu[4], conversion_amount=Decimal(fu[5]).quantize(CENT),
+        converted_people=fu[3], conversions=fu[4], conversion_amount=Decimal(fu[5] or 0).quantize(CENT),
         vouchers_issued=vouchers[0], vouchers_redeemed=vouchers[1], actual_cost=event.actual_cost,
         budget=event.budget, held=event.status == "finished" or event.starts_at <= utcnow())
 

@@ -60,7 +60,8 @@ def script_for(followup: FollowUp, staff_name: str | None) -> Script:
         "event": event.title,
         "date": event_day(to_local(event.starts_at).date()),
     }
-    lines, missing = [], []
+    lines: list[str] = []
+    missing: list[str] = []
     for point in followup.talking_points or []:
         line, gaps = fill_script(str(point), values, mark_missing=lambda key: f"【{SCRIPT_PLACEHOLDERS[key]}】")
         if line.strip():

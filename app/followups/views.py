@@ -111,6 +111,7 @@ def reassign():
         flash(next(iter((exc.fields or {}).values()), exc.message), "error")
         return redirect(back, code=303)
     db.session.commit()
+    assert assignee is not None  # reassign refuses no one
     flash(_("已转交 %(n)d 条跟进给 %(name)s", n=count, name=assignee.display_name), "success")
     return redirect(back, code=303)
 

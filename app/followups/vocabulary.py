@@ -72,4 +72,6 @@ def product_key(raw: str | None) -> str | None:
 
 
 def product_name(key: str | None) -> str:
-    return str(PRODUCTS.get(key, key or ""))
+    if key is None:
+        return ""
+    return str(PRODUCTS.get(key, key))

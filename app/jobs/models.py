@@ -5,11 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, JSONType, utcnow
 
 
-class JobRun(IdMixin, db.Model):
+class JobRun(IdMixin, Model):
     """One run of a scheduled job for one period (e.g. digest 2026-11-30).
 
     The unique (job, run_key) makes a job run once per period even when

@@ -34,7 +34,7 @@ def auto_finish(now: datetime) -> dict:
     finished, created, refused = [], 0, []
     for event_id in ids:
         try:
-            created += finish_event(db.session.get(Event, event_id))
+            created += finish_event(db.session.get_one(Event, event_id))
         except DomainError:
             db.session.rollback()
             refused.append(event_id)
@@ -68,6 +68,7 @@ def followup_digest(now: datetime) -> dict:
         .order_by(FollowUp.due_date, FollowUp.id)).unique()
     by_user: dict[int, list[FollowUp]] = defaultdict(list)
     for item in items:
+        assert item.assignee_id is not None  # joined to its assignee
         by_user[item.assignee_id].append(item)
     users = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_(list(by_user))))}
     for user_id, mine in by_user.items():

@@ -5,11 +5,11 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, JSONType, utcnow
 
 
-class Notification(IdMixin, db.Model):
+class Notification(IdMixin, Model):
     """The outbox: a message to send, written in the business transaction.
 
     A sender (log/console now; SMS and e-mail adapters later) delivers pending

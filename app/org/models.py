@@ -3,11 +3,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.extensions import db
+from app.extensions import Model
 from app.models import IdMixin, TimestampMixin
 
 
-class Outlet(IdMixin, TimestampMixin, db.Model):
+class Outlet(IdMixin, TimestampMixin, Model):
     """A bank outlet (网点): the unit that owns customers, events and staff."""
 
     __tablename__ = "outlets"

@@ -6,6 +6,7 @@ The templates themselves (built-in and saved, finding and saving them) are the c
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -33,7 +34,7 @@ def recent_template_uses(outlet_id: int) -> dict[str, date]:
         .where(Event.outlet_id == outlet_id, Event.is_public).group_by(Event.template_key),
         Event.outlet_id)
     uses = {key: to_local(when).date() for key, when in db.session.execute(stmt)}
-    bases = db.session.execute(sa.select(OutletTemplate.key, OutletTemplate.data).where(
+    bases: Iterable[tuple[str, dict]] = db.session.execute(sa.select(OutletTemplate.key, OutletTemplate.data).where(
         OutletTemplate.key.in_(list(uses)))) if uses else []
     for key, data in bases:
         base = (data or {}).get("builtin_base")
