@@ -49,7 +49,6 @@ def _input(body: dict) -> EventInput:
 def create_event(body):
     """Create a draft event from a template in one of the caller's outlets."""
     event = services.create_event(_input(body))
-    db.session.commit()
     return event_payload(event)
 
 
@@ -88,7 +87,6 @@ def get_event(event_id: int):
 def update_event(body, event_id: int):
     """Edit an event that is not over; raising capacity promotes waitlisted registrations."""
     event = services.update_event(get_scoped_or_404(Event, event_id), _input(body))
-    db.session.commit()
     return event_payload(event)
 
 
@@ -98,7 +96,6 @@ def update_event(body, event_id: int):
 def publish_event(event_id: int):
     """Open registration: a short unguessable slug, the registration URL and the poster files."""
     event = services.publish(get_scoped_or_404(Event, event_id))
-    db.session.commit()
     return {"status": event.status, "slug": event.slug,
             "registration_url": external_url("public.register", slug=event.slug),
             "poster_png_url": external_url("events.poster_png", event_id=event.id),
@@ -112,7 +109,6 @@ def publish_event(event_id: int):
 def cancel_event(body, event_id: int):
     """Cancel the event; every confirmed and waitlisted registrant is notified."""
     event = services.cancel_event(get_scoped_or_404(Event, event_id), body.get("reason"))
-    db.session.commit()
     return {"status": event.status}
 
 
@@ -135,4 +131,3 @@ def list_registrations(query, event_id: int):
 def delete_event(event_id: int):
     """Delete a draft (published events are cancelled instead)."""
     services.delete_draft(get_scoped_or_404(Event, event_id))
-    db.session.commit()

@@ -20,7 +20,7 @@ from app.events.public import (
 )
 from app.events.schemas import StatusSchema
 from app.events.services import event_counts
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.fields import Int, LocalDateTime
 from app.privacy import mask_name
 from app.security import public
@@ -134,14 +134,12 @@ def register(body, slug: str):
     event, known = event_to_register_or_404(slug, body["phone"])
     registration = tickets.register_or_resend(event, service.RegistrationInput(**body), known=known)
     if registration is None:
-        db.session.commit()
         response = jsonify({"status": "already_registered"})
         response.status_code = 200
         return response
-    # Read before the commit: afterwards every attribute would be loaded again.
+    # Read now: after the request's commit every attribute would be loaded again.
     result = {"status": registration.status, "ticket_token": registration.ticket_token,
               "ticket_url": external_url("public.ticket", token=registration.ticket_token)}
-    db.session.commit()
     return result
 
 
@@ -172,7 +170,6 @@ def cancel(token: str):
     """Cancel a registration; the freed seats go to the waitlist, first come first served."""
     registration = ticket_or_404(token)
     service.cancel_registration(registration)
-    db.session.commit()
     return {"status": registration.status}
 
 
@@ -187,5 +184,4 @@ def change_party_size(body, token: str):
     registration = ticket_or_404(token)
     tickets.change_party_size(registration, body["party_size"])
     result = {"status": registration.status, "party_size": registration.party_size}
-    db.session.commit()
     return result

@@ -30,7 +30,6 @@ def report(event_id: int):
     event = get_scoped_or_404(Event, event_id)
     body = report_pdf(event)
     audit.record("export", obj=event, details={"what": "event_report", "format": "pdf"})
-    db.session.commit()
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=event-{event.id}-report.pdf", "Cache-Control": "private, no-store"})
 
@@ -75,7 +74,6 @@ def dashboard_file():
     body = dashboard_xlsx(periods, label)
     audit.record("export", object_type="dashboard", outlet_id=outlet.id if outlet else None,
                  details={"what": "dashboard", "format": "xlsx", "outlet": outlet.code if outlet else None})
-    db.session.commit()
     filename = f"dashboard-{outlet.code if outlet else 'all'}-{day:%Y-%m}.xlsx"
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={filename}",
                                                   "Cache-Control": "private, no-store"})

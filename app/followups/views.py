@@ -18,6 +18,7 @@ from app.followups.services import ContactInput
 from app.followups.vocabulary import LIST_NAMES, STATUS_NAMES
 from app.form_errors import show_field_errors
 from app.security import can, get_scoped_or_404, permission_required, scope_to_outlets
+from app.unit_of_work import discard
 
 bp = Blueprint("followups", __name__, template_folder="templates")
 PAGE_SIZE = 100
@@ -59,11 +60,10 @@ def detail(followup_id: int):
                 amount=form.amount.data, contact_method=form.contact_method.data,
                 next_due_date=form.next_due_date.data))
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             followup = get_scoped_or_404(FollowUp, followup_id)
             show_field_errors(form, exc.fields, field_name=lambda key: key.removeprefix("outcome."))
         else:
-            db.session.commit()
             flash(_("已记录:%(status)s", status=STATUS_NAMES[followup.status]), "success")
             return redirect(url_for("followups.detail", followup_id=followup.id), code=303)
     contacts = list(db.session.scalars(sa.select(FollowUpContact).where(FollowUpContact.followup_id == followup.id)
@@ -94,10 +94,9 @@ def reassign():
     try:
         count = services.reassign(items, assignee)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         flash(next(iter((exc.fields or {}).values()), exc.message), "error")
         return redirect(back, code=303)
-    db.session.commit()
     flash(_("已转交 %(n)d 条跟进给 %(name)s", n=count, name=assignee.display_name), "success")
     return redirect(back, code=303)
 
@@ -124,9 +123,8 @@ def finish(event_id: int):
     try:
         created = services.finish_event(event)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         flash(exc.message, "error")
         return redirect(url_for("events.detail", event_id=event_id), code=303)
-    db.session.commit()
     flash(_("活动已结束,生成跟进 %(n)d 条", n=created), "success")
     return redirect(url_for("followups.index", event_id=event_id, who="all"), code=303)
