@@ -12,7 +12,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from flask import Flask, jsonify
 
 from app.extensions import db
 from app.unit_of_work import transaction
@@ -78,3 +80,63 @@ def test_transaction_commits_at_the_end_and_rolls_back_on_an_error(app):
     with db.engine.connect() as other:  # another connection: only committed rows are there
         codes = set(other.scalars(sa.select(Outlet.code).where(Outlet.code.like("UW%"))))
     assert codes == {"UW1"}
+
+
+@pytest.fixture
+def little_app(app):
+    """A small app with the real unit of work and error handlers, and routes that write and then answer."""
+    from app.errors import register_error_handlers
+    from app.extensions import babel
+    from app.org.models import Outlet
+    from app.unit_of_work import init_app, keep_on_error
+
+    little = Flask("little_app")
+    little.config.update(TESTING=True, SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"])
+    db.init_app(little)
+    babel.init_app(little)
+    register_error_handlers(little)
+
+    @little.post("/api/v1/twice")
+    def twice():  # two outlets with one code, never flushed: the commit is what refuses them
+        db.session.add_all([Outlet(code="UWX", name="一"), Outlet(code="UWX", name="二")])
+        return jsonify({"saved": True}), 201
+
+    @little.post("/api/v1/refused")
+    def refused():
+        db.session.add(Outlet(code="UWR", name="被拒"))
+        db.session.flush()
+        return jsonify({"error": {"code": "validation_error"}}), 422
+
+    @little.post("/api/v1/kept")
+    def kept():
+        db.session.add(Outlet(code="UWK", name="留下"))
+        keep_on_error()
+        return jsonify({"error": {"code": "unauthorized"}}), 401
+
+    init_app(little)
+    db.session.commit()  # the test's session holds no lock while the little app writes
+    yield little
+    with little.app_context():
+        db.session.remove()
+        db.engines[None].dispose()
+
+
+def _stored_codes() -> set[str]:
+    from app.org.models import Outlet
+
+    db.session.rollback()
+    return set(db.session.scalars(sa.select(Outlet.code).where(Outlet.code.like("UW%"))))
+
+
+def test_a_commit_that_fails_answers_409_in_the_api_shape_and_keeps_nothing(little_app):
+    answer = little_app.test_client().post("/api/v1/twice")
+    assert answer.status_code == 409
+    assert answer.get_json()["error"]["code"] == "conflict"
+    assert _stored_codes() == set()
+
+
+def test_an_error_answer_rolls_back_unless_the_view_keeps_it(little_app):
+    client = little_app.test_client()
+    assert client.post("/api/v1/refused").status_code == 422
+    assert client.post("/api/v1/kept").status_code == 401
+    assert _stored_codes() == {"UWK"}
