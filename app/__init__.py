@@ -39,6 +39,7 @@ from app.input_guard import init_input_guard
 from app.org.api import blp as org_api
 from app.pdf import bp as pdf_bp
 from app.templating import init_templating
+from app.unit_of_work import init_app as init_unit_of_work
 from config import ROOT, load_config
 
 
@@ -79,6 +80,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     init_templating(app)
     _register_cli(app)
     document_errors(app)  # after every API blueprint
+    init_unit_of_work(app)  # last: its after_request hook then runs first (a failed commit's answer gets headers)
     return app
 
 

@@ -2,7 +2,8 @@
 
 Services raise DomainError subclasses with a fixed code; API paths answer
 `{"error": {"code", "message", "fields"?}}` (API.md), pages render an error
-page in the user's language. Any unhandled exception rolls the request back.
+page in the user's language. Any unhandled exception rolls the request back
+(app/unit_of_work.py ends every request; `commit_failed` answers when its commit fails).
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db, login_manager
+from app.extensions import login_manager
+from app.unit_of_work import discard
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +232,7 @@ def _database_unreachable(error: Exception) -> bool:
 
 
 def handle_unexpected(error: Exception):
-    db.session.rollback()
+    discard()  # before the error page is rendered: a failed flush leaves the session unusable until then
     if _database_unreachable(error):
         # One line, the driver's reason only: the statement's parameters may hold names and phones.
         reason = (str(getattr(error, "orig", None) or type(error).__name__).strip().splitlines() or [""])[0]
@@ -245,6 +247,21 @@ def handle_unexpected(error: Exception):
     if is_api_request():
         return error_response(500, code, str(message))
     return error_page(500, str(message))
+
+
+def commit_failed(error: Exception):
+    """The answer when a request's commit fails (its changes are rolled back already).
+
+    A constraint that refused the write at commit time is a conflict (another request was quicker),
+    an unreachable database is 503; anything else is the 500 of a bug.
+    """
+    if isinstance(error, sa.exc.IntegrityError):
+        log.warning("commit refused on %s %s: %s", request.method, request.path, type(error.orig).__name__)
+        code, message = _HTTP_CODES[409]
+        if is_api_request():
+            return error_response(409, code, str(message))
+        return error_page(409, str(message))
+    return handle_unexpected(error)
 
 
 def register_error_handlers(app: Flask) -> None:

@@ -25,7 +25,7 @@ from app.alliance.schemas import (
 )
 from app.api import api_blueprint
 from app.errors import NotFound
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.security import permission_required
 
 blp = api_blueprint("alliance_api", __name__, "/partners", "Alliance partners and their offers (bank side)")
@@ -47,7 +47,6 @@ def partner_or_404(code: str) -> Partner:
 def create_partner(body):
     """Add a partner merchant (admin); `category` is a key of /partner-categories."""
     partner = partner_service.create_partner(body.pop("code"), body)
-    db.session.commit()
     return partner
 
 
@@ -83,7 +82,6 @@ def get_partner(code: str):
 def update_partner(body, code: str):
     """Change a partner's details, agreement period or status (admin)."""
     partner = partner_service.update_partner(partner_or_404(code), body)
-    db.session.commit()
     return partner
 
 
@@ -94,7 +92,6 @@ def update_partner(body, code: str):
 def create_offer(body, code: str):
     """Add an offer (admin or manager); events list it in `offer_ids` and issue vouchers on `issue_on`."""
     offer = partner_service.create_offer(partner_or_404(code), body)
-    db.session.commit()
     return partner_service.with_issued([offer])[0]
 
 
@@ -116,7 +113,6 @@ def update_offer(body, code: str, offer_id: int):
     if offer is None:
         raise NotFound()
     partner_service.update_offer(offer, body)
-    db.session.commit()
     return partner_service.with_issued([offer])[0]
 
 
@@ -130,7 +126,6 @@ def update_offer(body, code: str, offer_id: int):
 def redeem(body):
     """Redeem a voucher once: 409 already_redeemed (with its time), 404 unknown, 403 not ours, 410 expired/void."""
     voucher = services.redeem(body["code"], current_user, body.get("amount_spent"))
-    db.session.commit()
     return {"result": "redeemed", "voucher": services.redemption_view(voucher)}
 
 

@@ -15,9 +15,10 @@ from app.alliance import services, statements, stats
 from app.alliance.errors import RedemptionRefused
 from app.alliance.forms import RedeemForm
 from app.errors import ValidationFailed
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.security import permission_required
 from app.timefmt import local_today
+from app.unit_of_work import discard
 
 bp = Blueprint("partner_portal", __name__, url_prefix="/partner", template_folder="templates")
 
@@ -51,14 +52,13 @@ def redeem():
     try:
         voucher = services.redeem(form.code.data, current_user, form.amount_spent.data)
     except ValidationFailed as exc:
-        db.session.rollback()
+        discard()
         form.amount_spent.errors = [(exc.fields or {}).get("amount_spent", exc.message)]
         return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner), 422
     except RedemptionRefused as exc:
-        db.session.rollback()
+        discard()
         return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner,
                                refused=exc), exc.status
-    db.session.commit()
     return render_template("alliance/portal/redeem.html", form=RedeemForm(formdata=None),
                            partner=current_user.partner, redeemed=services.redemption_view(voucher)), 201
 

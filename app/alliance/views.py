@@ -18,6 +18,7 @@ from app.extensions import db
 from app.form_errors import show_field_errors
 from app.org.reference import PARTNER_CATEGORIES
 from app.security import PARTNER, can, permission_required
+from app.unit_of_work import discard
 
 bp = Blueprint("alliance", __name__, url_prefix="/partners", template_folder="templates")
 NAMES = {"status_names": STATUS_NAMES, "issue_names": ISSUE_NAMES, "cost_share_names": COST_SHARE_NAMES,
@@ -49,13 +50,12 @@ def create():
         try:
             partner = service.create_partner(form.code.data, form.values())
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             show_field_errors(form, exc.fields)
         except DomainError as exc:  # the code is taken
-            db.session.rollback()
+            discard()
             form.code.errors = [exc.message]
         else:
-            db.session.commit()
             flash(_("已添加联盟商户"), "success")
             return redirect(url_for("alliance.detail", code=partner.code), code=303)
     return render_template("alliance/partner_form.html", form=form, partner=None)
@@ -83,10 +83,9 @@ def edit(code: str):
         try:
             service.update_partner(partner, form.values())
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             show_field_errors(form, exc.fields)
         else:
-            db.session.commit()
             flash(_("已保存"), "success")
             return redirect(url_for("alliance.detail", code=partner.code), code=303)
     return render_template("alliance/partner_form.html", form=form, partner=partner)
@@ -105,10 +104,9 @@ def _offer_page(partner: Partner, offer=None):
             else:
                 service.update_offer(offer, form.values())
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             show_field_errors(form, exc.fields)
         else:
-            db.session.commit()
             flash(_("优惠已保存"), "success")
             return redirect(url_for("alliance.detail", code=partner.code), code=303)
     return render_template("alliance/offer_form.html", form=form, partner=partner, offer=offer)
@@ -141,7 +139,6 @@ def set_offer_active(code: str, offer_id: int):
     offer = _offer_or_404(partner, offer_id)
     active = request.form.get("active") == "1"
     service.set_offer_active(offer, active)
-    db.session.commit()
     flash(_("优惠已启用") if active else _("优惠已停用:不再发新券,已发的券在有效期内仍可使用"), "success")
     return redirect(url_for("alliance.detail", code=partner.code), code=303)
 
@@ -160,10 +157,9 @@ def users():
                                partner_code=form.partner_code.data,
                                display_name=form.display_name.data or None, actor=current_user)
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             show_field_errors(form, exc.fields, field_name=lambda key: {"partner": "partner_code"}.get(key, key))
         else:
-            db.session.commit()
             flash(_("已创建商户账号 %(u)s,请把用户名和初始密码告知商户", u=user.username), "success")
             return redirect(url_for("alliance.users"), code=303)
     accounts = list(db.session.scalars(sa.select(User).where(User.role == PARTNER)

@@ -7,8 +7,9 @@ from flask_login import current_user
 from app.api import answers, api_blueprint
 from app.auth import services
 from app.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.security import BANK_ROLES, permission_required, public
+from app.unit_of_work import keep_on_error
 
 blp = api_blueprint("auth_api", __name__, "", "Authentication and the caller's own account")
 
@@ -32,10 +33,9 @@ def create_token(body):
     """Exchange a username and password for a bearer token (shown once)."""
     user = services.authenticate(body["username"], body["password"])
     if user is None:
-        db.session.commit()  # keep the failed attempt in the audit log
+        keep_on_error()  # the 401 still keeps the failed attempt in the audit log
         abort(401)
     secret, token = services.issue_token(user, label="API")
-    db.session.commit()
     return {"token": secret, "expires_at": token.expires_at}
 
 

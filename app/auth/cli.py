@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.security import ROLES
+from app.unit_of_work import committed
 
 users_cli = AppGroup("users", help="Logins and API tokens.")
 
@@ -20,23 +21,23 @@ users_cli = AppGroup("users", help="Logins and API tokens.")
 @click.option("--partner", "partner_code", help="Partner code (partner users).")
 @click.option("--password", required=True, help="At least 8 characters.")
 @click.option("--name", "display_name", help="Display name (defaults to the username).")
+@committed
 def create_user(username, role, outlet_code, partner_code, password, display_name):
     """Create a login."""
     try:
         user = services.create_user(username, role, password, outlet_code=outlet_code,
                                     partner_code=partner_code, display_name=display_name)
     except ValidationFailed as exc:
-        db.session.rollback()
         for field, message in (exc.fields or {}).items():
             click.echo(f"error: {field}: {message}", err=True)
-        raise SystemExit(2) from exc
-    db.session.commit()
+        raise SystemExit(2) from exc  # rolled back by @committed
     click.echo(f"created {user.username} ({user.role})")
 
 
 @users_cli.command("token")
 @click.argument("username")
 @click.option("--days", type=int, default=None, help="Lifetime in days (default API_TOKEN_DAYS).")
+@committed
 def create_token(username, days):
     """Print a new API token for USERNAME (shown once, stored hashed)."""
     user = services.find_user(username)
@@ -44,7 +45,6 @@ def create_token(username, days):
         click.echo(f"error: no user {username!r}", err=True)
         raise SystemExit(2)
     secret, _token = services.issue_token(user, label="cli", days=days)
-    db.session.commit()
     click.echo(secret)
 
 
@@ -58,6 +58,7 @@ def list_users():
 
 @users_cli.command("sign-out")
 @click.argument("username")
+@committed
 def sign_out(username):
     """End every session and "keep me signed in" cookie of USERNAME (API tokens stay)."""
     user = services.find_user(username)
@@ -65,5 +66,4 @@ def sign_out(username):
         click.echo(f"error: no user {username!r}", err=True)
         raise SystemExit(2)
     services.sign_out_everywhere(user, actor=None)
-    db.session.commit()
     click.echo(f"signed out {user.username} everywhere")

@@ -19,6 +19,7 @@ from app.extensions import db, limiter
 from app.form_errors import show_field_errors
 from app.org.services import visible_outlets
 from app.security import PARTNER, permission_required, public
+from app.unit_of_work import discard, keep_on_error
 
 bp = Blueprint("auth", __name__, template_folder="templates")
 
@@ -71,14 +72,13 @@ def login():
         user = services.authenticate(form.username.data, form.password.data)
         if user is None:
             g.login_failed = True
-            db.session.commit()  # the failed attempt stays in the audit log
+            keep_on_error()  # the 401 still keeps the failed attempt in the audit log
             error = _("用户名或密码不正确")
         else:
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a fresh session: nothing from before login carries over
             login_user(user, remember=bool(form.remember.data))
             start_session()
-            db.session.commit()
             return redirect(next_url or landing_for(user), code=303)
     elif request.method == "POST":
         g.login_failed = True
@@ -99,7 +99,6 @@ def logout():
     audit.record("logout", obj=user)
     # Ends this person's sessions everywhere: a copied session or remember cookie stops working.
     services.end_sessions(user)
-    db.session.commit()
     # Clear first: logout_user() leaves its "delete the remember cookie" flag in the session.
     session.clear()
     logout_user()
@@ -121,7 +120,6 @@ def create_token():
     new_token = None
     if form.validate_on_submit():
         new_token, _record = services.issue_token(current_user, label=form.label.data or None)
-        db.session.commit()
     # The secret is shown on this one page and never again (only its hash is stored).
     return render_template("auth/account.html", tokens=services.active_tokens(current_user),
                            token_form=TokenForm(formdata=None), new_token=new_token)
@@ -134,7 +132,6 @@ def revoke_token(token_id: int):
     if token is None or token.user_id != current_user.id:
         return render_template("errors/error.html", status=404, message=_("找不到该令牌")), 404
     services.revoke_token(token, actor=current_user)
-    db.session.commit()
     flash(_("令牌已吊销"), "success")
     return redirect(url_for("auth.account"), code=303)
 
@@ -150,10 +147,9 @@ def change_password():
             services.change_own_password(user, form.current_password.data or "", form.new_password.data or "",
                                          form.confirm_password.data or "")
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             show_field_errors(form, exc.fields)
         else:
-            db.session.commit()
             # Every other session ended with the old password; this one carries on (remembered
             # again if this browser was kept signed in, its old cookie being stale now).
             remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
@@ -208,10 +204,9 @@ def user_detail(user_id: int):
                                        partner_code=form.partner_code.data or None, active=form.active.data,
                                        display_name=form.display_name.data, actor=current_user)
     except ValidationFailed as exc:
-        db.session.rollback()
+        discard()
         show_field_errors(form, exc.fields)
         return _user_page(_user_or_404(user_id), form, status=422)
-    db.session.commit()
     if set(changes) - {"display_name"}:
         flash(_("已保存；%(u)s 在所有设备上的登录已退出，需要重新登录", u=user.username), "success")
     else:
@@ -228,10 +223,9 @@ def reset_password(user_id: int):
         try:
             services.reset_password(user, form.password.data or "", actor=current_user)  # DataRequired
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             show_field_errors(form, exc.fields)
         else:
-            db.session.commit()
             flash(_("已重置 %(u)s 的密码，其所有设备上的登录已退出", u=user.username), "success")
             return redirect(url_for("auth.user_detail", user_id=user.id), code=303)
     return _user_page(_user_or_404(user_id), reset_form=form, status=422)
@@ -242,7 +236,6 @@ def reset_password(user_id: int):
 def sign_out_everywhere(user_id: int):
     user = _user_or_404(user_id)
     services.sign_out_everywhere(user, actor=current_user)
-    db.session.commit()
     flash(_("%(u)s 已在所有设备上退出登录", u=user.username), "success")
     return redirect(url_for("auth.user_detail", user_id=user.id), code=303)
 

@@ -16,7 +16,6 @@ from app.checkin.schemas import (
 )
 from app.events.models import Event
 from app.events.services import event_counts
-from app.extensions import db
 from app.security import get_scoped_or_404, permission_required
 
 blp = api_blueprint("checkin_api", __name__, "", "Check-in at the door: scans, walk-ins, undo, live feed")
@@ -53,7 +52,6 @@ def create_checkin(body):
     outcome = services.check_in(registration, method=body["method"], device=body["device"], nonce=body["nonce"],
                                 event_id=body["event_id"], confirm_outside_day=body["confirm_outside_day"])
     payload = outcome_payload(outcome)
-    db.session.commit()
     return payload, 201 if outcome.created else 200
 
 
@@ -72,7 +70,6 @@ def undo_checkin(body, checkin_id: int):
     undo = services.undo_check_in(row.registration, device=body["device"], reason=body["reason"],
                                   checkin_id=row.id)
     payload = {**outcome_payload(services.Outcome("undone", row.registration, undo.id))}
-    db.session.commit()
     return payload
 
 
@@ -89,7 +86,6 @@ def create_walk_in(body, event_id: int):
                                confirm_outside_day=body["confirm_outside_day"])
     payload = {**outcome_payload(walk_in.outcome), "created": walk_in.created,
                "over_capacity": walk_in.registration.over_capacity}
-    db.session.commit()
     return payload, 201 if walk_in.created else 200
 
 

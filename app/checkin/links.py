@@ -16,8 +16,8 @@ from flask_login import current_user
 from app.checkin import services
 from app.errors import DomainError
 from app.events.signals import TicketBlock
-from app.extensions import db
 from app.security import can, may_see_outlet
+from app.unit_of_work import discard
 
 
 def request_device(page: str) -> str:
@@ -51,10 +51,8 @@ def ticket_checkin(registration) -> dict | None:
         try:
             state["outcome"] = services.check_in(registration, method="link", device=request_device("link"))
         except DomainError as exc:
-            db.session.rollback()
+            discard()
             state["error"] = exc.message
-        else:
-            db.session.commit()
     return state
 
 

@@ -10,8 +10,9 @@ from app.checkin.forms import SelfCheckInForm
 from app.checkin.selfcheckin import checkin_window, event_for_code, self_check_in, window_is_open
 from app.customers.phones import InvalidPhone, normalize_mobile
 from app.errors import DomainError, ValidationFailed
-from app.extensions import db, limiter
+from app.extensions import limiter
 from app.security import public
+from app.unit_of_work import discard
 
 bp = Blueprint("checkin_public", __name__, template_folder="templates")
 
@@ -40,14 +41,12 @@ def self_checkin(slug: str, code: str):
         try:
             outcome = self_check_in(event, code, form.phone.data)
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             form.phone.errors = [*(form.phone.errors or []), *(exc.fields or {}).values()]
             status = 422
         except DomainError as exc:
-            db.session.rollback()
+            discard()
             error, status = exc.message, exc.status
-        else:
-            db.session.commit()
     elif request.method == "POST":
         error, status = _("页面已过期,请刷新后重试"), 400
     opens, closes = checkin_window(event)

@@ -19,11 +19,11 @@ from app.events.errors import EventFull
 from app.events.forms import QUESTION_PREFIX, answers_from
 from app.events.models import Event, Registration
 from app.events.services import event_counts
-from app.extensions import db
 from app.qr import qr_data_uri
 from app.security import can, get_scoped_or_404, may_see_outlet, permission_required
 from app.templating import format_dt
 from app.timefmt import local_today
+from app.unit_of_work import discard
 from app.urls import external_url
 
 bp = Blueprint("checkin", __name__, template_folder="templates")
@@ -97,13 +97,12 @@ def check_in_registration(event_id: int, registration_id: int):
         outcome = services.check_in(registration, method="search", device=request_device("lookup"),
                                     confirm_outside_day=_confirmed_outside_day())
     except NotEventDay as exc:
-        db.session.rollback()
+        discard()
         return _confirm_day(registration, exc, request.path, back, q=request.form.get("q"))
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         flash(exc.message, "error")
         return redirect(back, code=303)
-    db.session.commit()
     flash(*_outcome_message(outcome))
     return redirect(back, code=303)
 
@@ -118,10 +117,9 @@ def undo(event_id: int, registration_id: int):
         services.undo_check_in(registration, device=request_device("lookup"),
                                reason=request.form.get("reason", "").strip()[:200] or None)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         flash(exc.message, "error")
         return redirect(back, code=303)
-    db.session.commit()
     flash(_("已撤销 %(name)s 的签到", name=registration.name), "success")
     return redirect(back, code=303)
 
@@ -141,25 +139,24 @@ def walk_in(event_id: int):
                                       over_capacity=bool(form.over_capacity.data), device=request_device("walk-in"),
                                       confirm_outside_day=bool(form.confirm_outside_day.data))
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             for key, message in (exc.fields or {}).items():
                 field = getattr(form, key, None) or getattr(form, QUESTION_PREFIX + key, None)
                 if field is not None:
                     field.errors = [*(field.errors or []), message]
             error = _("请按提示修改后再提交")
         except NotEventDay as exc:
-            db.session.rollback()
+            discard()
             other_day = True
             error = exc.message + _("确需现在登记，请勾选下方「今天不是活动日，仍然登记并签到」后再提交。")
         except EventFull:
-            db.session.rollback()
+            discard()
             full = True
             error = _("名额已满。确需入场请勾选「名额已满也允许入场」后再提交,此操作会被记录。")
         except DomainError as exc:
-            db.session.rollback()
+            discard()
             error = exc.message
         else:
-            db.session.commit()
             message, category = _outcome_message(result.outcome)
             if not result.created:
                 message = _("此手机号已报名:") + message
@@ -201,7 +198,6 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 def signin_sheet(event_id: int):
     event = get_scoped_or_404(Event, event_id)
     body = exports.signin_sheet_pdf(event)
-    db.session.commit()  # the audit entry of the export
     return _download(body, "application/pdf", f"签到表-{event.id}.pdf")
 
 
@@ -210,7 +206,6 @@ def signin_sheet(event_id: int):
 def registrations_xlsx(event_id: int):
     event = get_scoped_or_404(Event, event_id)
     body = exports.registrations_xlsx(event)
-    db.session.commit()
     return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                      f"报名名单-{event.id}.xlsx")
 
@@ -227,13 +222,12 @@ def ticket_checkin(token: str):
         outcome = services.check_in(registration, method="link", device=request_device("link"),
                                     confirm_outside_day=_confirmed_outside_day())
     except NotEventDay as exc:
-        db.session.rollback()
+        discard()
         return _confirm_day(registration, exc, request.path, back)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         flash(exc.message, "error")
         return redirect(back, code=303)
-    db.session.commit()
     # The ticket page shows the result itself (green for this tap, amber when someone was quicker).
     done = "1" if outcome.result == "checked_in" else None
     return redirect(url_for("public.ticket", token=token, checkedin=done), code=303)
@@ -245,7 +239,6 @@ def set_checkin_on_open():
     """The per-user setting: opening a ticket link checks the person in at once."""
     on = request.form.get("on") == "1"
     current_user.checkin_on_open = on
-    db.session.commit()
     flash(_("已开启:打开票码链接即签到") if on else _("已关闭:打开票码链接后需点「签到」"), "success")
     return redirect(url_for("auth.account"), code=303)
 

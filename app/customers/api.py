@@ -6,7 +6,6 @@ from app.api import api_blueprint
 from app.customers import services
 from app.customers.schemas import CustomerInSchema, CustomerListSchema, CustomerOutSchema, CustomerQuerySchema
 from app.customers.services import CustomerInput
-from app.extensions import db
 from app.security import permission_required
 
 blp = api_blueprint("customers_api", __name__, "/customers", "Customers and prospects of the caller's outlets")
@@ -20,7 +19,6 @@ blp = api_blueprint("customers_api", __name__, "/customers", "Customers and pros
 def create_customer(body):
     """Create a customer; an existing phone in that outlet updates that customer (200)."""
     customer, created = services.upsert(CustomerInput(**body), source="api")
-    db.session.commit()
     if created:
         return customer
     response = jsonify(CustomerOutSchema().dump(customer))

@@ -6,8 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from app.customers.importer import ImportFileError, import_customers
-from app.extensions import db
 from app.security import run_as_system
+from app.unit_of_work import transaction
 
 customers_cli = AppGroup("customers", help="Customer records.")
 
@@ -19,13 +19,12 @@ def import_command(path: Path, outlet_code: str | None):
     """Import customers from CSV or XLSX; bad rows are reported by number, good rows land."""
     run_as_system()
     try:
-        with path.open("rb") as stream:
+        # The good rows are committed before the bad ones make the command exit non-zero.
+        with transaction(), path.open("rb") as stream:
             report = import_customers(stream, path.name, default_outlet=outlet_code)
     except ImportFileError as exc:
-        db.session.rollback()
         click.echo(f"error: {exc.message}", err=True)
         raise SystemExit(2) from exc
-    db.session.commit()
     for row in report.errors:
         click.echo(f"row {row.number}: {row.message}", err=True)
     click.echo(f"created {report.count('created')}, updated {report.count('updated')}, "

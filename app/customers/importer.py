@@ -115,6 +115,7 @@ def import_customers(stream: BinaryIO, filename: str, *, default_outlet: str | N
             segments=values.get("segments") if values.get("segments") else None,
             tier=values.get("tier") or None, owner=values.get("owner") or None,
         )
+        # A savepoint per row: a refused row is undone alone; the good ones wait for the one commit.
         savepoint = db.session.begin_nested()
         try:
             customer, created = services.upsert(data, source="import")

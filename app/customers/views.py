@@ -17,6 +17,7 @@ from app.form_errors import show_field_errors
 from app.org import reference
 from app.org.services import visible_outlets
 from app.security import OUTLET_ROLES, get_scoped_or_404, permission_required, scope_to_outlets
+from app.unit_of_work import discard
 
 bp = Blueprint("customers", __name__, url_prefix="/customers", template_folder="templates")
 PAGE_SIZE = 30
@@ -65,10 +66,9 @@ def create():
         try:
             customer, created = services.upsert(_form_input(form))
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             show_field_errors(form, exc.fields)
         else:
-            db.session.commit()
             flash(_("已保存客户 %(name)s", name=customer.name) if created
                   else _("该手机号已有客户记录,已更新 %(name)s", name=customer.name), "success")
             return redirect(url_for("customers.detail", customer_id=customer.id), code=303)
@@ -89,10 +89,9 @@ def edit(customer_id: int):
         try:
             services.update(customer, _form_input(form))
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             show_field_errors(form, exc.fields)
         else:
-            db.session.commit()
             flash(_("已保存"), "success")
             return redirect(url_for("customers.detail", customer_id=customer.id), code=303)
     return render_template("customers/form.html", form=form, customer=customer)
@@ -111,8 +110,6 @@ def import_page():
             report = import_customers(upload.stream, upload.filename or "upload.csv",
                                       default_outlet=form.outlet_code.data)
         except ImportFileError as exc:
-            db.session.rollback()
+            discard()
             form.file.errors = [*form.file.errors, exc.message]
-        else:
-            db.session.commit()
     return render_template("customers/import.html", form=form, report=report)

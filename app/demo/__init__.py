@@ -15,9 +15,9 @@ from flask.cli import with_appcontext
 from app.demo.alliance import seed_alliance
 from app.demo.events import seed_events
 from app.demo.org import seed_org
-from app.extensions import db
 from app.security import run_as_system
 from app.timefmt import local_now
+from app.unit_of_work import transaction
 
 # Features add their own steps (events, partners' offers …) after the organisation.
 SEED_STEPS = [seed_org, seed_alliance, seed_events]
@@ -34,8 +34,8 @@ def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str]]:
 def seed_demo_command():
     """Create the synthetic demo organisation and print its logins."""
     run_as_system()
-    logins = seed_demo()
-    db.session.commit()
+    with transaction():
+        logins = seed_demo()
     click.echo("Demo data is synthetic (合成演示数据). Logins:")
     for username, password, what in logins:
         click.echo(f"  {username:<14} {password:<12} {what}")

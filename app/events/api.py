@@ -69,7 +69,6 @@ def _input(body: dict) -> EventInput:
 def create_event(body):
     """Create a draft event from a template in one of the caller's outlets."""
     event = services.create_event(_input(body))
-    db.session.commit()
     return event_payload(event)
 
 
@@ -108,7 +107,6 @@ def get_event(event_id: int):
 def update_event(body, event_id: int):
     """Edit an event that is not over; raising capacity promotes waitlisted registrations."""
     event = services.update_event(get_scoped_or_404(Event, event_id), _input(body))
-    db.session.commit()
     return event_payload(event)
 
 
@@ -118,7 +116,6 @@ def update_event(body, event_id: int):
 def publish_event(event_id: int):
     """Open registration: a short unguessable slug, the registration URL and the poster files."""
     event = services.publish(get_scoped_or_404(Event, event_id))
-    db.session.commit()
     return {"status": event.status, "slug": event.slug,
             "registration_url": external_url("public.register", slug=event.slug),
             "poster_png_url": external_url("events.poster_png", event_id=event.id),
@@ -132,7 +129,6 @@ def publish_event(event_id: int):
 def cancel_event(body, event_id: int):
     """Cancel the event; every confirmed and waitlisted registrant is notified."""
     event = services.cancel_event(get_scoped_or_404(Event, event_id), body.get("reason"))
-    db.session.commit()
     return {"status": event.status}
 
 
@@ -155,7 +151,6 @@ def list_registrations(query, event_id: int):
 def delete_event(event_id: int):
     """Delete a draft (published events are cancelled instead)."""
     services.delete_draft(get_scoped_or_404(Event, event_id))
-    db.session.commit()
 
 
 # --- The public JSON API (no login; rate limited): event info, registration, tickets. ---
@@ -199,14 +194,12 @@ def register(body, slug: str):
     event, known = event_to_register_or_404(slug, body["phone"])
     registration = tickets.register_or_resend(event, registration_service.RegistrationInput(**body), known=known)
     if registration is None:
-        db.session.commit()
         response = jsonify({"status": "already_registered"})
         response.status_code = 200
         return response
-    # Read before the commit: afterwards every attribute would be loaded again.
+    # Read now: after the request's commit every attribute would be loaded again.
     result = {"status": registration.status, "ticket_token": registration.ticket_token,
               "ticket_url": external_url("public.ticket", token=registration.ticket_token)}
-    db.session.commit()
     return result
 
 
@@ -235,7 +228,6 @@ def cancel_ticket(token: str):
     """Cancel a registration; the freed seats go to the waitlist, first come first served."""
     registration = ticket_or_404(token)
     registration_service.cancel_registration(registration)
-    db.session.commit()
     return {"status": registration.status}
 
 
@@ -250,5 +242,4 @@ def change_party_size(body, token: str):
     registration = ticket_or_404(token)
     tickets.change_party_size(registration, body["party_size"])
     result = {"status": registration.status, "party_size": registration.party_size}
-    db.session.commit()
     return result

@@ -26,6 +26,7 @@ from app.extensions import db, limiter
 from app.form_errors import show_field_errors
 from app.qr import qr_png
 from app.security import BANK_ROLES, may_see_outlet, public
+from app.unit_of_work import discard
 from app.urls import external_url
 
 bp = Blueprint("public", __name__, template_folder="templates")
@@ -106,19 +107,17 @@ def register(slug: str):
         try:
             registration = tickets.register_or_resend(event, data, known=known)
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             show_field_errors(form, exc.fields, flash_rest=False, field_name=lambda key: (
                 key if hasattr(form, key) else registration_forms.QUESTION_PREFIX + key))
             error = _("请按提示修改后再提交")
         except DomainError as exc:
-            db.session.rollback()
+            discard()
             error = exc.message
         else:
             if registration is None:  # this phone was registered: say nothing about that registration
-                db.session.commit()
                 return render_template("public/already_registered.html", event=event)
-            token = registration.ticket_token  # read before the commit expires it
-            db.session.commit()
+            token = registration.ticket_token  # read now: the request's commit expires it
             return redirect(url_for("public.ticket", token=token, new=1), code=303)
     status = 200 if error is None else 422
     closed = not service.registration_is_open(event)
@@ -161,13 +160,12 @@ def party_size(token: str):
     try:
         tickets.change_party_size(registration, request.form.get("party_size"))
     except ValidationFailed as exc:
-        db.session.rollback()
+        discard()
         return render_ticket(registration, party_error=(exc.fields or {}).get("party_size", exc.message),
                              status=exc.status)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         return render_ticket(registration, party_error=exc.message, status=exc.status)
-    db.session.commit()
     # Back to the form, where the person looked: the page says the size now held next to it.
     return redirect(url_for("public.ticket", token=token, changed="party", _anchor="party-size"), code=303)
 
@@ -203,10 +201,9 @@ def cancel(token: str):
     try:
         service.cancel_registration(registration)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         return render_template("public/cancel.html", registration=registration, event=registration.event,
                                error=exc.message), exc.status
-    db.session.commit()
     flash(_("您的报名已取消"), "success")
     return redirect(url_for("public.ticket", token=token), code=303)
 

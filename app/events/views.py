@@ -29,6 +29,7 @@ from app.pdf.posters import PosterContent
 from app.security import get_scoped_or_404, permission_required, scope_to_outlets
 from app.templating import format_date_cn
 from app.timefmt import aware, local_today, local_tz, to_local
+from app.unit_of_work import discard
 from app.urls import external_url
 
 bp = Blueprint("events", __name__, url_prefix="/events", template_folder="templates")
@@ -122,10 +123,10 @@ def _submit(form: EventForm, event: Event | None, template_key: str | None, prev
     try:
         return save(data)
     except ValidationFailed as exc:
-        db.session.rollback()
+        discard()
         show_field_errors(form, exc.fields, field_name=_form_field)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         flash(exc.message, "error")
     return None
 
@@ -182,7 +183,6 @@ def create():
     else:
         event = _submit(form, None, template_key, template.get("questions"), services.create_event)
         if event is not None:
-            db.session.commit()
             flash(_("活动草稿已保存"), "success")
             return redirect(url_for("events.detail", event_id=event.id), code=303)
     return render_template("events/form.html", form=form, event=None, template=template,
@@ -213,7 +213,6 @@ def edit(event_id: int):
     else:
         saved = _submit(form, event, None, event.questions, lambda data: services.update_event(event, data))
         if saved is not None:
-            db.session.commit()
             flash(_("已保存"), "success")
             return redirect(url_for("events.detail", event_id=event.id), code=303)
     return render_template("events/form.html", form=form, event=event, question_max=limits.QUESTIONS_MAX,
@@ -226,10 +225,9 @@ def _act(event_id: int, action, success: str, target=None):
     try:
         result = action(event)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         flash(exc.message, "error")
         return redirect(url_for("events.detail", event_id=event_id), code=303)
-    db.session.commit()
     flash(success, "success")
     return redirect(target(result) if target else url_for("events.detail", event_id=event_id), code=303)
 

@@ -66,7 +66,6 @@ def record_followup(body, followup_id: int):
     services.record_contact(followup, ContactInput(
         status=body["status"], note=body.get("note"), product=outcome.get("product"), amount=outcome.get("amount"),
         contact_method=body.get("contact_method"), next_due_date=body.get("next_due_date")))
-    db.session.commit()
     return followup
 
 
@@ -84,7 +83,6 @@ def reassign(body):
         raise NotFound(_("找不到这些跟进,或您无权操作:%(ids)s", ids=", ".join(map(str, missing))))
     assignee = db.session.scalar(sa.select(User).where(User.username == body["assignee"].strip().lower()))
     count = services.reassign(items, assignee)
-    db.session.commit()
     return {"reassigned": count}
 
 
@@ -95,7 +93,6 @@ def finish_event(event_id: int):
     """Finish the event and create its follow-up lists; repeating it creates nothing new."""
     event = get_scoped_or_404(Event, event_id)
     created = services.finish_event(event)
-    db.session.commit()
     return {"status": event.status, "followups_created": created}
 
 

@@ -28,6 +28,7 @@ from app.org.models import Outlet
 from app.org.services import visible_outlets
 from app.security import can, get_scoped_or_404, may_see_outlet, permission_required, scope_to_outlets
 from app.timefmt import local_today
+from app.unit_of_work import discard
 
 bp = Blueprint("followups", __name__, template_folder="templates")
 # The result pages keep their own blueprint so their endpoints stay `results.report`, `results.dashboard`
@@ -72,11 +73,10 @@ def detail(followup_id: int):
                 amount=form.amount.data, contact_method=form.contact_method.data,
                 next_due_date=form.next_due_date.data))
         except ValidationFailed as exc:
-            db.session.rollback()
+            discard()
             followup = get_scoped_or_404(FollowUp, followup_id)
             show_field_errors(form, exc.fields, field_name=lambda key: key.removeprefix("outcome."))
         else:
-            db.session.commit()
             flash(_("已记录:%(status)s", status=STATUS_NAMES[followup.status]), "success")
             return redirect(url_for("followups.detail", followup_id=followup.id), code=303)
     contacts = list(db.session.scalars(sa.select(FollowUpContact).where(FollowUpContact.followup_id == followup.id)
@@ -107,10 +107,9 @@ def reassign():
     try:
         count = services.reassign(items, assignee)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         flash(next(iter((exc.fields or {}).values()), exc.message), "error")
         return redirect(back, code=303)
-    db.session.commit()
     assert assignee is not None  # reassign refuses no one
     flash(_("已转交 %(n)d 条跟进给 %(name)s", n=count, name=assignee.display_name), "success")
     return redirect(back, code=303)
@@ -138,10 +137,9 @@ def finish(event_id: int):
     try:
         created = services.finish_event(event)
     except DomainError as exc:
-        db.session.rollback()
+        discard()
         flash(exc.message, "error")
         return redirect(url_for("events.detail", event_id=event_id), code=303)
-    db.session.commit()
     flash(_("活动已结束,生成跟进 %(n)d 条", n=created), "success")
     return redirect(url_for("followups.index", event_id=event_id, who="all"), code=303)
 
@@ -157,7 +155,6 @@ def report(event_id: int):
     event = get_scoped_or_404(Event, event_id)
     body = report_pdf(event)
     audit.record("export", obj=event, details={"what": "event_report", "format": "pdf"})
-    db.session.commit()
     return Response(body, mimetype="application/pdf", headers={
         "Content-Disposition": f"inline; filename=event-{event.id}-report.pdf", "Cache-Control": "private, no-store"})
 
@@ -202,7 +199,6 @@ def dashboard_file():
     body = dashboard_xlsx(periods, label)
     audit.record("export", object_type="dashboard", outlet_id=outlet.id if outlet else None,
                  details={"what": "dashboard", "format": "xlsx", "outlet": outlet.code if outlet else None})
-    db.session.commit()
     filename = f"dashboard-{outlet.code if outlet else 'all'}-{day:%Y-%m}.xlsx"
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={filename}",
                                                   "Cache-Control": "private, no-store"})

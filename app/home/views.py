@@ -12,6 +12,7 @@ from app.health import redis_state
 from app.home.panels import register_panel, render_panels
 from app.security import PARTNER, permission_required, public
 from app.timefmt import local_today
+from app.unit_of_work import discard
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -51,7 +52,7 @@ def healthz():
         db.session.execute(sa.text("SELECT 1"))
         database = "ok"
     except sa.exc.SQLAlchemyError:  # any failure to reach the database means "down"
-        db.session.rollback()
+        discard()
         database = "down"
     body = {"status": "ok", "db": database}
     redis = redis_state()

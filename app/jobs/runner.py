@@ -1,7 +1,8 @@
 """Run each due job once per period, however many runners fire at the same moment.
 
 A runner first claims (job, run_key) by inserting a JobRun row and committing
-that insert on its own, BEFORE any work; the unique constraint lets exactly
+that insert on its own, BEFORE any work (each step below is its own
+`transaction()`, the boundaries the runner keeps); the unique constraint lets exactly
 one runner win, on any number of processes or hosts sharing the database.
 So `* * * * * flask jobs run-due` in cron on every host is safe. A job that
 fails releases its claim (the next run retries); one that crashes mid-way
@@ -23,6 +24,7 @@ from app.extensions import db
 from app.jobs.models import JobRun
 from app.models import utcnow
 from app.timefmt import to_local
+from app.unit_of_work import transaction
 
 log = logging.getLogger("app.jobs")
 
@@ -33,7 +35,8 @@ class Job:
     description: str
     # Given the local time, the key of the period that is due now, or None when the job is not due.
     period: Callable[[datetime], str | None]
-    # Does the work (committing as it goes if it likes) and returns a small JSON-able summary.
+    # Does the work and returns a small JSON-able summary; the runner commits it (or rolls it back on an
+    # exception). A job that must keep part of its work however it ends uses transaction() itself.
     work: Callable[[datetime], dict]
 
 
@@ -54,25 +57,26 @@ class Outcome:
 
 
 def claim(job: str, run_key: str) -> int | None:
-    """Claim one period of a job in a transaction of its own; the JobRun id, or None if already claimed."""
-    db.session.commit()  # nothing of the caller's may ride along with the claim
-    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    stmt = (insert(JobRun).values(job=job, run_key=run_key, started_at=utcnow(), result={})
-            .on_conflict_do_nothing(index_elements=["job", "run_key"]).returning(JobRun.id))
-    run_id = db.session.execute(stmt).scalar()
-    db.session.commit()
-    return run_id
+    """Claim one period of a job in a transaction of its own; the JobRun id, or None if already claimed.
+
+    Committed before any work (a boundary of its own, not the work's), so another runner sees the
+    claim at once and SQLite's write lock is not held while the work runs.
+    """
+    with transaction():
+        insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+        stmt = (insert(JobRun).values(job=job, run_key=run_key, started_at=utcnow(), result={})
+                .on_conflict_do_nothing(index_elements=["job", "run_key"]).returning(JobRun.id))
+        return db.session.execute(stmt).scalar()
 
 
 def _finish(run_id: int, result: dict) -> None:
-    db.session.execute(sa.update(JobRun).where(JobRun.id == run_id).values(finished_at=utcnow(), result=result))
-    db.session.commit()
+    with transaction():
+        db.session.execute(sa.update(JobRun).where(JobRun.id == run_id).values(finished_at=utcnow(), result=result))
 
 
 def _release(run_id: int) -> None:
-    db.session.rollback()
-    db.session.execute(sa.delete(JobRun).where(JobRun.id == run_id))
-    db.session.commit()
+    with transaction():  # the failed work is rolled back already
+        db.session.execute(sa.delete(JobRun).where(JobRun.id == run_id))
 
 
 def run_job(job: Job, now: datetime) -> Outcome:
@@ -83,7 +87,8 @@ def run_job(job: Job, now: datetime) -> Outcome:
     if run_id is None:
         return Outcome(job.name, key, "already_ran", {})
     try:
-        result = job.work(now)
+        with transaction():  # the job's work, committed whole (before the run is marked finished)
+            result = job.work(now)
     except Exception as exc:  # any failure: log it, free the period for the next run, go on with other jobs
         log.exception("job %s (%s) failed", job.name, key)
         _release(run_id)

@@ -21,6 +21,7 @@ from app.jobs.runner import Job, register
 from app.notify.services import deliver_pending, notify
 from app.security import OUTLET_ROLES, run_as_system
 from app.timefmt import to_local
+from app.unit_of_work import transaction
 
 DIGEST_TOP_ITEMS = 3
 
@@ -34,12 +35,13 @@ def auto_finish(now: datetime) -> dict:
     finished, created, refused = [], 0, []
     for event_id in ids:
         try:
-            created += finish_event(db.session.get_one(Event, event_id))
+            # A boundary per event: one refused event is rolled back alone, and each finished one is
+            # kept (with its event row unlocked) before the next, however the run ends.
+            with transaction():
+                created += finish_event(db.session.get_one(Event, event_id))
         except DomainError:
-            db.session.rollback()
             refused.append(event_id)
             continue
-        db.session.commit()
         finished.append(event_id)
     return {"finished": finished, "followups_created": created, "refused": refused}
 
@@ -77,7 +79,6 @@ def followup_digest(now: datetime) -> dict:
                subject=_("今日跟进待办"), payload={
                    "date": today.isoformat(), "due": len(mine),
                    "overdue": sum(1 for f in mine if f.due_date < today), "ids": [f.id for f in mine[:20]]})
-    db.session.commit()
     return {"notified": len(by_user), "items": sum(len(v) for v in by_user.values())}
 
 

@@ -72,5 +72,5 @@ def deliver_pending(limit: int = 200) -> dict[str, int]:
             message.status = "sent"
             message.sent_at = utcnow()
             sent += 1
-    db.session.commit()
+    db.session.flush()  # committed by the caller's unit of work (the job runner)
     return {"sent": sent, "failed": failed}

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from app.api import api_blueprint
-from app.extensions import db
 from app.org import reference, services
 from app.org.schemas import KeyNameListSchema, OutletListSchema, OutletSchema
 from app.security import permission_required
@@ -24,7 +23,6 @@ def list_outlets():
 def create_outlet(body):
     """Create an outlet (admin)."""
     outlet = services.create_outlet(body["code"], body["name"], body.get("address"))
-    db.session.commit()
     return outlet
 
 
