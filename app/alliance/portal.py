@@ -14,6 +14,7 @@ from flask_login import current_user
 from app.alliance import services, statements, stats
 from app.alliance.errors import RedemptionRefused
 from app.alliance.forms import RedeemForm
+from app.alliance.partners import partner_of
 from app.errors import ValidationFailed
 from app.extensions import db, limiter
 from app.security import permission_required
@@ -28,7 +29,7 @@ def home():
     today = local_today()
     figures = stats.partner_stats(current_user.partner_id, days=today.day, today=today)
     month_redeemed = sum(d["redeemed"] for d in figures["daily"])
-    return render_template("alliance/portal/home.html", partner=current_user.partner, figures=figures,
+    return render_template("alliance/portal/home.html", partner=partner_of(current_user), figures=figures,
                            today_redeemed=figures["daily"][-1]["redeemed"], month_redeemed=month_redeemed,
                            recent=stats.recent_redemptions(current_user.partner_id, limit=5))
 
@@ -36,7 +37,7 @@ def home():
 @bp.route("/scan", methods=["GET"])
 @permission_required("partner.portal")
 def scan():
-    return render_template("alliance/portal/scan.html", partner=current_user.partner,
+    return render_template("alliance/portal/scan.html", partner=partner_of(current_user),
                            api_url=url_for("partner_portal_api.redeem"), form=RedeemForm())
 
 
@@ -47,20 +48,20 @@ def redeem():
     """Type a code (no camera needed, no JavaScript needed); the answer fills the screen."""
     form = RedeemForm()
     if not form.validate_on_submit():
-        return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner)
+        return render_template("alliance/portal/redeem.html", form=form, partner=partner_of(current_user))
     try:
         voucher = services.redeem(form.code.data, current_user, form.amount_spent.data)
     except ValidationFailed as exc:
         db.session.rollback()
         form.amount_spent.errors = [(exc.fields or {}).get("amount_spent", exc.message)]
-        return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner), 422
+        return render_template("alliance/portal/redeem.html", form=form, partner=partner_of(current_user)), 422
     except RedemptionRefused as exc:
         db.session.rollback()
-        return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner,
+        return render_template("alliance/portal/redeem.html", form=form, partner=partner_of(current_user),
                                refused=exc), exc.status
     db.session.commit()
     return render_template("alliance/portal/redeem.html", form=RedeemForm(formdata=None),
-                           partner=current_user.partner, redeemed=services.redemption_view(voucher)), 201
+                           partner=partner_of(current_user), redeemed=services.redemption_view(voucher)), 201
 
 
 @bp.route("/stats", methods=["GET"])
@@ -70,7 +71,7 @@ def stats_page():
     chart = {"dates": [f"{d['date']:%m-%d}" for d in figures["daily"]],
              "issued": [d["issued"] for d in figures["daily"]],
              "redeemed": [d["redeemed"] for d in figures["daily"]]}
-    return render_template("alliance/portal/stats.html", partner=current_user.partner, figures=figures,
+    return render_template("alliance/portal/stats.html", partner=partner_of(current_user), figures=figures,
                            chart_json=json.dumps(chart, ensure_ascii=False),
                            recent=stats.recent_redemptions(current_user.partner_id, limit=20),
                            months=statements.recent_months(6, local_today()))
@@ -80,7 +81,7 @@ def _statement(month: str) -> dict:
     parsed = statements.parse_month(month)
     if parsed is None:
         abort(404)
-    return stats.statement(current_user.partner, *parsed)
+    return stats.statement(partner_of(current_user), *parsed)
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
@@ -94,7 +95,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 def statement_csv(month: str):
     data = _statement(month)
     return _download(statements.statement_csv(data), "text/csv",
-                     f"statement-{current_user.partner.code}-{data['month']}.csv")
+                     f"statement-{partner_of(current_user).code}-{data['month']}.csv")
 
 
 @bp.route("/statements/<month>.pdf", methods=["GET"])
@@ -102,6 +103,6 @@ def statement_csv(month: str):
 def statement_pdf(month: str):
     data = _statement(month)
     return _download(statements.statement_pdf(data), "application/pdf",
-                     f"statement-{current_user.partner.code}-{data['month']}.pdf")
+                     f"statement-{partner_of(current_user).code}-{data['month']}.pdf")
 
 
