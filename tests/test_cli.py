@@ -14,7 +14,7 @@ from app.org.models import Outlet
 
 def test_users_create_for_each_role(app, make):
     make.outlet("U01")
-    make.partner("P-U1")
+    shop = make.partner("P-U1")
     runner = app.test_cli_runner()
     for args in (["admin1", "--role", "admin"],
                  ["mgr1", "--role", "manager", "--outlet", "U01"],
@@ -23,7 +23,7 @@ def test_users_create_for_each_role(app, make):
         result = runner.invoke(args=["users", "create", *args, "--password", "long-enough-1"])
         assert result.exit_code == 0, result.output
     users = {u.username: u for u in db.session.scalars(sa.select(User))}
-    assert users["mgr1"].outlet.code == "U01" and users["shop1"].partner.code == "P-U1"
+    assert users["mgr1"].outlet.code == "U01" and users["shop1"].partner_id == shop.id
     assert users["staff1"].password_hash != "long-enough-1"
 
 

@@ -6,6 +6,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.auth.signals import partner_of
+
 
 def _login(client, username, password, remember=False):
     data = {"username": username, "password": password}
@@ -108,9 +110,10 @@ def _admin_client(app, make):
 
 
 def _edit(user, **changes):
+    partner = partner_of(user)
     data = {"display_name": user.display_name, "role": user.role,
             "outlet_code": user.outlet.code if user.outlet else "",
-            "partner_code": user.partner.code if user.partner else "", "active": "y" if user.active else ""}
+            "partner_code": partner.code if partner else "", "active": "y" if user.active else ""}
     data.update(changes)
     return {key: value for key, value in data.items() if not (key == "active" and not value)}
 

@@ -7,8 +7,9 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from app.alliance import api as alliance_api
-    from app.alliance import portal, public, services, views
+    from app.alliance import partners, portal, public, services, views
     from app.api import api
+    from app.auth import signals as auth_signals
     from app.events import signals
 
     # Events asks through these hooks and never imports alliance: vouchers to issue, the offers an event
@@ -17,6 +18,8 @@ def init_app(app: Flask) -> None:
     signals.register_event_offers(services)
     signals.register_ticket_block("below", public.ticket_block)
     signals.register_ticket_fields(public.ticket_fields)
+    # auth's user pages name and check a partner login's partner through it; auth never imports alliance
+    auth_signals.register_partner_directory(partners.AccountPartners())
 
     app.register_blueprint(views.bp)
     app.register_blueprint(portal.bp)

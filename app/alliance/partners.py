@@ -7,6 +7,7 @@ flushes and writes the audit entry; it never commits.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -45,6 +46,27 @@ def list_partners(*, status: str | None = None, category: str | None = None) -> 
     if category:
         stmt = stmt.where(Partner.category == category)
     return list(db.session.scalars(stmt.order_by(Partner.status, Partner.code)))
+
+
+def partner_of(user) -> Partner | None:
+    """The partner a partner login acts for (users.partner_id), None for bank staff."""
+    return db.session.get(Partner, user.partner_id) if user.partner_id else None
+
+
+class AccountPartners:
+    """Partners as auth's user pages, API and `flask users` see them (app.auth.signals).
+
+    Registered in alliance's init_app: auth stores only users.partner_id and never imports alliance.
+    """
+
+    def partners(self) -> list[Partner]:
+        return list_partners()
+
+    def by_code(self, code: str) -> Partner | None:
+        return db.session.scalar(sa.select(Partner).where(Partner.code == code))
+
+    def by_ids(self, ids: Iterable[int]) -> dict[int, Partner]:
+        return {p.id: p for p in db.session.scalars(sa.select(Partner).where(Partner.id.in_(list(ids))))}
 
 
 def _text(values: dict, key: str, limit: int, errors: dict, label: str, required: bool = False) -> str | None:

@@ -14,6 +14,8 @@ from flask_login import current_user
 from app.alliance import services, statements, stats
 from app.alliance.errors import RedemptionRefused
 from app.alliance.forms import RedeemForm
+from app.alliance.models import Partner
+from app.alliance.partners import partner_of
 from app.errors import ValidationFailed
 from app.extensions import limiter
 from app.security import permission_required
@@ -29,7 +31,7 @@ def home():
     today = local_today()
     figures = stats.partner_stats(current_user.partner_id, days=today.day, today=today)
     month_redeemed = sum(d["redeemed"] for d in figures["daily"])
-    return render_template("alliance/portal/home.html", partner=current_user.partner, figures=figures,
+    return render_template("alliance/portal/home.html", partner=partner_of(current_user), figures=figures,
                            today_redeemed=figures["daily"][-1]["redeemed"], month_redeemed=month_redeemed,
                            recent=stats.recent_redemptions(current_user.partner_id, limit=5))
 
@@ -37,7 +39,7 @@ def home():
 @bp.route("/scan", methods=["GET"])
 @permission_required("partner.portal")
 def scan():
-    return render_template("alliance/portal/scan.html", partner=current_user.partner,
+    return render_template("alliance/portal/scan.html", partner=partner_of(current_user),
                            api_url=url_for("partner_portal_api.redeem"), form=RedeemForm())
 
 
@@ -48,19 +50,19 @@ def redeem():
     """Type a code (no camera needed, no JavaScript needed); the answer fills the screen."""
     form = RedeemForm()
     if not form.validate_on_submit():
-        return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner)
+        return render_template("alliance/portal/redeem.html", form=form, partner=partner_of(current_user))
     try:
         voucher = services.redeem(form.code.data, current_user, form.amount_spent.data)
     except ValidationFailed as exc:
         discard()
         form.amount_spent.errors = [(exc.fields or {}).get("amount_spent", exc.message)]
-        return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner), 422
+        return render_template("alliance/portal/redeem.html", form=form, partner=partner_of(current_user)), 422
     except RedemptionRefused as exc:
         discard()
-        return render_template("alliance/portal/redeem.html", form=form, partner=current_user.partner,
+        return render_template("alliance/portal/redeem.html", form=form, partner=partner_of(current_user),
                                refused=exc), exc.status
     return render_template("alliance/portal/redeem.html", form=RedeemForm(formdata=None),
-                           partner=current_user.partner, redeemed=services.redemption_view(voucher)), 201
+                           partner=partner_of(current_user), redeemed=services.redemption_view(voucher)), 201
 
 
 @bp.route("/stats", methods=["GET"])
@@ -70,17 +72,23 @@ def stats_page():
     chart = {"dates": [f"{d['date']:%m-%d}" for d in figures["daily"]],
              "issued": [d["issued"] for d in figures["daily"]],
              "redeemed": [d["redeemed"] for d in figures["daily"]]}
-    return render_template("alliance/portal/stats.html", partner=current_user.partner, figures=figures,
+    return render_template("alliance/portal/stats.html", partner=partner_of(current_user), figures=figures,
                            chart_json=json.dumps(chart, ensure_ascii=False),
                            recent=stats.recent_redemptions(current_user.partner_id, limit=20),
                            months=statements.recent_months(6, local_today()))
+
+
+def _my_partner() -> Partner:
+    partner = partner_of(current_user)
+    assert partner is not None  # partner.portal is granted to partner logins only, which always have one
+    return partner
 
 
 def _statement(month: str) -> dict:
     parsed = statements.parse_month(month)
     if parsed is None:
         abort(404)
-    return stats.statement(current_user.partner, *parsed)
+    return stats.statement(_my_partner(), *parsed)
 
 
 def _download(body: bytes, mimetype: str, filename: str) -> Response:
@@ -94,7 +102,7 @@ def _download(body: bytes, mimetype: str, filename: str) -> Response:
 def statement_csv(month: str):
     data = _statement(month)
     return _download(statements.statement_csv(data), "text/csv",
-                     f"statement-{current_user.partner.code}-{data['month']}.csv")
+                     f"statement-{_my_partner().code}-{data['month']}.csv")
 
 
 @bp.route("/statements/<month>.pdf", methods=["GET"])
@@ -102,6 +110,6 @@ def statement_csv(month: str):
 def statement_pdf(month: str):
     data = _statement(month)
     return _download(statements.statement_pdf(data), "application/pdf",
-                     f"statement-{current_user.partner.code}-{data['month']}.pdf")
+                     f"statement-{_my_partner().code}-{data['month']}.pdf")
 
 

@@ -164,7 +164,8 @@ def users():
             return redirect(url_for("alliance.users"), code=303)
     accounts = list(db.session.scalars(sa.select(User).where(User.role == PARTNER)
                                        .order_by(User.partner_id, User.username)))
-    return render_template("alliance/partner_users.html", form=form, accounts=accounts)
+    return render_template("alliance/partner_users.html", form=form, accounts=accounts,
+                           partners_by_id={p.id: p for p in partners})
 
 
 @bp.route("/performance", methods=["GET"])

@@ -5,7 +5,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from app.api import answers, api_blueprint
-from app.auth import services
+from app.auth import services, signals
 from app.auth.schemas import MeSchema, TokenRequestSchema, TokenSchema
 from app.extensions import limiter
 from app.security import BANK_ROLES, permission_required, public
@@ -45,11 +45,12 @@ def create_token(body):
 def me():
     """The caller: role, outlet or partner, and the referral code for share links."""
     user = current_user
+    partner = signals.partner_of(user)
     return {
         "username": user.username,
         "display_name": user.display_name,
         "role": user.role,
         "outlet_code": user.outlet.code if user.outlet else None,
-        "partner_code": user.partner.code if user.partner else None,
+        "partner_code": partner.code if partner else None,
         "referral_code": user.referral_code if user.role in BANK_ROLES else None,
     }

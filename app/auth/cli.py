@@ -4,7 +4,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import AppGroup
 
-from app.auth import services
+from app.auth import services, signals
 from app.auth.models import User
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -51,8 +51,11 @@ def create_token(username, days):
 @users_cli.command("list")
 def list_users():
     """List logins with role and outlet or partner."""
-    for user in db.session.scalars(sa.select(User).order_by(User.username)):
-        where = user.outlet.code if user.outlet else (user.partner.code if user.partner else "-")
+    users = list(db.session.scalars(sa.select(User).order_by(User.username)))
+    partners = signals.partners_by_id(user.partner_id for user in users)
+    for user in users:
+        partner = partners.get(user.partner_id) if user.partner_id is not None else None
+        where = user.outlet.code if user.outlet else (partner.code if partner else "-")
         click.echo(f"{user.username}\t{user.role}\t{where}\t{'active' if user.active else 'inactive'}")
 
 

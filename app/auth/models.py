@@ -6,10 +6,10 @@ import sqlalchemy as sa
 from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.alliance.models import Partner
 from app.extensions import Model
 from app.models import IdMixin, TimestampMixin
 from app.org.models import Outlet
+from app.referral_codes import share_code_space
 
 
 class User(UserMixin, IdMixin, TimestampMixin, Model):
@@ -27,6 +27,8 @@ class User(UserMixin, IdMixin, TimestampMixin, Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16))
     outlet_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outlets.id"), index=True)
+    # The partner merchant a partner login acts for. Partners are the alliance's: auth keeps only
+    # the id (no relationship), and asks alliance for codes and names through app.auth.signals.
     partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
     # The code in this person's share links (?ref=); unguessable, not the username.
     referral_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
@@ -39,7 +41,6 @@ class User(UserMixin, IdMixin, TimestampMixin, Model):
     session_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
 
     outlet: Mapped[Outlet | None] = relationship()
-    partner: Mapped[Partner | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -51,6 +52,9 @@ class User(UserMixin, IdMixin, TimestampMixin, Model):
 
     def __repr__(self) -> str:
         return f"<User {self.username} {self.role}>"
+
+
+share_code_space(User.__table__.c.referral_code)  # staff codes and customers' never collide
 
 
 class ApiToken(IdMixin, Model):

@@ -11,16 +11,16 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from app.alliance.models import Partner
 from app.audit import services as audit
+from app.auth import signals
 from app.auth.models import ApiToken, User
-from app.customers.models import Customer
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import utcnow
 from app.org.models import Outlet
+from app.referral_codes import new_referral_code
 from app.security import OUTLET_ROLES, PARTNER, ROLES
-from app.tokens import readable_code, sha256_hex, url_token
+from app.tokens import sha256_hex, url_token
 
 TOKEN_PREFIX = "be_"
 MIN_PASSWORD_LENGTH = 8
@@ -61,7 +61,7 @@ def create_user(username: str, role: str, password: str, *, outlet_code: str | N
         if not partner_code:
             errors["partner"] = _("商户账号必须指定联盟商户(--partner)")
         else:
-            partner = db.session.scalar(sa.select(Partner).where(Partner.code == partner_code))
+            partner = signals.partner_by_code(partner_code)
             if partner is None:
                 errors["partner"] = _("联盟商户 %(code)s 不存在", code=partner_code)
     if errors:
@@ -72,7 +72,7 @@ def create_user(username: str, role: str, password: str, *, outlet_code: str | N
         password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
         role=role,
         outlet=outlet,
-        partner=partner,
+        partner_id=partner.id if partner else None,
         referral_code=new_referral_code(),
     )
     db.session.add(user)
@@ -80,18 +80,6 @@ def create_user(username: str, role: str, password: str, *, outlet_code: str | N
     audit.record("user_created", obj=user, actor=actor, outlet_id=user.outlet_id,
                  details={"username": username, "role": role})
     return user
-
-
-def new_referral_code() -> str:
-    """A short code for share links, unique across staff and customers."""
-    # Staff and customers share one code space: a ?ref= names exactly one of them.
-    while True:
-        code = readable_code(8)
-        taken = db.session.scalar(sa.select(User.id).where(User.referral_code == code)) or db.session.scalar(
-            sa.select(Customer.id).where(Customer.referral_code == code)
-        )
-        if not taken:
-            return code
 
 
 def authenticate(username: str | None, password: str | None) -> User | None:
@@ -231,8 +219,7 @@ def update_user(user: User, *, role: str, outlet_code: str | None, partner_code:
             errors["outlet_code"] = (_("网点 %(code)s 不存在", code=outlet_code) if outlet_code
                                      else _("网点负责人和营销人员必须指定网点"))
     if role == PARTNER:
-        partner = (db.session.scalar(sa.select(Partner).where(Partner.code == partner_code))
-                   if partner_code else None)
+        partner = signals.partner_by_code(partner_code) if partner_code else None
         if partner is None:
             errors["partner_code"] = (_("联盟商户 %(code)s 不存在", code=partner_code) if partner_code
                                       else _("商户账号必须指定联盟商户"))
@@ -246,10 +233,12 @@ def update_user(user: User, *, role: str, outlet_code: str | None, partner_code:
         errors["display_name"] = _("显示名称最多 64 个字")
     if errors:
         raise ValidationFailed(fields=errors)
+    was_partner = signals.partner_of(user)
     before = {"role": user.role, "outlet": user.outlet.code if user.outlet else None,
-              "partner": user.partner.code if user.partner else None, "active": user.active,
+              "partner": was_partner.code if was_partner else None, "active": user.active,
               "display_name": user.display_name}
-    user.role, user.outlet, user.partner, user.active, user.display_name = role, outlet, partner, active, name
+    user.role, user.outlet, user.active, user.display_name = role, outlet, active, name
+    user.partner_id = partner.id if partner else None
     after = {"role": role, "outlet": outlet.code if outlet else None,
              "partner": partner.code if partner else None, "active": active, "display_name": name}
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
@@ -265,6 +254,6 @@ def update_user(user: User, *, role: str, outlet_code: str | None, partner_code:
 
 def list_users() -> list[User]:
     return list(db.session.scalars(
-        sa.select(User).options(joinedload(User.outlet), joinedload(User.partner))
+        sa.select(User).options(joinedload(User.outlet))
         .order_by(User.role, User.username)
     ))

@@ -8,9 +8,8 @@ from flask_babel import ngettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 
-from app.alliance.partners import list_partners
 from app.audit import services as audit
-from app.auth import services
+from app.auth import services, signals
 from app.auth.forms import ROLE_NAMES, LoginForm, PasswordChangeForm, PasswordResetForm, TokenForm, UserEditForm
 from app.auth.models import ApiToken, User
 from app.auth.sessions import start_session
@@ -110,7 +109,7 @@ def logout():
 @permission_required("me.view")
 def account():
     return render_template("auth/account.html", tokens=services.active_tokens(current_user),
-                           token_form=TokenForm(), new_token=None)
+                           partner=signals.partner_of(current_user), token_form=TokenForm(), new_token=None)
 
 
 @bp.route("/me/tokens", methods=["POST"])
@@ -122,7 +121,8 @@ def create_token():
         new_token, _record = services.issue_token(current_user, label=form.label.data or None)
     # The secret is shown on this one page and never again (only its hash is stored).
     return render_template("auth/account.html", tokens=services.active_tokens(current_user),
-                           token_form=TokenForm(formdata=None), new_token=new_token)
+                           partner=signals.partner_of(current_user), token_form=TokenForm(formdata=None),
+                           new_token=new_token)
 
 
 @bp.route("/me/tokens/<int:token_id>/revoke", methods=["POST"])
@@ -173,11 +173,12 @@ def _user_or_404(user_id: int) -> User:
 
 def _user_page(user: User, form: UserEditForm | None = None, reset_form: PasswordResetForm | None = None,
                status: int = 200):
+    partner = signals.partner_of(user)
     if form is None:
         form = UserEditForm(formdata=None, obj=user, outlet_code=user.outlet.code if user.outlet else "",
-                            partner_code=user.partner.code if user.partner else "")
-    form.fill_choices(visible_outlets(), list_partners())
-    return render_template("auth/admin_user.html", account=user, form=form, role_names=ROLE_NAMES,
+                            partner_code=partner.code if partner else "")
+    form.fill_choices(visible_outlets(), signals.partners())
+    return render_template("auth/admin_user.html", account=user, partner=partner, form=form, role_names=ROLE_NAMES,
                            reset_form=reset_form or PasswordResetForm(formdata=None),
                            tokens=services.active_tokens(user)), status
 
@@ -185,8 +186,9 @@ def _user_page(user: User, form: UserEditForm | None = None, reset_form: Passwor
 @bp.route("/admin/users", methods=["GET"])
 @permission_required("users.manage")
 def users():
-    return render_template("auth/admin_users.html", accounts=services.list_users(),
-                           role_names=ROLE_NAMES)
+    accounts = services.list_users()
+    return render_template("auth/admin_users.html", accounts=accounts, role_names=ROLE_NAMES,
+                           partners=signals.partners_by_id(u.partner_id for u in accounts))
 
 
 @bp.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
@@ -196,7 +198,7 @@ def user_detail(user_id: int):
     if request.method == "GET":
         return _user_page(user)
     form = UserEditForm()
-    form.fill_choices(visible_outlets(), list_partners())
+    form.fill_choices(visible_outlets(), signals.partners())
     if not form.validate_on_submit():
         return _user_page(user, form, status=422)
     try:

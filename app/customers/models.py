@@ -9,6 +9,7 @@ from app.auth.models import User
 from app.extensions import Model
 from app.models import IdMixin, TimestampMixin, utcnow
 from app.org.models import Outlet
+from app.referral_codes import share_code_space
 
 
 class Customer(IdMixin, TimestampMixin, Model):
@@ -55,6 +56,9 @@ class Customer(IdMixin, TimestampMixin, Model):
         self.segment_rows = [row for row in self.segment_rows if row.segment in wanted]
         have = {row.segment for row in self.segment_rows}
         self.segment_rows.extend(CustomerSegment(segment=key) for key in wanted if key not in have)
+
+
+share_code_space(Customer.__table__.c.referral_code)  # a customer's code is never a staff member's
 
 
 class CustomerSegment(Model):

@@ -12,7 +12,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from app.audit import services as audit
 from app.audit.models import AuditEntry
 from app.auth.models import User
-from app.auth.services import new_referral_code
 from app.customers.models import Consent, Customer, CustomerSegment
 from app.customers.phones import InvalidPhone, normalize_mobile
 from app.database import Dependent, insert_returning_id, insert_with
@@ -22,6 +21,7 @@ from app.input_guard import name_problem
 from app.models import utcnow
 from app.org import reference
 from app.org.models import Outlet
+from app.referral_codes import free_elsewhere, new_referral_code
 from app.security import OUTLET_ROLES, ensure_outlet_in_scope, scope_to_outlets
 from app.tokens import readable_code
 
@@ -225,7 +225,7 @@ def _new_prospect(dialect: str):
     row = sa.select(*(sa.bindparam(name, type_=_CUSTOMERS.c[name].type) for name in _PROSPECT_COLUMNS)).where(
         # Staff and customers share one code space (a ?ref= names one of them); the unique
         # index keeps customers apart, this keeps a customer's code off every staff member's.
-        ~sa.exists().where(User.referral_code == sa.bindparam("referral_code")))
+        free_elsewhere(_CUSTOMERS.c.referral_code, sa.bindparam("referral_code")))
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     return (insert(_CUSTOMERS).from_select(list(_PROSPECT_COLUMNS), row)
             .on_conflict_do_nothing().returning(_CUSTOMERS.c.id))

@@ -79,7 +79,7 @@ def test_staff_see_partners_but_change_nothing(client, auth, make):
 
 
 def test_admin_creates_a_partner_login_that_lands_on_the_portal(client, auth, make):
-    make.partner(code="P-ACC", name="街角咖啡(测试)", category="cafe")
+    cafe = make.partner(code="P-ACC", name="街角咖啡(测试)", category="cafe")
     make.user("admin", username="boss2")
     auth.login("boss2")
     page = client.get("/partners/users?partner=P-ACC").get_data(as_text=True)
@@ -90,7 +90,7 @@ def test_admin_creates_a_partner_login_that_lands_on_the_portal(client, auth, ma
                                                     "partner_code": "P-ACC", "password": "counter-pass-1"})
     assert response.status_code == 303
     user = db.session.scalar(sa.select(User).where(User.username == "cafe.till"))
-    assert user.role == "partner" and user.partner.code == "P-ACC"
+    assert user.role == "partner" and user.partner_id == cafe.id
     assert "cafe.till" in client.get("/partners/users").get_data(as_text=True)
     auth.logout()
     landed = auth.login("cafe.till", "counter-pass-1")
