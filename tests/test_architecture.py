@@ -108,15 +108,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     ("app.demo.events", "app.planning.occasions"):
         "the occasion calendar: expose occasion_dates from app.planning.services (or the new "
         "catalogue package)",
-    # the 今日 panel registry lives in home, which sits above the features that register panels
-    ("app.checkin.home", "app.home.panels"):
-        "the panel registry is a hook every feature uses: move app/home/panels.py to core app/panels.py",
-    ("app.events.home", "app.home.panels"):
-        "the panel registry is a hook every feature uses: move app/home/panels.py to core app/panels.py",
-    ("app.followups.home", "app.home.panels"):
-        "the panel registry is a hook every feature uses: move app/home/panels.py to core app/panels.py",
-    ("app.planning.home", "app.home.panels"):
-        "the panel registry is a hook every feature uses: move app/home/panels.py to core app/panels.py",
 }
 
 # Today's wrong-way arrows between packages (a lower package importing a higher one, see ORDER),
@@ -142,10 +133,6 @@ KNOWN_UPWARD: dict[tuple[str, str], str] = {
     ("app.checkin", "app.alliance"):
         "checkin → alliance: a check-in issues vouchers (checkin.services → alliance.services) — "
         "a signal alliance subscribes to",
-    ("app.checkin", "app.home"): "move app/home/panels.py to core app/panels.py",
-    ("app.events", "app.home"): "move app/home/panels.py to core app/panels.py",
-    ("app.followups", "app.home"): "move app/home/panels.py to core app/panels.py",
-    ("app.planning", "app.home"): "move app/home/panels.py to core app/panels.py",
     ("app.followups", "app.planning"):
         "followups ↔ planning: dashboard, exports and scripts read planning.services (template "
         "names, track record) — define the track record once where planning reads it and "
@@ -160,21 +147,17 @@ KNOWN_UPWARD_IMPORTS: set[tuple[str, str]] = {
     ("app.auth.views", "app.alliance.partners"),
     ("app.auth.services", "app.customers.models"),
     ("app.checkin.services", "app.alliance.services"),
-    ("app.checkin.home", "app.home.panels"),
     ("app.events.public", "app.alliance.models"),
     ("app.events.public_api", "app.alliance.services"),
     ("app.events.services", "app.alliance.models"),
     ("app.events.views", "app.alliance.models"),
     ("app.events.public", "app.checkin.links"),
-    ("app.events.home", "app.home.panels"),
     ("app.events.services", "app.planning.services"),
     ("app.events.views", "app.planning.scheduling"),
     ("app.events.views", "app.planning.services"),
-    ("app.followups.home", "app.home.panels"),
     ("app.followups.dashboard", "app.planning.services"),
     ("app.followups.exports", "app.planning.services"),
     ("app.followups.scripts", "app.planning.services"),
-    ("app.planning.home", "app.home.panels"),
 }
 
 # Rooms of a feature package: the same file names for the same roles.
@@ -202,7 +185,7 @@ EXTRAS: dict[str, set[str]] = {
     "app.events": {"consent.py", "event_forms.py", "ics.py", "limits.py", "messages.py",
                    "public_api.py", "questions.py", "registration.py", "tickets.py"},
     "app.followups": {"dashboard.py", "results.py", "results_views.py", "scripts.py"},
-    "app.home": {"panels.py"},
+    "app.home": set(),
     "app.jobs": {"runner.py", "tasks.py"},
     "app.notify": set(),
     "app.org": {"reference.py"},

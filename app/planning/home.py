@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from app.home.panels import register_panel
+from app.panels import register_panel
 from app.planning.occasions import occurrences
 from app.security import can
 from app.timefmt import local_today
