@@ -70,8 +70,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     ("app.api", "app.auth.sessions"):
         "bearer-token sign-in is auth's: move authenticate_bearer's hook into auth.init_app "
         "(app.api offers a hook) or expose it from app.auth.services",
-    ("app.privacy", "app.checkin.names"):
-        "pinyin name sorting is not check-in's: move app/checkin/names.py to core app/names.py",
     # auth ↔ alliance
     ("app.auth.views", "app.alliance.partners"):
         "partner lookup for partner accounts: expose it from app.alliance.services (or move the "
@@ -179,7 +177,7 @@ EXTRAS: dict[str, set[str]] = {
     "app.alliance": {"partners.py", "portal.py", "statements.py", "stats.py"},
     "app.audit": set(),
     "app.auth": {"sessions.py"},
-    "app.checkin": {"links.py", "names.py", "selfcheckin.py"},
+    "app.checkin": {"links.py", "selfcheckin.py"},
     "app.customers": {"importer.py", "phones.py"},
     "app.demo": {"alliance.py", "events.py", "org.py"},
     "app.events": {"consent.py", "event_forms.py", "ics.py", "limits.py", "messages.py",
