@@ -93,9 +93,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
         "the ticket page asks check-in what to offer: have checkin register a ticket-page hook "
         "(a signal events sends) instead of events importing checkin",
     # events → pdf, planning
-    ("app.events.views", "app.pdf.posters"):
-        "posters are events' documents: move app/pdf/posters.py to app/events/posters.py "
-        "(app.pdf keeps the renderer)",
     ("app.events.views", "app.planning.scheduling"):
         "picking an event's day belongs to the template catalogue: move scheduling with the "
         "catalogue into its own package below events, or expose it from app.planning.services",
@@ -176,14 +173,14 @@ EXTRAS: dict[str, set[str]] = {
     "app.checkin": {"links.py", "selfcheckin.py"},
     "app.customers": {"importer.py", "phones.py"},
     "app.demo": {"alliance.py", "events.py", "org.py"},
-    "app.events": {"consent.py", "event_forms.py", "ics.py", "limits.py", "messages.py",
+    "app.events": {"consent.py", "event_forms.py", "ics.py", "limits.py", "messages.py", "posters.py",
                    "public_api.py", "questions.py", "registration.py", "tickets.py"},
     "app.followups": {"dashboard.py", "results.py", "results_views.py", "scripts.py"},
     "app.home": set(),
     "app.jobs": {"runner.py", "tasks.py"},
     "app.notify": set(),
     "app.org": {"reference.py"},
-    "app.pdf": {"fonts", "posters.py", "print.css", "wrap.py"},
+    "app.pdf": {"fonts", "print.css"},
     "app.planning": {"calendar_grid.py", "catalogue", "catalogue.py", "holidays.py", "occasions.py",
                      "recommend.py", "scheduling.py", "scripts.py", "validation.py"},
 }

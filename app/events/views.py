@@ -13,17 +13,16 @@ from flask_login import current_user
 from app.alliance.models import Offer, Partner
 from app.auth.models import User
 from app.errors import DomainError, ValidationFailed
-from app.events import limits, services
+from app.events import limits, posters, services
 from app.events import questions as question_rules
 from app.events import registration as registration_service
 from app.events.event_forms import EventForm
 from app.events.models import Event
+from app.events.posters import PosterContent
 from app.events.services import EventInput
 from app.extensions import db
 from app.form_errors import show_field_errors
 from app.org.services import visible_outlets
-from app.pdf import posters
-from app.pdf.posters import PosterContent
 from app.planning.scheduling import template_schedule
 from app.planning.services import find_template, save_event_as_template
 from app.security import get_scoped_or_404, permission_required, scope_to_outlets

@@ -12,9 +12,9 @@ import re
 import pytest
 import sqlalchemy as sa
 
+from app.events import posters
 from app.extensions import db
 from app.notify.models import Notification
-from app.pdf import posters
 from app.planning.catalogue import PLAYBOOK_LISTS, builtin_templates
 from app.planning.scripts import PLACEHOLDERS
 from tests.pdf.helpers import pdf_text
