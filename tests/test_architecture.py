@@ -75,12 +75,6 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
         "move the shared form fields to app/fields.py or app/form_errors.py (core)",
     ("app.checkin.views", "app.events.forms"):
         "move the shared form fields to app/fields.py or app/form_errors.py (core)",
-    ("app.checkin.services", "app.events.registration"):
-        "registration is events' service: re-export what checkin needs from app.events.services",
-    ("app.checkin.views", "app.events.registration"):
-        "registration is events' service: re-export what checkin needs from app.events.services",
-    ("app.demo.events", "app.events.registration"):
-        "registration is events' service: re-export what demo needs from app.events.services",
     # events → customers private forms
     ("app.events.forms", "app.customers.forms"):
         "the phone field is shared vocabulary: move it next to normalize_mobile (app.customers.phones) "
