@@ -70,23 +70,11 @@ KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
     ("app.auth.views", "app.alliance.partners"):
         "partner lookup for partner accounts: expose it from app.alliance.services (or move the "
         "partner-account pages into alliance)",
-    # checkin → events private modules
-    ("app.checkin.forms", "app.events.forms"):
-        "move the shared form fields to app/fields.py or app/form_errors.py (core)",
-    ("app.checkin.views", "app.events.forms"):
-        "move the shared form fields to app/fields.py or app/form_errors.py (core)",
-    # events → customers private forms
-    ("app.events.forms", "app.customers.forms"):
-        "the phone field is shared vocabulary: move it next to normalize_mobile (app.customers.phones) "
-        "or to app/fields.py",
-    ("app.events.event_forms", "app.customers.forms"):
-        "the phone/segment fields are shared: move them to app/fields.py; and event_forms.py is a "
-        "second forms module, merge it into app/events/forms.py",
     # events ↔ checkin
     ("app.events.public", "app.checkin.links"):
         "the ticket page asks check-in what to offer: have checkin register a ticket-page hook "
         "(a signal events sends) instead of events importing checkin",
-    # events → pdf, planning
+    # events → planning
     ("app.events.views", "app.planning.scheduling"):
         "picking an event's day belongs to the template catalogue: move scheduling with the "
         "catalogue into its own package below events, or expose it from app.planning.services",
@@ -167,7 +155,7 @@ EXTRAS: dict[str, set[str]] = {
     "app.checkin": {"links.py", "selfcheckin.py"},
     "app.customers": {"importer.py", "phones.py"},
     "app.demo": {"alliance.py", "events.py", "org.py"},
-    "app.events": {"consent.py", "event_forms.py", "ics.py", "limits.py", "messages.py", "posters.py",
+    "app.events": {"consent.py", "ics.py", "limits.py", "messages.py", "posters.py",
                    "public_api.py", "questions.py", "registration.py", "tickets.py"},
     "app.followups": {"dashboard.py", "results.py", "results_views.py", "scripts.py"},
     "app.home": set(),
@@ -180,7 +168,6 @@ EXTRAS: dict[str, set[str]] = {
 }
 # Modules that play a role under another name (a forms module not called forms.py …), to rename.
 KNOWN_ROLE_MISNAMES = {
-    "app.events.event_forms": "merge into app/events/forms.py",
     "app.events.public_api": "a second API module: merge into app/events/api.py",
     "app.followups.results_views": "a second pages module: merge into app/followups/views.py",
     "app.alliance.portal": "the partner portal's pages: fine as a room, or merge into views.py",

@@ -15,10 +15,10 @@ from app.checkin.links import request_device
 from app.checkin.selfcheckin import checkin_window, code_day, daily_code
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.events.errors import EventFull
-from app.events.forms import QUESTION_PREFIX, answers_from
 from app.events.models import Event, Registration
 from app.events.services import event_counts, registration_by_token, registrations_for
 from app.extensions import db
+from app.fields import QUESTION_PREFIX, answers_from
 from app.qr import qr_data_uri
 from app.security import can, get_scoped_or_404, may_see_outlet, permission_required
 from app.templating import format_dt

@@ -16,7 +16,7 @@ from app.errors import DomainError, ValidationFailed
 from app.events import limits, posters, services
 from app.events import questions as question_rules
 from app.events import registration as registration_service
-from app.events.event_forms import EventForm
+from app.events.forms import EventForm
 from app.events.models import Event
 from app.events.posters import PosterContent
 from app.events.services import EventInput
