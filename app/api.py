@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import http
 import re
+from collections.abc import Callable
 
-from flask import Flask, request
+from flask import Flask, current_app, request
 from flask_login import current_user
 from flask_smorest import Api as SmorestApi
 from flask_smorest import Blueprint as SmorestBlueprint
 from flask_smorest.spec.plugins import integerconverter2paramschema
 from marshmallow import INCLUDE, Schema, fields
 
-from app.auth.sessions import by_token
 from app.extensions import csrf
 
 
@@ -64,6 +64,20 @@ def api_blueprint(name: str, import_name: str, url_prefix: str, description: str
     return blp
 
 
+def register_bearer_check(app: Flask, check: Callable[[], bool]) -> None:
+    """Auth tells the API frame how to know a request was signed in by a bearer token.
+
+    The frame only needs the answer (such calls need no CSRF token); how tokens are
+    read and checked is auth's, which registers `check` when it wires its sessions in.
+    """
+    app.extensions["api_bearer_check"] = check
+
+
+def _by_token() -> bool:
+    check = current_app.extensions.get("api_bearer_check")
+    return bool(check is not None and check())
+
+
 def _csrf_for_cookie_callers():
     """Bearer-token calls need no CSRF token; calls riding on a session cookie do.
 
@@ -72,7 +86,7 @@ def _csrf_for_cookie_callers():
     """
     if not request.path.startswith("/api/") or request.method in ("GET", "HEAD", "OPTIONS"):
         return None
-    if by_token():  # app.auth.sessions.authenticate_bearer already refused a bad token
+    if _by_token():  # app.auth.sessions.authenticate_bearer already refused a bad token
         return None
     if current_user.is_authenticated:
         csrf.protect()

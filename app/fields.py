@@ -1,4 +1,4 @@
-"""marshmallow fields shared by the API schemas.
+"""Fields shared across features: marshmallow fields of the API schemas, WTForms fields of the pages.
 
 Every number and date an API accepts is bounded here (issue 13): an integer beyond the
 database's range, an amount beyond its column or a date in year 1 or 9999 is a 422 naming the
@@ -8,9 +8,14 @@ field, never a 500 from the database or the calendar code.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from flask_babel import gettext as _
 from marshmallow import ValidationError, fields, validate
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is 3.2
+from wtforms.validators import NumberRange, Optional, StopValidation
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.timefmt import iso, local_today
 
@@ -107,8 +112,6 @@ class FormDate:
     """A date or date-time form field whose day lies between 2000-01-01 and today + 10 years."""
 
     def __call__(self, form, field) -> None:
-        from wtforms.validators import StopValidation
-
         problem = date_problem(field.data)
         if problem:
             raise StopValidation(problem)
@@ -116,13 +119,55 @@ class FormDate:
 
 def form_int(minimum: int = 0, maximum: int = INT32_MAX):
     """A whole-number form field within `minimum` … `maximum` (int32 at most)."""
-    from wtforms.validators import NumberRange
-
     return NumberRange(min=minimum, max=maximum,
                        message=_("应为 %(low)d 到 %(high)d 之间的整数", low=minimum, high=maximum))
 
 
 def form_money():
-    from wtforms.validators import NumberRange
-
     return NumberRange(min=0, max=MONEY_MAX, message=_("金额应在 0 到 %(high)d 元之间", high=MONEY_MAX))
+
+
+# Page form fields several features build their forms from.
+
+class CheckboxList(SelectMultipleField):
+    """A multiple choice shown as checkboxes: customer segments, an event's multi-choice question."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+# An event's registration questions become fields of the registration page (events) and of the
+# walk-in form at the door (checkin), so both ask the same questions the same way.
+QUESTION_PREFIX = "q_"
+
+
+def add_question_fields(form_class, event) -> None:
+    """One field per question of the event, named `q_<key>` (the registration page and the walk-in form)."""
+    for question in event.questions or []:
+        name = QUESTION_PREFIX + question["key"]
+        label = question["label"]
+        kind = question.get("type", "text")
+        # An UnboundField at run time (made outside a form); types-WTForms types it as the field itself.
+        field: Any
+        if kind == "choice":
+            field = RadioField(label, choices=[SelectChoice(o) for o in question["options"]], validators=[Optional()],
+                               validate_choice=False)
+        elif kind == "multi":
+            field = CheckboxList(label, choices=[SelectChoice(o) for o in question["options"]], validators=[Optional()],
+                                 validate_choice=False)
+        elif kind == "number":
+            field = StringField(label, render_kw={"inputmode": "numeric", "pattern": "[0-9]*"})
+        elif len(question.get("label", "")) > 20:
+            field = TextAreaField(label)
+        else:
+            field = StringField(label)
+        field.kwargs.setdefault("description", "required" if question.get("required") else "")
+        setattr(form_class, name, field)
+
+
+def answers_from(form, event) -> dict:
+    answers = {}
+    for question in event.questions or []:
+        field = getattr(form, QUESTION_PREFIX + question["key"])
+        answers[question["key"]] = field.data
+    return answers

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from app.names import split_name
+
 
 def mask_name(name: str | None) -> str:
     """The family name stays, each other character becomes a star: `张三` → `张*`, `张三丰` → `张**`,
     `欧阳娜娜` → `欧阳**` (two-character family names are recognised), `张` → `*`."""
-    from app.checkin.names import split_name
-
     name = (name or "").strip()
     if len(name) <= 1:
         return "*" if name else "**"

@@ -66,62 +66,16 @@ SHARED_VOCABULARY = {
 
 # Today's violations: (importing module, imported module) -> what to move where (issue 14).
 KNOWN_VIOLATIONS: dict[tuple[str, str], str] = {
-    # core reaching into features
-    ("app.api", "app.auth.sessions"):
-        "bearer-token sign-in is auth's: move authenticate_bearer's hook into auth.init_app "
-        "(app.api offers a hook) or expose it from app.auth.services",
-    ("app.privacy", "app.checkin.names"):
-        "pinyin name sorting is not check-in's: move app/checkin/names.py to core app/names.py",
-    # checkin → events private modules
-    ("app.checkin.forms", "app.events.forms"):
-        "move the shared form fields to app/fields.py or app/form_errors.py (core)",
-    ("app.checkin.views", "app.events.forms"):
-        "move the shared form fields to app/fields.py or app/form_errors.py (core)",
-    ("app.checkin.services", "app.events.registration"):
-        "registration is events' service: re-export what checkin needs from app.events.services",
-    ("app.checkin.views", "app.events.registration"):
-        "registration is events' service: re-export what checkin needs from app.events.services",
-    ("app.demo.events", "app.events.registration"):
-        "registration is events' service: re-export what demo needs from app.events.services",
-    # events → customers private forms
-    ("app.events.forms", "app.customers.forms"):
-        "the phone field is shared vocabulary: move it next to normalize_mobile (app.customers.phones) "
-        "or to app/fields.py",
-    ("app.events.event_forms", "app.customers.forms"):
-        "the phone/segment fields are shared: move them to app/fields.py; and event_forms.py is a "
-        "second forms module, merge it into app/events/forms.py",
-    # events → pdf
-    ("app.events.views", "app.pdf.posters"):
-        "posters are events' documents: move app/pdf/posters.py to app/events/posters.py "
-        "(app.pdf keeps the renderer)",
-    # the 今日 panel registry lives in home, which sits above the features that register panels
-    ("app.checkin.home", "app.home.panels"):
-        "the panel registry is a hook every feature uses: move app/home/panels.py to core app/panels.py",
-    ("app.events.home", "app.home.panels"):
-        "the panel registry is a hook every feature uses: move app/home/panels.py to core app/panels.py",
-    ("app.followups.home", "app.home.panels"):
-        "the panel registry is a hook every feature uses: move app/home/panels.py to core app/panels.py",
-    ("app.planning.home", "app.home.panels"):
-        "the panel registry is a hook every feature uses: move app/home/panels.py to core app/panels.py",
 }
 
 # Today's wrong-way arrows between packages (a lower package importing a higher one, see ORDER),
 # with what untangles them. Each of these closes a cycle.
 KNOWN_UPWARD: dict[tuple[str, str], str] = {
-    ("app.checkin", "app.home"): "move app/home/panels.py to core app/panels.py",
-    ("app.events", "app.home"): "move app/home/panels.py to core app/panels.py",
-    ("app.followups", "app.home"): "move app/home/panels.py to core app/panels.py",
-    ("app.planning", "app.home"): "move app/home/panels.py to core app/panels.py",
 }
 
 # The module imports behind those arrows, one by one, so that a new wrong-way import between two
 # packages already knotted fails too, and each import moved away shrinks this list.
-KNOWN_UPWARD_IMPORTS: set[tuple[str, str]] = {
-    ("app.checkin.home", "app.home.panels"),
-    ("app.events.home", "app.home.panels"),
-    ("app.followups.home", "app.home.panels"),
-    ("app.planning.home", "app.home.panels"),
-}
+KNOWN_UPWARD_IMPORTS: set[tuple[str, str]] = set()
 
 # Rooms of a feature package: the same file names for the same roles.
 ROLE_FILES = {
@@ -144,22 +98,21 @@ EXTRAS: dict[str, set[str]] = {
     "app.auth": {"sessions.py"},
     "app.catalogue": {"builtin.py", "data", "holidays.py", "occasions.py", "scheduling.py", "scripts.py",
                       "validation.py"},
-    "app.checkin": {"links.py", "names.py", "selfcheckin.py"},
+    "app.checkin": {"links.py", "selfcheckin.py"},
     "app.customers": {"importer.py", "phones.py"},
     "app.demo": {"alliance.py", "events.py", "org.py"},
-    "app.events": {"consent.py", "event_forms.py", "ics.py", "limits.py", "messages.py",
+    "app.events": {"consent.py", "ics.py", "limits.py", "messages.py", "posters.py",
                    "questions.py", "registration.py", "tickets.py"},
     "app.followups": {"dashboard.py", "results.py", "scripts.py"},
-    "app.home": {"panels.py"},
+    "app.home": set(),
     "app.jobs": {"runner.py", "tasks.py"},
     "app.notify": set(),
     "app.org": {"reference.py"},
-    "app.pdf": {"fonts", "posters.py", "print.css", "wrap.py"},
+    "app.pdf": {"fonts", "print.css"},
     "app.planning": {"calendar_grid.py", "recommend.py"},
 }
 # Modules that play a role under another name (a forms module not called forms.py …), to rename.
 KNOWN_ROLE_MISNAMES = {
-    "app.events.event_forms": "merge into app/events/forms.py",
     "app.alliance.portal": "the partner portal's pages: fine as a room, or merge into views.py",
 }
 

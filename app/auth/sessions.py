@@ -8,6 +8,7 @@ from flask import Flask, current_app, flash, g, redirect, request, session, url_
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
+from app.api import register_bearer_check
 from app.errors import error_response
 from app.extensions import login_manager
 
@@ -86,3 +87,4 @@ def _enforce_timeouts():
 
 def init_sessions(app: Flask) -> None:
     app.before_request(_enforce_timeouts)
+    register_bearer_check(app, by_token)  # bearer calls skip the API's CSRF check for cookie callers

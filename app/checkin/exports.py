@@ -17,10 +17,10 @@ from openpyxl.styles import Font, PatternFill
 from sqlalchemy.orm import selectinload
 
 from app.audit import services as audit
-from app.checkin.names import index_letter, sort_key
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.models import utcnow
+from app.names import index_letter, sort_key
 from app.pdf import render_template_pdf
 from app.spreadsheets import workbook_bytes, xlsx_cell, xlsx_row
 from app.timefmt import to_local

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is 3.2
 
-from app.events.forms import add_question_fields
+from app.fields import add_question_fields
 
 
 def walk_in_form(event, formdata=None):

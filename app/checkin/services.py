@@ -26,7 +26,7 @@ from app.checkin.models import CheckIn
 from app.database import lock_for_update
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.events.models import Event, Registration
-from app.events.registration import RegistrationInput, register
+from app.events.services import RegistrationInput, register
 from app.events.signals import issue_vouchers, offers_may_issue, voucher_issuer
 from app.extensions import db
 from app.models import utcnow

@@ -14,11 +14,10 @@ from app.checkin.forms import walk_in_form
 from app.checkin.links import request_device
 from app.checkin.selfcheckin import checkin_window, code_day, daily_code
 from app.errors import DomainError, NotFound, ValidationFailed
-from app.events import registration as registration_service
 from app.events.errors import EventFull
-from app.events.forms import QUESTION_PREFIX, answers_from
 from app.events.models import Event, Registration
-from app.events.services import event_counts
+from app.events.services import event_counts, registration_by_token, registrations_for
+from app.fields import QUESTION_PREFIX, answers_from
 from app.qr import qr_data_uri
 from app.security import can, get_scoped_or_404, may_see_outlet, permission_required
 from app.templating import format_dt
@@ -74,7 +73,7 @@ def lookup(event_id: int):
     """Search by name or the mobile's last four digits and check in with one tap."""
     event = get_scoped_or_404(Event, event_id)
     q = request.args.get("q", "").strip()[:50]
-    results = registration_service.registrations_for(event, q)[:LOOKUP_LIMIT] if q else []
+    results = registrations_for(event, q)[:LOOKUP_LIMIT] if q else []
     undoable = {r.id for r in results if r.checked_in_at and services.may_undo(services.current_checkin(r))}
     return render_template("checkin/lookup.html", event=event, q=q, results=results, counts=event_counts(event),
                            undoable=undoable, day_message=_day_message(event),
@@ -214,7 +213,7 @@ def registrations_xlsx(event_id: int):
 @permission_required("checkin.scan")
 def ticket_checkin(token: str):
     """The one-tap button on a ticket opened by staff of the event's outlet (any phone camera works)."""
-    registration = registration_service.registration_by_token(token)
+    registration = registration_by_token(token)
     if registration is None or not may_see_outlet(registration.event.outlet_id):
         raise NotFound()
     back = url_for("public.ticket", token=token)

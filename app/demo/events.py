@@ -23,7 +23,7 @@ from app.checkin.models import CheckIn
 from app.customers.models import Customer
 from app.events import services as event_services
 from app.events.models import Event, Registration
-from app.events.registration import RegistrationInput, register
+from app.events.services import RegistrationInput, register
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpContact
 from app.followups.services import ContactInput, finish_event, record_contact

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from app.events.models import Event
 from app.events.services import event_counts
 from app.extensions import db
-from app.home.panels import register_panel
+from app.panels import register_panel
 from app.security import scope_to_outlets
 from app.timefmt import local_today, local_tz
 

@@ -19,7 +19,17 @@ from app.events import questions as question_rules
 from app.events.errors import InvalidTransition
 from app.events.messages import event_cancelled_message
 from app.events.models import Event, Registration
-from app.events.registration import promote_waitlist, seats_taken
+
+# Registration's rules live in registration.py; what other features call (check-in's walk-ins and
+# lookups, the demo) is offered here, at events' front door.
+from app.events.registration import (  # noqa: F401  (re-exported)
+    RegistrationInput,
+    promote_waitlist,
+    register,
+    registration_by_token,
+    registrations_for,
+    seats_taken,
+)
 from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
 from app.models import utcnow

@@ -14,18 +14,17 @@ from app.auth.models import User
 from app.catalogue.queries import template_schedule
 from app.catalogue.services import find_template, save_event_as_template
 from app.errors import DomainError, ValidationFailed
-from app.events import limits, services
+from app.events import limits, posters, services
 from app.events import questions as question_rules
 from app.events import registration as registration_service
-from app.events.event_forms import EventForm
+from app.events.forms import EventForm
 from app.events.models import Event
+from app.events.posters import PosterContent
 from app.events.services import EventInput
 from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
 from app.form_errors import show_field_errors
 from app.org.services import visible_outlets
-from app.pdf import posters
-from app.pdf.posters import PosterContent
 from app.security import get_scoped_or_404, permission_required, scope_to_outlets
 from app.templating import format_date_cn
 from app.timefmt import aware, local_today, local_tz, to_local

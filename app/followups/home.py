@@ -6,7 +6,7 @@ from flask_login import current_user
 
 from app.followups.queries import today_list
 from app.followups.scripts import Script, script_for
-from app.home.panels import register_panel
+from app.panels import register_panel
 from app.security import OUTLET_ROLES, can
 
 

@@ -9,7 +9,7 @@ from app.audit.services import ACTIONS
 from app.customers.services import count_customers
 from app.extensions import db
 from app.health import redis_state
-from app.home.panels import register_panel, render_panels
+from app.panels import register_panel, render_panels
 from app.security import PARTNER, permission_required, public
 from app.timefmt import local_today
 from app.unit_of_work import discard

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, render_template
+from flask import render_template
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher, URLFetcherResponse
@@ -25,7 +25,6 @@ __all__ = [
     "FONT_REGULAR",
     "ForbiddenResource",
     "RestrictedURLFetcher",
-    "bp",
     "render_pdf",
     "render_template_pdf",
 ]
@@ -44,10 +43,6 @@ ALLOWED_ROOTS = (PDF_DIR, STATIC_DIR.resolve())
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 log = logging.getLogger(__name__)
-
-# Registered by the application factory; gives Flask's loader the templates under templates/pdf/.
-bp = Blueprint("pdf", __name__, template_folder="templates")
-
 
 class ForbiddenResource(ValueError):
     """A document asked for a resource outside the allowed files; WeasyPrint leaves it out."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from app.catalogue.queries import occurrences
-from app.home.panels import register_panel
+from app.panels import register_panel
 from app.security import can
 from app.timefmt import local_today
 

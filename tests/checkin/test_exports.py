@@ -11,9 +11,9 @@ from pypdf import PdfReader
 
 from app.audit.models import AuditEntry
 from app.checkin import services
-from app.checkin.names import index_letter, sort_key
 from app.events.registration import cancel_registration
 from app.extensions import db
+from app.names import index_letter, sort_key
 from app.templating import format_dt
 
 

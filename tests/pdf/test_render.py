@@ -10,17 +10,15 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from flask import Flask
 
+from app.events.posters import PosterContent, poster_context
 from app.pdf import (
     PDF_DIR,
     ForbiddenResource,
     RestrictedURLFetcher,
-    bp,
     render_pdf,
     render_template_pdf,
 )
-from app.pdf.posters import PosterContent, poster_context
 from app.qr import qr_data_uri
 from tests.pdf.helpers import pdf_fonts, pdf_image_count, pdf_reader, pdf_text
 
@@ -158,13 +156,11 @@ def test_allowed_images_are_embedded(no_network):
 # ---------------------------------------------------------------- Flask templates
 
 
-def test_render_template_pdf_uses_the_blueprint_templates():
-    app = Flask("pdf_test")
-    app.register_blueprint(bp)
+def test_render_template_pdf_renders_a_template_of_the_app(app):
     content = PosterContent(title="理财沙龙", url="https://hd.example.cn/r/x", date_text="9月25日 周五 19:00",
                             venue="本网点", outlet_name="示例银行")
-    with app.app_context():
-        pdf = render_template_pdf("pdf/poster.html", **poster_context(content))
+    with app.test_request_context():
+        pdf = render_template_pdf("events/poster.html", **poster_context(content))
     assert "理财沙龙" in pdf_text(pdf)
 
 

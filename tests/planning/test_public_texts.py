@@ -14,9 +14,9 @@ import sqlalchemy as sa
 
 from app.catalogue.builtin import PLAYBOOK_LISTS, builtin_templates
 from app.catalogue.scripts import PLACEHOLDERS
+from app.events import posters
 from app.extensions import db
 from app.notify.models import Notification
-from app.pdf import posters
 from tests.pdf.helpers import pdf_text
 
 # Words of the bank's own work (checked independently of the catalogue's own list at start-up).

@@ -8,8 +8,8 @@ import pytest
 import zxingcpp
 from PIL import Image
 
-from app.pdf import posters
-from app.pdf.posters import PNG_SIZE, PosterContent, poster_html, poster_pdf, poster_png
+from app.events import posters
+from app.events.posters import PNG_SIZE, PosterContent, poster_html, poster_pdf, poster_png
 from app.qr import qr_matrix
 from tests.pdf.helpers import decode_qr, pdf_fonts, pdf_page_png, pdf_reader, pdf_text, qr_width
 

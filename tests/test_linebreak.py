@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.pdf.wrap import NO_END, NO_START, clamp, wrap, wrap_balanced
+from app.linebreak import NO_END, NO_START, clamp, wrap, wrap_balanced
 
 
 def width(text: str) -> float:

@@ -3,7 +3,7 @@
 Both carry a QR code of the registration URL (with the referrer's code for a
 personal poster) and use only the shipped font, so they look the same on every
 server. Long titles wrap to at most three lines and shrink before they are cut; any text cut to
-fit ends with "…" at the end of a phrase (app.pdf.wrap.clamp), on the PNG and the PDF alike.
+fit ends with "…" at the end of a phrase (app.linebreak.clamp), on the PNG and the PDF alike.
 The subtitle is the event's public description (never staff notes), run together into one
 paragraph.
 """
@@ -15,13 +15,14 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
+from pathlib import Path
 
 from fontTools.ttLib import TTFont
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from PIL import Image, ImageDraw, ImageFont
 
-from app.pdf import FONT_BOLD, FONT_REGULAR, PDF_DIR, render_pdf
-from app.pdf.wrap import clamp, cut_line, wrap, wrap_balanced
+from app.linebreak import clamp, cut_line, wrap, wrap_balanced
+from app.pdf import FONT_BOLD, FONT_REGULAR, render_pdf
 from app.qr import qr_data_uri, qr_image
 
 __all__ = ["PNG_SIZE", "PosterContent", "poster_context", "poster_html", "poster_image", "poster_pdf", "poster_png"]
@@ -269,11 +270,11 @@ def poster_png(content: PosterContent) -> bytes:
 
 # ---------------------------------------------------------------- PDF (WeasyPrint)
 
-_templates = Environment(loader=FileSystemLoader(PDF_DIR / "templates"),
+_templates = Environment(loader=FileSystemLoader(Path(__file__).resolve().parent / "templates"),
                          autoescape=select_autoescape(default=True, default_for_string=True))
 
 
-POSTER_TEMPLATE = "pdf/poster.html"
+POSTER_TEMPLATE = "events/poster.html"
 PDF_TITLE_MAX = 64  # characters; beyond that even the smallest title size needs a fourth line
 
 
@@ -284,7 +285,7 @@ def _title_class(title: str) -> str:
             else "title-s" if length <= 50 else "title-xs")
 
 
-# Text widths of templates/pdf/poster.html, in points (1 mm = 72/25.4 pt): the A4 page less 2 × 18 mm,
+# Text widths of templates/events/poster.html, in points (1 mm = 72/25.4 pt): the A4 page less 2 × 18 mm,
 # and the info value column less its 30 mm label. Measured with the same font as WeasyPrint uses,
 # at a little less than the real width, so the browser-grade line breaker never needs an extra line.
 PT_PER_MM = 72 / 25.4
@@ -305,7 +306,7 @@ def _pdf_fit(text: str, size_pt: float, width_pt: float, max_lines: int) -> str:
 
 
 def poster_context(content: PosterContent) -> dict[str, object]:
-    """The variables templates/pdf/poster.html expects (also usable with `render_template_pdf`)."""
+    """The variables templates/events/poster.html expects (also usable with `render_template_pdf`)."""
     title = content.title.strip()
     if len(title) > PDF_TITLE_MAX:
         title = cut_line(title[:PDF_TITLE_MAX], len, PDF_TITLE_MAX)
