@@ -3,20 +3,16 @@
 A registration confirmed may earn vouchers, but vouchers are the alliance's:
 alliance registers its issuer here in its `init_app` and events asks through
 it. Without an issuer (no alliance), nothing is issued. The issuer answers in
-three steps because of the registration hot path: a cheap SQL pre-check folded
-into the statement that loads the event, the offer ids looked up before the
-event's lock (they are the lock order), and the issuing itself once confirmed.
+two steps: the offer ids, looked up before the event's lock (they are the lock
+order and keep the locked part short), and the issuing itself once confirmed.
 """
 
 from __future__ import annotations
 
 from typing import Any, Protocol
 
-import sqlalchemy as sa
-
 
 class VoucherIssuer(Protocol):
-    def offers_may_issue(self, event_id: Any, trigger: str) -> Any: ...  # a boolean SQL expression
     def offers_issuing(self, event_id: int, trigger: str) -> list[int]: ...
     def issue_vouchers(self, registration: Any, trigger: str, offer_ids: list[int] | None = None) -> list: ...
 
@@ -32,11 +28,6 @@ def register_voucher_issuer(issuer: VoucherIssuer) -> None:
 
 def voucher_issuer() -> VoucherIssuer | None:
     return _issuer
-
-
-def offers_may_issue(event_id: Any, trigger: str) -> Any:
-    """SQL: might an offer of the event issue a voucher on `trigger`? False without an issuer."""
-    return _issuer.offers_may_issue(event_id, trigger) if _issuer is not None else sa.false()
 
 
 def offers_issuing(event_id: int, trigger: str) -> list[int]:

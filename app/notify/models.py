@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models import IdMixin, JSONType, utcnow
@@ -38,3 +38,6 @@ class Notification(IdMixin, db.Model):
     error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    # The mapper finds events' Registration by name: notify, below every feature, imports none of them.
+    registration: Mapped[Registration | None] = relationship()  # noqa: F821
