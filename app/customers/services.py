@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload
 
 from app.audit import services as audit
 from app.auth.models import User
@@ -200,6 +201,15 @@ def record_consent(customer: Customer, *, purpose: str, text_version: str, chann
 REFERRAL_CODE_TRIES = 5
 
 
+# Registration never reads a customer's segments: they are not loaded with the record (a query each).
+_NO_SEGMENTS = lazyload(Customer.segment_rows)
+
+
+def _registrant(outlet_id: int, phone: str) -> Customer | None:
+    return db.session.scalar(sa.select(Customer).where(Customer.outlet_id == outlet_id, Customer.phone == phone)
+                             .options(_NO_SEGMENTS))
+
+
 def find_or_create_prospect(outlet_id: int, name: str, phone: str) -> tuple[Customer, bool]:
     """The outlet's record for a registrant's phone, or a new prospect record; returns (record, was a customer).
 
@@ -208,7 +218,7 @@ def find_or_create_prospect(outlet_id: int, name: str, phone: str) -> tuple[Cust
     different locks) both end with one record: the insert does nothing on a conflict
     and the loser of the race reads the winner's record.
     """
-    customer = find_by_phone(outlet_id, phone)
+    customer = _registrant(outlet_id, phone)
     if customer is not None:
         return customer, customer.is_customer
     insert = postgresql.insert if db.session.connection().dialect.name == "postgresql" else sqlite.insert
@@ -221,13 +231,13 @@ def find_or_create_prospect(outlet_id: int, name: str, phone: str) -> tuple[Cust
         customer = db.session.scalar(
             insert(Customer).values(outlet_id=outlet_id, name=name, phone=phone, phone_last4=phone[-4:],
                                     tier="standard", is_customer=False, referral_code=code)
-            .on_conflict_do_nothing().returning(Customer))
+            .on_conflict_do_nothing().returning(Customer).options(_NO_SEGMENTS))
         if customer is not None:
             audit.record("customer_created", obj=customer,
                          details={"source": "registration", "fields": ["name", "phone"]})
             return customer, False
         # Nothing inserted: the same number was just added by another registration, or the code was taken.
-        customer = find_by_phone(outlet_id, phone)
+        customer = _registrant(outlet_id, phone)
         if customer is not None:
             return customer, customer.is_customer
     raise RuntimeError("no free referral code after several tries")

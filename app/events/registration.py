@@ -105,6 +105,9 @@ def _ensure_open(event: Event, *, at_door: bool) -> None:
         raise RegistrationClosed()
 
 
+_LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
+
+
 def seats_taken(event_id: int) -> int:
     """People (party sizes) holding confirmed seats."""
     return db.session.scalar(sa.select(Registration.seats_taken(event_id))) or 0
@@ -126,13 +129,14 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     clean = validate(event, data, require_consent=source == "public")
     at_door = source == "walk_in"
     _ensure_open(event, at_door=at_door)
-    existing = db.session.scalar(sa.select(Registration).where(Registration.of_phone(event.id, clean.phone)))
-    if existing is not None:
-        return existing, False
+    existing_id = db.session.scalar(sa.select(Registration.id).where(Registration.of_phone(event.id, clean.phone)))
+    if existing_id is not None:
+        return db.session.get(Registration, existing_id), False
     customer, was_customer = find_or_create_prospect(event.outlet_id, clean.name, clean.phone)
     referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer.id)
     offer_ids = offers_issuing(event.id, "registration")
-    lock_for_update(db.session, Event, event.id)
+    # The lock, refreshing what capacity decisions read (the outlet and the rest stay as loaded).
+    db.session.refresh(event, _LOCKED_STATE, with_for_update=True)
     _ensure_open(event, at_door=at_door)
     # Asked again under the lock, in one round trip: another request for this phone may have won the lock first.
     existing_id, taken = db.session.execute(sa.select(

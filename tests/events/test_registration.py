@@ -121,8 +121,8 @@ def test_a_prospect_created_meanwhile_by_another_registration_is_used(make, monk
     before = db.session.scalar(sa.select(sa.func.max(AuditEntry.id)))
     # The first look finds nothing (the other registration has not committed yet); the insert then conflicts.
     looks = iter([lambda *_args: None])
-    real_find = services.find_by_phone
-    monkeypatch.setattr(services, "find_by_phone", lambda *args: next(looks, real_find)(*args))
+    real_find = services._registrant
+    monkeypatch.setattr(services, "_registrant", lambda *args: next(looks, real_find)(*args))
     customer, was_customer = services.find_or_create_prospect(outlet.id, "同号", "13800000046")
     assert (customer.id, was_customer) == (meanwhile.id, False)
     assert db.session.scalar(sa.select(sa.func.count(Customer.id))) == 1
