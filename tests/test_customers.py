@@ -137,8 +137,7 @@ def test_customer_page_lists_consents_with_version(client, auth, make):
     outlet = make.outlet()
     make.user("staff", outlet=outlet, username="viewer")
     customer = make.customer(outlet, name="钱七")
-    record_consent(customer.id, outlet.id, purpose="活动报名与后续服务联系", text_version="2026-11",
-                   channel="registration")
+    record_consent(customer, purpose="活动报名与后续服务联系", text_version="2026-11", channel="registration")
     db.session.commit()
     auth.login("viewer")
     html = client.get(f"/customers/{customer.id}").get_data(as_text=True)

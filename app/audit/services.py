@@ -7,7 +7,6 @@ from flask_babel import lazy_gettext as _l
 
 from app.audit.models import AuditEntry
 from app.extensions import db
-from app.models import utcnow
 from app.security import acting_user
 
 # Action names shown on the admin page (kept short and stable for filtering).
@@ -31,10 +30,13 @@ ACTIONS = {
 }
 
 
-def entry_values(action: str, *, obj=None, object_type: str | None = None, object_id=None,
-                 outlet_id: int | None = None, actor=None, actor_username: str | None = None,
-                 details: dict | None = None) -> dict:
-    """The columns of one audit entry: who (the acting user unless given), what, which object, from where."""
+def record(action: str, *, obj=None, object_type: str | None = None, object_id=None,
+           outlet_id: int | None = None, actor=None, actor_username: str | None = None,
+           details: dict | None = None) -> AuditEntry:
+    """Append an audit entry: who (the acting user unless given), what, which object, from where.
+
+    Never commits; it lands with the change it describes (written at the next flush).
+    """
     if actor is None:
         actor = acting_user()
     if obj is not None:
@@ -42,26 +44,17 @@ def entry_values(action: str, *, obj=None, object_type: str | None = None, objec
         object_id = object_id if object_id is not None else obj.id
         if outlet_id is None:
             outlet_id = getattr(obj, "outlet_id", None)
-    values = {
-        "at": utcnow(),
-        "actor_id": getattr(actor, "id", None),
-        "actor_username": actor_username or getattr(actor, "username", None),
-        "action": action,
-        "object_type": object_type,
-        "object_id": str(object_id) if object_id is not None else None,
-        "outlet_id": outlet_id,
-        "details": details or {},
-        "ip": None,
-        "user_agent": None,
-    }
+    entry = AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        actor_username=actor_username or getattr(actor, "username", None),
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id) if object_id is not None else None,
+        outlet_id=outlet_id,
+        details=details or {},
+    )
     if has_request_context():
-        values["ip"] = request.remote_addr
-        values["user_agent"] = (request.user_agent.string or "")[:255] or None
-    return values
-
-
-def record(action: str, **what) -> AuditEntry:
-    """Append an audit entry (arguments as for `entry_values`). Never commits; it lands with the change it describes."""
-    entry = AuditEntry(**entry_values(action, **what))
+        entry.ip = request.remote_addr
+        entry.user_agent = (request.user_agent.string or "")[:255] or None
     db.session.add(entry)
     return entry

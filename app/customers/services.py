@@ -3,25 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import lazyload
 
 from app.audit import services as audit
-from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.customers.models import Consent, Customer, CustomerSegment
 from app.customers.phones import InvalidPhone, normalize_mobile
-from app.database import Dependent, insert_returning_id, insert_with
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.input_guard import name_problem
-from app.models import utcnow
 from app.org import reference
 from app.org.models import Outlet
-from app.referral_codes import free_elsewhere, new_referral_code
+from app.referral_codes import new_referral_code, taken_anywhere
 from app.security import OUTLET_ROLES, ensure_outlet_in_scope, scope_to_outlets
 from app.tokens import readable_code
 
@@ -193,74 +190,55 @@ def count_customers(outlet_id: int | None = None) -> int:
     return db.session.scalar(stmt) or 0
 
 
-_CONSENT = insert_returning_id(Consent.__table__, ("customer_id", "purpose", "text_version", "channel", "given_at"))
-_AUDIT_LOG = AuditEntry.__table__
+def record_consent(customer: Customer, *, purpose: str, text_version: str, channel: str) -> Consent:
+    """Keep what the person agreed to, with the version of the text they saw, and audit it (at the next flush)."""
+    consent = Consent(customer=customer, purpose=purpose, text_version=text_version, channel=channel)
+    db.session.add(consent)
+    audit.record("consent_recorded", obj=customer, actor=None,
+                 details={"purpose": purpose, "text_version": text_version, "channel": channel})
+    return consent
 
 
-def _consent_audit(outlet_id: int, consent: dict, customer_id: int | None = None) -> dict:
-    return audit.entry_values("consent_recorded", object_type="customers", object_id=customer_id,
-                              outlet_id=outlet_id, actor=None, details=dict(consent))
-
-
-def record_consent(customer_id: int, outlet_id: int, *, purpose: str, text_version: str, channel: str) -> None:
-    """Keep what the person agreed to, with the version of the text they saw, and audit it (written at once)."""
-    consent = {"purpose": purpose, "text_version": text_version, "channel": channel}
-    insert_with(db.session.connection(), _CONSENT, {**consent, "customer_id": customer_id, "given_at": utcnow()},
-                [(_AUDIT_LOG, None, _consent_audit(outlet_id, consent, customer_id))])
-
-
-_CUSTOMERS = Customer.__table__
-# One record per mobile number per outlet: the condition that finds it, with :outlet_id and :phone bound.
-SAME_PHONE_IN_OUTLET = sa.and_(_CUSTOMERS.c.outlet_id == sa.bindparam("outlet_id"),
-                               _CUSTOMERS.c.phone == sa.bindparam("phone"))
-_BY_PHONE = sa.select(_CUSTOMERS.c.id, _CUSTOMERS.c.is_customer).where(SAME_PHONE_IN_OUTLET)
-_PROSPECT_COLUMNS = ("outlet_id", "name", "phone", "phone_last4", "tier", "is_customer", "referral_code",
-                     "created_at", "updated_at")
 REFERRAL_CODE_TRIES = 5
 
 
-@cache
-def _new_prospect(dialect: str):
-    """INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING id, built once per dialect; each call binds values."""
-    row = sa.select(*(sa.bindparam(name, type_=_CUSTOMERS.c[name].type) for name in _PROSPECT_COLUMNS)).where(
+# Registration never reads a customer's segments: they are not loaded with the record (a query each).
+_NO_SEGMENTS = lazyload(Customer.segment_rows)
+
+
+def _registrant(outlet_id: int, phone: str) -> Customer | None:
+    return db.session.scalar(sa.select(Customer).where(Customer.outlet_id == outlet_id, Customer.phone == phone)
+                             .options(_NO_SEGMENTS))
+
+
+def find_or_create_prospect(outlet_id: int, name: str, phone: str) -> tuple[Customer, bool]:
+    """The outlet's record for a registrant's phone, or a new prospect record; returns (record, was a customer).
+
+    The staff-maintained name of a known customer is not overwritten by what a registrant
+    typed. Two registrations of the same new number at once (different events, so
+    different locks) both end with one record: the insert does nothing on a conflict
+    and the loser of the race reads the winner's record.
+    """
+    customer = _registrant(outlet_id, phone)
+    if customer is not None:
+        return customer, customer.is_customer
+    insert = postgresql.insert if db.session.connection().dialect.name == "postgresql" else sqlite.insert
+    for _try in range(REFERRAL_CODE_TRIES):
+        code = readable_code(8)
         # Staff and customers share one code space (a ?ref= names one of them); the unique
         # index keeps customers apart, this keeps a customer's code off every staff member's.
-        free_elsewhere(_CUSTOMERS.c.referral_code, sa.bindparam("referral_code")))
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    return (insert(_CUSTOMERS).from_select(list(_PROSPECT_COLUMNS), row)
-            .on_conflict_do_nothing().returning(_CUSTOMERS.c.id))
-
-
-def new_prospect(outlet_id: int, name: str, phone: str, *, consent: dict | None = None) -> tuple[int, bool]:
-    """Create the prospect record for a registrant the outlet does not know yet; returns (id, was a customer).
-
-    `consent` (purpose, text_version, channel) is recorded for the person with the
-    record, in the same statement on PostgreSQL. The caller has looked the phone up
-    already (registration does it in one statement with its other questions). Two
-    registrations of the same new number at once (different events) both end with
-    one record: the loser of the race gets the winner's. Core statements, no ORM
-    objects: this runs for most public registrations.
-    """
-    connection = db.session.connection()
-    insert = _new_prospect(connection.dialect.name)
-    created = audit.entry_values("customer_created", object_type="customers", outlet_id=outlet_id,
-                                 details={"source": "registration", "fields": ["name", "phone"]})
-    with_it: list[Dependent] = [(_AUDIT_LOG, "object_id", created)]
-    if consent:  # the consent and its audit entry carry the new record's id
-        with_it += [(Consent.__table__, "customer_id", {**consent, "given_at": utcnow()}),
-                    (_AUDIT_LOG, "object_id", _consent_audit(outlet_id, consent))]
-    for _try in range(REFERRAL_CODE_TRIES):
-        now = utcnow()
-        customer_id = insert_with(connection, insert, {
-            "outlet_id": outlet_id, "name": name, "phone": phone, "phone_last4": phone[-4:], "tier": "standard",
-            "is_customer": False, "referral_code": readable_code(8), "created_at": now, "updated_at": now,
-        }, with_it)
-        if customer_id is not None:
-            return customer_id, False
+        if db.session.scalar(sa.select(taken_anywhere(code))):
+            continue
+        customer = db.session.scalar(
+            insert(Customer).values(outlet_id=outlet_id, name=name, phone=phone, phone_last4=phone[-4:],
+                                    tier="standard", is_customer=False, referral_code=code)
+            .on_conflict_do_nothing().returning(Customer).options(_NO_SEGMENTS))
+        if customer is not None:
+            audit.record("customer_created", obj=customer,
+                         details={"source": "registration", "fields": ["name", "phone"]})
+            return customer, False
         # Nothing inserted: the same number was just added by another registration, or the code was taken.
-        found = connection.execute(_BY_PHONE, {"outlet_id": outlet_id, "phone": phone}).first()
-        if found is not None:
-            if consent:
-                record_consent(found.id, outlet_id, **consent)
-            return found.id, found.is_customer
+        customer = _registrant(outlet_id, phone)
+        if customer is not None:
+            return customer, customer.is_customer
     raise RuntimeError("no free referral code after several tries")

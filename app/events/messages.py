@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import gettext as _
 
-from app.notify.services import notify, outbox_row
+from app.notify.services import notify
 from app.templating import format_dt
 from app.urls import external_url
 
@@ -17,8 +17,8 @@ def _when(event) -> str:
     return format_dt(event.starts_at, "%m月%d日 %H:%M")
 
 
-def new_registration(registration) -> dict | None:
-    """The outbox row telling a new registrant where they stand, to be written with the registration.
+def new_registration(registration) -> None:
+    """Tell a new registrant where they stand (the message is written with the registration).
 
     Confirmed public registrants get their ticket link, anyone waitlisted is told so; a
     walk-in confirmed at the door gets nothing (the staff member is standing with them).
@@ -27,13 +27,14 @@ def new_registration(registration) -> dict | None:
     if registration.status == "waitlisted":
         body = _("【%(outlet)s】「%(title)s」名额已满,您已进入候补名单。有名额空出时会按先后顺序自动为您确认并通知您。"
                  "查看:%(url)s", outlet=event.outlet.name, title=event.title, url=_ticket_url(registration))
-        return outbox_row("registration_waitlisted", registration.phone, body, event=event)
+        notify("registration_waitlisted", registration.phone, body, event=event, registration=registration)
+        return
     if registration.source != "public":
-        return None
+        return
     body = _("【%(outlet)s】%(name)s您好,您已成功报名「%(title)s」,时间 %(when)s,地点 %(venue)s。"
              "入场凭证:%(url)s", outlet=event.outlet.name, name=registration.name, title=event.title,
              when=_when(event), venue=event.venue or _("详见活动页"), url=_ticket_url(registration))
-    return outbox_row("registration_confirmed", registration.phone, body, event=event)
+    notify("registration_confirmed", registration.phone, body, event=event, registration=registration)
 
 
 def waitlist_promoted(registration) -> None:

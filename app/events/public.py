@@ -65,15 +65,6 @@ def published_event_or_404(slug: str) -> Event:
                                             .where(Event.slug == slug)))
 
 
-def event_to_register_or_404(slug: str, phone) -> tuple[Event, service.Known]:
-    """The published event, and what registration needs to know about `phone` there (one statement)."""
-    found = service.event_and_what_we_know(slug, phone)
-    if found is None:
-        abort(404)
-    event, known = found
-    return _public_or_404(event), known
-
-
 def ticket_or_404(token: str):
     registration = service.registration_by_token(token)
     if registration is None:
@@ -87,11 +78,7 @@ def ticket_or_404(token: str):
 @limiter.limit("5 per 10 minutes", methods=["POST"], key_func=phone_key)
 @public
 def register(slug: str):
-    known = None
-    if request.method == "POST":
-        event, known = event_to_register_or_404(slug, request.form.get("phone"))
-    else:
-        event = published_event_or_404(slug)
+    event = published_event_or_404(slug)
     form = registration_forms.registration_form(event, request.form if request.method == "POST" else None)
     ref = (request.values.get("ref") or "").strip()[:16]
     error = None
@@ -105,7 +92,7 @@ def register(slug: str):
             party_size=(getattr(form, "party_size", None) and form.party_size.data) or 1,
             answers=registration_forms.answers_from(form, event), ref=ref or None)
         try:
-            registration = tickets.register_or_resend(event, data, known=known)
+            registration = tickets.register_or_resend(event, data)
         except ValidationFailed as exc:
             discard()
             show_field_errors(form, exc.fields, flash_rest=False, field_name=lambda key: (

@@ -7,31 +7,27 @@ the lock, never count-then-insert. Seats are people: a party of three takes thre
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
-from app.customers.services import new_prospect, record_consent
-from app.database import attach_written_row, insert_returning_id, insert_with, lock_for_update
+from app.customers.services import find_or_create_prospect, record_consent
+from app.database import lock_for_update
 from app.errors import NotFound, ValidationFailed
 from app.events import messages
 from app.events.consent import CONSENT_VERSION, consent_purpose
 from app.events.errors import AlreadyCheckedIn, EventFull, InvalidTransition, RegistrationClosed
 from app.events.models import Event, Registration
 from app.events.questions import validate_answers
-from app.events.signals import issue_vouchers, offers_issuing, offers_may_issue, voucher_issuer
+from app.events.signals import issue_vouchers, offers_issuing
 from app.extensions import db
 from app.input_guard import name_problem
 from app.models import utcnow
-from app.notify.models import Notification
 from app.tokens import url_token
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
@@ -109,117 +105,45 @@ def _ensure_open(event: Event, *, at_door: bool) -> None:
         raise RegistrationClosed()
 
 
-_REGISTRATIONS = Registration.__table__
-
-
-def _registration_of_phone(event_id):
-    return sa.select(Registration.id).where(Registration.of_phone(event_id, sa.bindparam("phone")))
-
-
-_EXISTING = _registration_of_phone(sa.bindparam("event_id"))
-_SEATS_TAKEN = Registration.seats_taken(sa.bindparam("event_id"))
-_CUSTOMERS = Customer.__table__
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the database knows about a phone at an event, asked before the event's lock."""
-
-    phone: str
-    existing_id: int | None  # this phone's registration for the event
-    customer_id: int | None  # the outlet's record for this phone
-    was_customer: bool | None
-    offers_may_issue: bool  # the event has an offer that might issue a voucher on registration
-
-
-def _what_we_know(event_id, outlet_id) -> tuple:
-    """Columns answering, for :phone: registered for the event already? The outlet's record for
-    the phone, and is it a customer? Might an offer issue a voucher on registration?"""
-    def customer(column):
-        return sa.select(column).where(_CUSTOMERS.c.outlet_id == outlet_id,
-                                       _CUSTOMERS.c.phone == sa.bindparam("phone")).scalar_subquery()
-
-    return (_registration_of_phone(event_id).scalar_subquery(), customer(_CUSTOMERS.c.id),
-            customer(_CUSTOMERS.c.is_customer), offers_may_issue(event_id, "registration"))
-
-
-@functools.cache
-def _known_statements(_issuer) -> tuple[sa.Select, sa.Select]:
-    """(the event with its outlet and what is known before the lock, in one round trip; the same
-    questions about an event already loaded). Built once per voucher issuer (app.events.signals),
-    which alliance registers in its init_app, after this module is imported."""
-    return (sa.select(Event, *_what_we_know(Event.id, Event.outlet_id))
-            .options(joinedload(Event.outlet)).where(Event.slug == sa.bindparam("slug")),
-            sa.select(*_what_we_know(sa.bindparam("event_id"), sa.bindparam("outlet_id"))))
-
-
-def event_and_what_we_know(slug: str, raw_phone) -> tuple[Event, Known] | None:
-    """The event a slug names and what is known there about the phone typed, in one statement.
-
-    For the registration endpoints: it saves `register` a round trip. An invalid
-    phone is looked up as nothing (validation reports it).
-    """
-    try:
-        phone = normalize_mobile(raw_phone)
-    except InvalidPhone:
-        phone = ""
-    row = db.session.execute(_known_statements(voucher_issuer())[0], {"slug": slug, "phone": phone}).one_or_none()
-    if row is None:
-        return None
-    event, *known = row
-    return event, Known(phone, *known)
-
-
-# Under the lock, one round trip answers both "already registered?" and "how many seats are taken?".
-_EXISTING_AND_TAKEN = sa.select(_EXISTING.scalar_subquery(), _SEATS_TAKEN)
-# What capacity decisions read, refreshed under the event's lock.
 _LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
 
 
 def seats_taken(event_id: int) -> int:
     """People (party sizes) holding confirmed seats."""
-    return db.session.execute(sa.select(_SEATS_TAKEN), {"event_id": event_id}).scalar() or 0
+    return db.session.scalar(sa.select(Registration.seats_taken(event_id))) or 0
 
 
 def register(event: Event, data: RegistrationInput, *, source: str = "public",
-             allow_over_capacity: bool = False, known: Known | None = None) -> tuple[Registration, bool]:
+             allow_over_capacity: bool = False) -> tuple[Registration, bool]:
     """Register a person for an event; returns (registration, created).
 
     The same phone again gets its existing registration back. Confirmed while
     seats remain, else waitlisted (waitlist on) or EventFull (off). A walk-in
     (`source="walk_in"`) may be let in past capacity only when staff say so.
 
-    Everything that does not depend on the seat count (the customer record, the
-    consent, which offers apply) happens before the event's lock is taken, so the
-    part that registrations of one event do one at a time stays short: the lock,
-    one count, the registration's row, its message, the commit. Should the event
-    turn out full (waitlist off), the request rolls back all of it. `known`, from
-    `event_and_what_we_know`, saves the lookup; under the lock it is asked again.
+    What does not depend on the seat count (the customer record, the referrer, which
+    offers apply) is looked up before the event's lock, so the part that registrations
+    of one event do one at a time stays short: the lock, one count, the rows written,
+    the commit. Should the event turn out full (waitlist off), the request rolls back.
     """
     clean = validate(event, data, require_consent=source == "public")
     at_door = source == "walk_in"
     _ensure_open(event, at_door=at_door)
-    db.session.flush()  # the caller's pending rows first: what follows runs on the connection directly
-    connection = db.session.connection()
-    if known is None or known.phone != clean.phone:
-        known = Known(clean.phone, *connection.execute(_known_statements(voucher_issuer())[1], {
-            "event_id": event.id, "outlet_id": event.outlet_id, "phone": clean.phone}).one())
-    existing_id, customer_id, was_customer = known.existing_id, known.customer_id, known.was_customer
+    existing_id = db.session.scalar(sa.select(Registration.id).where(Registration.of_phone(event.id, clean.phone)))
     if existing_id is not None:
-        return db.session.get(Registration, existing_id), False
-    consent = ({"purpose": consent_purpose(), "text_version": CONSENT_VERSION, "channel": "registration"}
-               if source == "public" else None)
-    if customer_id is None:
-        customer_id, was_customer = new_prospect(event.outlet_id, clean.name, clean.phone, consent=consent)
-    elif consent:
-        record_consent(customer_id, event.outlet_id, **consent)
-    referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer_id)
-    offer_ids = offers_issuing(event.id, "registration") if known.offers_may_issue else []
-    lock_for_update(db.session, Event, event.id, only=_LOCKED_STATE)
+        return db.session.get_one(Registration, existing_id), False
+    customer, was_customer = find_or_create_prospect(event.outlet_id, clean.name, clean.phone)
+    referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer.id)
+    offer_ids = offers_issuing(event.id, "registration")
+    # The lock, refreshing what capacity decisions read (the outlet and the rest stay as loaded).
+    db.session.refresh(event, _LOCKED_STATE, with_for_update=True)
     _ensure_open(event, at_door=at_door)
-    existing_id, taken = connection.execute(_EXISTING_AND_TAKEN, {"event_id": event.id, "phone": clean.phone}).one()
-    if existing_id is not None:  # another request for this phone won the lock first
-        return db.session.get(Registration, existing_id), False
+    # Asked again under the lock, in one round trip: another request for this phone may have won the lock first.
+    existing_id, taken = db.session.execute(sa.select(
+        sa.select(Registration.id).where(Registration.of_phone(event.id, clean.phone)).scalar_subquery(),
+        Registration.seats_taken(event.id))).one()
+    if existing_id is not None:
+        return db.session.get_one(Registration, existing_id), False
     over_capacity = False
     if taken + clean.party_size <= event.capacity:
         status = "confirmed"
@@ -229,25 +153,20 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         status = "waitlisted"
     else:
         raise EventFull()
+    if source == "public":
+        record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration")
     now = utcnow()
-    # Written with Core and attached as a loaded object: an ORM flush of this one row costs more than the row.
-    values = {
-        "event_id": event.id, "customer_id": customer_id, "name": clean.name, "phone": clean.phone,
-        "phone_last4": clean.phone[-4:], "party_size": clean.party_size, "answers": clean.answers,
-        "status": status, "source": source, "was_customer": was_customer, "ticket_token": url_token(16),
-        "ref_code": (data.ref or "").strip()[:16] or None, "referrer_user_id": getattr(referrer_user, "id", None),
-        "referrer_customer_id": getattr(referrer_customer, "id", None),
-        "consent_version": CONSENT_VERSION if source == "public" else None, "over_capacity": over_capacity,
-        "created_at": now, "confirmed_at": now if status == "confirmed" else None, "cancelled_at": None,
-        "checked_in_at": None, "checkin_method": None,
-    }
-    registration = Registration(**values)
-    for name, related in (("event", event), ("referrer_user", referrer_user), ("referrer_customer", referrer_customer)):
-        set_committed_value(registration, name, related)
-    message = messages.new_registration(registration)  # written with the registration, in one round trip on PostgreSQL
-    registration.id = insert_with(connection, insert_returning_id(_REGISTRATIONS, tuple(values)), values,
-                                  [(Notification.__table__, "registration_id", message)] if message else [])
-    attach_written_row(db.session, registration)
+    registration = Registration(
+        event=event, customer=customer, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
+        party_size=clean.party_size, answers=clean.answers, status=status, source=source,
+        was_customer=was_customer, ticket_token=url_token(16), ref_code=(data.ref or "").strip()[:16] or None,
+        referrer_user=referrer_user, referrer_customer=referrer_customer,
+        consent_version=CONSENT_VERSION if source == "public" else None, over_capacity=over_capacity,
+        created_at=now, confirmed_at=now if status == "confirmed" else None,
+    )
+    db.session.add(registration)
+    messages.new_registration(registration)
+    db.session.flush()
     if status == "confirmed":
         issue_vouchers(registration, "registration", offer_ids)
     return registration, True

@@ -9,11 +9,10 @@ alliance add theirs).
 A registration confirmed may earn vouchers, but vouchers are the alliance's:
 alliance registers its issuer here in its `init_app` and events asks through
 it. Without an issuer (no alliance), nothing is issued. The issuer answers in
-three steps because of the registration hot path: a cheap SQL pre-check folded
-into the statement that loads the event, the offer ids looked up before the
-event's lock (they are the lock order), and the issuing itself once confirmed.
-A check-in (app.checkin.services) folds the same pre-check into its claiming
-UPDATE and issues through the same issuer.
+two steps: the offer ids, looked up before the event's lock (they are the lock
+order and keep the locked part short), and the issuing itself once confirmed.
+A check-in (app.checkin.services) folds a cheap SQL pre-check (`offers_may_issue`)
+into its claiming UPDATE and issues through the same issuer.
 """
 
 from __future__ import annotations

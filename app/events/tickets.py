@@ -20,7 +20,6 @@ from app.events import messages
 from app.events.errors import AlreadyCheckedIn, EventFull, InvalidTransition, RegistrationClosed
 from app.events.models import Event, Registration
 from app.events.registration import (
-    Known,
     RegistrationInput,
     clean_party_size,
     promote_waitlist,
@@ -35,13 +34,13 @@ from app.notify.models import Notification
 RESEND_INTERVAL = timedelta(minutes=10)
 
 
-def register_or_resend(event: Event, data: RegistrationInput, *, known: Known | None = None) -> Registration | None:
+def register_or_resend(event: Event, data: RegistrationInput) -> Registration | None:
     """Register from the public page or API: the new registration, or None when the phone was registered.
 
     For a phone registered already nothing is changed and nothing is told to the
     person asking; the ticket link goes again to that phone (`resend_ticket`).
     """
-    registration, created = register(event, data, known=known)
+    registration, created = register(event, data)
     if created:
         return registration
     resend_ticket(registration)
@@ -57,7 +56,7 @@ def resend_ticket(registration: Registration) -> bool:
     # The event first, as registration does: the message's row references the event (a key-share
     # lock on it), so a resend holding the registration while a registration holds the event and
     # waits for that registration would deadlock on PostgreSQL.
-    lock_for_update(db.session, Event, registration.event_id, only=("id",))
+    lock_for_update(db.session, Event, registration.event_id)
     registration = lock_for_update(db.session, Registration, registration.id)
     since = utcnow() - RESEND_INTERVAL
     recent = db.session.scalar(sa.select(Notification.id).where(

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
 from app.models import IdMixin, JSONType, utcnow
@@ -38,3 +39,7 @@ class Notification(IdMixin, Model):
     error: Mapped[str | None] = mapped_column(sa.String(500))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+
+    # The mapper finds events' Registration by name: notify, below every feature, imports none of them
+    # (so its type is not spelled here either).
+    registration: Mapped[Any] = relationship("Registration")

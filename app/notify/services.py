@@ -22,17 +22,17 @@ from app.privacy import mask_phone
 log = logging.getLogger("app.notify")
 
 
-def outbox_row(kind: str, recipient: str, body: str, *, channel: str = "sms", subject: str = "", event=None,
-               registration=None, user=None, payload: dict | None = None) -> dict:
-    """The outbox row for a message, for callers that write it in one statement with other rows."""
-    return {"kind": kind, "channel": channel, "recipient": recipient, "subject": subject, "body": body,
-            "payload": payload or {}, "event_id": getattr(event, "id", None),
-            "registration_id": getattr(registration, "id", None), "user_id": getattr(user, "id", None)}
+def notify(kind: str, recipient: str, body: str, *, channel: str = "sms", subject: str = "", event=None,
+           registration=None, user=None, payload: dict | None = None) -> Notification:
+    """Queue a message in the outbox, in the caller's transaction (written at the next flush).
 
-
-def notify(kind: str, recipient: str, body: str, **about) -> None:
-    """Queue a message in the outbox, in the caller's transaction (written at the next flush)."""
-    db.session.add(Notification(**outbox_row(kind, recipient, body, **about)))
+    `registration` may be one not written yet: the flush writes it first and gives the message its id.
+    """
+    message = Notification(kind=kind, channel=channel, recipient=recipient, subject=subject, body=body,
+                           payload=payload or {}, event_id=getattr(event, "id", None),
+                           registration=registration, user_id=getattr(user, "id", None))
+    db.session.add(message)
+    return message
 
 
 class Backend(Protocol):
