@@ -28,58 +28,56 @@ from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
+import django
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pretix.settings")
-
-import django  # noqa: E402
-
 django.setup()
 
 from django.db import connection, transaction  # noqa: E402
 from django.utils.timezone import now  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
-from pretix.base.models import (  # noqa: E402
-    CheckinList, Event, Item, Order, OrderPosition, Organizer, Quota, Team, TeamAPIToken,
-)
+from pretix.base import models as px  # noqa: E402
 
 ORGANIZER = "bench"
 QUOTA = 10_000_000
 
 
-def organizer_and_token() -> tuple[Organizer, str]:
-    organizer = Organizer.objects.filter(slug=ORGANIZER).first()
+def organizer_and_token() -> tuple[px.Organizer, str]:
+    organizer = px.Organizer.objects.filter(slug=ORGANIZER).first()
     if organizer is None:
-        organizer = Organizer.objects.create(name="Bench organizer", slug=ORGANIZER)
+        organizer = px.Organizer.objects.create(name="Bench organizer", slug=ORGANIZER)
     team = organizer.teams.filter(name="bench").first()
     if team is None:
-        team = Team.objects.create(organizer=organizer, name="bench", all_events=True,
+        team = px.Team.objects.create(organizer=organizer, name="bench", all_events=True,
                                    all_event_permissions=True, all_organizer_permissions=True)
-    token = team.tokens.filter(active=True).first() or TeamAPIToken.objects.create(team=team, name="bench")
+    token = team.tokens.filter(active=True).first() or px.TeamAPIToken.objects.create(team=team, name="bench")
     return organizer, token.token
 
 
-def new_event(organizer: Organizer, slug: str, name: str) -> tuple[Event, Item, CheckinList]:
+def new_event(organizer: px.Organizer, slug: str, name: str) -> tuple[px.Event, px.Item, px.CheckinList]:
     """An event like one of ours: live, today, one free admission product with a large quota."""
-    event = Event.objects.create(organizer=organizer, name=name, slug=slug, currency="EUR", live=True,
+    event = px.Event.objects.create(organizer=organizer, name=name, slug=slug, currency="EUR", live=True,
                                  date_from=now() + timedelta(hours=1), date_to=now() + timedelta(hours=4))
     event.set_defaults()
-    item = Item.objects.create(event=event, name="Admission", default_price=Decimal("0.00"), admission=True)
-    quota = Quota.objects.create(event=event, name="Admission", size=QUOTA)
+    item = px.Item.objects.create(event=event, name="Admission", default_price=Decimal("0.00"), admission=True)
+    quota = px.Quota.objects.create(event=event, name="Admission", size=QUOTA)
     quota.items.add(item)
-    checkin_list = CheckinList.objects.create(event=event, name="Entrance", all_products=True)
+    checkin_list = px.CheckinList.objects.create(event=event, name="Entrance", all_products=True)
     return event, item, checkin_list
 
 
-def paid_orders(event: Event, item: Item, count: int) -> list[str]:
+def paid_orders(event: px.Event, item: px.Item, count: int) -> list[str]:
     """`count` paid orders of one free position each; returns the positions' ticket secrets."""
     web = event.organizer.sales_channels.get(identifier="web")
     secrets = []
     with transaction.atomic():
         for i in range(count):
-            order = Order.objects.create(event=event, email=f"checkin{i}@bench.example", status=Order.STATUS_PAID,
-                                         datetime=now(), expires=now() + timedelta(days=10), total=Decimal("0.00"),
-                                         locale="en", sales_channel=web)
-            position = OrderPosition.objects.create(order=order, item=item, variation=None, price=Decimal("0.00"),
-                                                    attendee_name_parts={"_legacy": f"Guest {i}"}, positionid=1)
+            order = px.Order.objects.create(
+                event=event, email=f"checkin{i}@bench.example", status=px.Order.STATUS_PAID, datetime=now(),
+                expires=now() + timedelta(days=10), total=Decimal("0.00"), locale="en", sales_channel=web)
+            position = px.OrderPosition.objects.create(
+                order=order, item=item, variation=None, price=Decimal("0.00"),
+                attendee_name_parts={"_legacy": f"Guest {i}"}, positionid=1)
             order.create_transactions()
             secrets.append(position.secret)
     return secrets
