@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import signal
 import statistics
 import subprocess
@@ -63,6 +64,7 @@ class Run:
     round: int
     clients: int
     wrk: dict
+    cpu: dict = field(default_factory=dict)
     check: str = ""
     ok: bool = True
 
@@ -95,14 +97,23 @@ class Run:
     def wrapped(self) -> int:
         return sum(thread.get("wrapped", 0) for thread in self.wrk["threads"])
 
+    def cpu_per_201(self) -> float:
+        """Milliseconds of CPU (server and database) per 201."""
+        return 1000 * (self.cpu["app"] + self.cpu["db"]) / self.created if self.created else float("inf")
+
     def line(self) -> str:
         w = self.wrk
+
+        def per(part: str) -> float:
+            return 1000 * self.cpu[part] / max(self.created, 1)
+
         other = {s: n for s, n in sorted(self.statuses.items())}
         socket = w["connect"] + w["read"] + w["write"]
         return (f"round {self.round}  {self.kind:12} {self.side:6} c{self.clients:<3} {self.rate:8.1f}/s  "
                 f"p50 {w['p50_us'] / 1000:7.1f} ms  p99 {w['p99_us'] / 1000:7.1f} ms  201: {self.created:6d}  "
                 f"non-2xx {self.non_2xx}  other answers {other or '-'}  timeouts {w['timeout']}  "
-                f"socket errors {socket}")
+                f"socket errors {socket}\n{'':8}CPU per 201: {self.cpu_per_201():.1f} ms (app {per('app'):.1f} "
+                f"+ database {per('db'):.1f}); wrk {self.cpu['client']:.1f} s in all")
 
 
 @dataclass
@@ -171,11 +182,65 @@ def shares(path: Path, threads: int) -> tuple[dict[int, int], dict[str, tuple[in
     return sizes, keys
 
 
+# --- CPU: on a shared 2-core machine the rate moves with the neighbours' load, CPU per request less ---
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid: int | str) -> tuple[int, float] | None:
+    """(process group, CPU seconds so far) of a process, from /proc; None when it is gone."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return int(fields[2]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def group_cpu(pgid: int) -> float:
+    """CPU seconds of a gunicorn: its master and workers (one process group)."""
+    found = (process_cpu(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit())
+    return sum(cpu for group, cpu in filter(None, found) if group == pgid)
+
+
+def backends_cpu(admin_url: str, database: str) -> dict[int, float]:
+    """CPU seconds so far of each PostgreSQL backend connected to `database` (same host: /proc)."""
+    engine = sa.create_engine(admin_url)
+    with engine.connect() as conn:
+        pids = conn.execute(sa.text("SELECT pid FROM pg_stat_activity WHERE datname = :d AND "
+                                    "backend_type = 'client backend'"), {"d": database}).scalars().all()
+    engine.dispose()
+    return {pid: cpu for pid in pids if (cpu := (process_cpu(pid) or (0, 0.0))[1])}
+
+
+@dataclass
+class CpuMeter:
+    """CPU used by one side during a run: its gunicorn, its database backends and the wrk that drove it."""
+
+    pgid: int
+    admin_url: str
+    database: str
+
+    def start(self) -> None:
+        self._app, self._db = group_cpu(self.pgid), backends_cpu(self.admin_url, self.database)
+        self._client = _children_cpu()
+
+    def stop(self) -> dict[str, float]:
+        db_now = backends_cpu(self.admin_url, self.database)
+        # a backend born during the run counts whole; one that ended during it is lost (both sides keep theirs)
+        db = sum(cpu - self._db.get(pid, 0.0) for pid, cpu in db_now.items())
+        return {"app": group_cpu(self.pgid) - self._app, "db": db, "client": _children_cpu() - self._client}
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 # --- servers -----------------------------------------------------------------------------------------
 
 @contextmanager
 def server(name: str, command: list[str], env: dict, cwd: Path, health: str, log: Path):
-    """Run a gunicorn until the block ends; yields its base URL once `health` answers 200."""
+    """Run a gunicorn until the block ends; yields its base URL and process group once `health` answers 200."""
     port = free_port()
     command = [*command, "--bind", f"127.0.0.1:{port}"]
     with log.open("w") as log_file:
@@ -193,7 +258,7 @@ def server(name: str, command: list[str], env: dict, cwd: Path, health: str, log
             if process.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"{name} did not start; see {log}")
             time.sleep(0.5)
-        yield base
+        yield base, process.pid
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         try:
@@ -350,6 +415,10 @@ def our_checkins(url: str, event_id: int, keys: dict[str, tuple[int, int]]) -> l
 
 # --- the comparison ----------------------------------------------------------------------------------
 
+def ratio(a: float, b: float) -> float:
+    return a / b if b else float("inf")
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f}, {five:.2f}, {fifteen:.2f} ({os.cpu_count()} cores)"
@@ -384,13 +453,13 @@ def main() -> int:
         ours = prepare_ours(our_url, args.rounds, args.our_tickets, work)
         print(f"prepared both in {time.monotonic() - started:.0f} s; {load()}", flush=True)
 
-        pretix_base = stack.enter_context(server(
+        pretix_base, pretix_pid = stack.enter_context(server(
             "pretix", [str(args.pretix_venv / "bin/gunicorn"), *gunicorn_args(args.workers), "pretix.wsgi:application"],
             pretix_env(args.pretix_venv), work, "/healthcheck/", work / "pretix.log"))
         our_env = {**os.environ, "DATABASE_URL": our_url, "SECRET_KEY": "bench-compare", "RATELIMIT_ENABLED": "0",
                    "APP_ENV": "development"}
         our_env.pop("REDIS_URL", None)
-        our_base = stack.enter_context(server(
+        our_base, our_pid = stack.enter_context(server(
             "ours", [str(ROOT / ".venv/bin/python"), "-m", "gunicorn", *gunicorn_args(args.workers), "wsgi:app"],
             our_env, ROOT, "/healthz", work / "ours.log"))
 
@@ -418,43 +487,45 @@ def main() -> int:
         time.sleep(3)
         print(f"warmed up; {load()}\n", flush=True)
 
+        admin_url = sa.engine.make_url(our_url).set(database="postgres")
+        meters = {"pretix": CpuMeter(pretix_pid, admin_url, args.pretix_db),
+                  "ours": CpuMeter(our_pid, admin_url, sa.engine.make_url(our_url).database)}
         runs: list[Run] = []
-        for r in range(1, args.rounds + 1):
-            c = args.reg_clients
-            px_event, our_event = px["rounds"][r - 1], ours["rounds"][r - 1]
-            run = Run("pretix", "registration", r, c, wrk(
-                px_orders(px_event["event"]), "register.lua", ["pretix", r, px_event["item"], px["token"]], c,
-                args.duration))
-            settle(run.wrk)
-            run.ok, run.check = verdict(pretix_orders(pretix_url, px_event["event"]), expected(run.wrk), "orders")
-            runs.append(run)
-            print(run.line(), flush=True)
-            run = Run("ours", "registration", r, c, wrk(our_register(our_event["slug"]), "register.lua",
-                                                        ["ours", r], c, args.duration))
-            settle(run.wrk)
-            run.ok, run.check = verdict(our_registrations(our_url, our_event["id"]), expected(run.wrk),
-                                        "registrations")
+
+        def measure(side: str, kind: str, r: int, c: int, url: str, script: str, wrk_args: list) -> Run:
+            """One wrk run with its CPU; returns once the requests in flight at the stop are done."""
+            meters[side].start()
+            result = wrk(url, script, wrk_args, c, args.duration)
+            run = Run(side, kind, r, c, result, cpu=meters[side].stop())
+            settle(result)
+            return run
+
+        def checked(run: Run, outcome: tuple[bool, str]) -> None:
+            run.ok, run.check = outcome
             runs.append(run)
             print(run.line(), flush=True)
 
+        for r in range(1, args.rounds + 1):
+            c = args.reg_clients
+            px_event, our_event = px["rounds"][r - 1], ours["rounds"][r - 1]
+            run = measure("pretix", "registration", r, c, px_orders(px_event["event"]), "register.lua",
+                          ["pretix", r, px_event["item"], px["token"]])
+            checked(run, verdict(pretix_orders(pretix_url, px_event["event"]), expected(run.wrk), "orders"))
+            run = measure("ours", "registration", r, c, our_register(our_event["slug"]), "register.lua", ["ours", r])
+            checked(run, verdict(our_registrations(our_url, our_event["id"]), expected(run.wrk), "registrations"))
+
             c = args.checkin_clients
             sizes, keys = shares(work / f"pretix_round{r}.txt", c)
-            run = Run("pretix", "checkin", r, c, wrk(px_redeem, "checkin.lua", [
-                "pretix", work / f"pretix_round{r}.txt", c, px["checkin"]["list"], px["token"]], c, args.duration))
-            settle(run.wrk)
-            run.ok, run.check = verdict(pretix_checkins(pretix_url, px["checkin"]["list"], keys),
-                                        expected(run.wrk, sizes), "check-ins")
-            runs.append(run)
-            print(run.line(), flush=True)
+            run = measure("pretix", "checkin", r, c, px_redeem, "checkin.lua",
+                          ["pretix", work / f"pretix_round{r}.txt", c, px["checkin"]["list"], px["token"]])
+            checked(run, verdict(pretix_checkins(pretix_url, px["checkin"]["list"], keys), expected(run.wrk, sizes),
+                                 "check-ins"))
             sizes, keys = shares(work / f"ours_round{r}.txt", c)
-            run = Run("ours", "checkin", r, c, wrk(our_checkin, "checkin.lua", [
-                "ours", work / f"ours_round{r}.txt", c, ours["checkin_event"], ours["token"]], c, args.duration))
-            settle(run.wrk)
-            run.ok, run.check = verdict(our_checkins(our_url, ours["checkin_event"], keys),
-                                        expected(run.wrk, sizes), "check-ins")
-            runs.append(run)
-            print(run.line(), flush=True)
-            print(f"         {load()}", flush=True)
+            run = measure("ours", "checkin", r, c, our_checkin, "checkin.lua",
+                          ["ours", work / f"ours_round{r}.txt", c, ours["checkin_event"], ours["token"]])
+            checked(run, verdict(our_checkins(our_url, ours["checkin_event"], keys), expected(run.wrk, sizes),
+                                 "check-ins"))
+            print(f"{'':8}{load()}", flush=True)
     return report(runs, started)
 
 
@@ -464,20 +535,23 @@ def report(runs: list[Run], started: float) -> int:
         flag = "ok " if run.ok else "BAD"
         wrapped = f"; {run.wrapped} repeat scans (tickets ran out: raise --*-tickets)" if run.wrapped else ""
         print(f"  {flag} round {run.round} {run.kind:12} {run.side:6} {run.check}{wrapped}")
-    print("\nours / pretix (201s per second, each round's pair measured one after the other):")
+    print("\nours / pretix (201s per second, each round's pair measured one after the other; CPU per 201 of the\n"
+          "server and its database backends, which the neighbours' load moves less):")
     for kind, label in (("registration", "registrations vs order creation"), ("checkin", "check-ins vs check-ins")):
-        pairs = {}
+        pairs: dict[int, dict[str, Run]] = {}
         for run in runs:
             if run.kind == kind:
-                pairs.setdefault(run.round, {})[run.side] = run.rate
-        ratios = [p["ours"] / p["pretix"] if p.get("pretix") else float("inf") for p in pairs.values()]
-        ours_median = statistics.median(p["ours"] for p in pairs.values())
-        pretix_median = statistics.median(p["pretix"] for p in pairs.values())
-        overall = ours_median / pretix_median if pretix_median else float("inf")
+                pairs.setdefault(run.round, {})[run.side] = run
+        rates = [ratio(p["ours"].rate, p["pretix"].rate) for p in pairs.values()]
+        cpus = [ratio(p["pretix"].cpu_per_201(), p["ours"].cpu_per_201()) for p in pairs.values()]
+        ours_median = statistics.median(p["ours"].rate for p in pairs.values())
+        pretix_median = statistics.median(p["pretix"].rate for p in pairs.values())
+        overall = ratio(ours_median, pretix_median)
         target = TARGETS[kind]
-        print(f"  {label:32}: per round {', '.join(f'{x:.1f}×' for x in ratios)}; medians {ours_median:.1f}/s "
-              f"vs {pretix_median:.1f}/s = {overall:.1f}× (target ≥ {target:.0f}×: "
-              f"{'met' if overall >= target else 'NOT met'})")
+        print(f"  {label}: rate per round {', '.join(f'{x:.1f}×' for x in rates)}; medians {ours_median:.1f}/s vs "
+              f"{pretix_median:.1f}/s = {overall:.1f}× (target ≥ {target:.0f}×: "
+              f"{'met' if overall >= target else 'NOT met'})"
+              f"; CPU per 201, pretix/ours, per round: {', '.join(f'{x:.1f}×' for x in cpus)}")
     print(f"\nend: {load()}; {time.monotonic() - started:.0f} s in all")
     return 0 if all(run.ok for run in runs) else 1
 
