@@ -4,6 +4,7 @@ against its check-ins, in turns (issue 14 item 7: ours ≥ 12× and ≥ 7×).
     .venv/bin/python bench/compare_pretix.py            # or: make bench-pretix
         [--rounds 2] [--duration 20] [--reg-clients 32] [--checkin-clients 16]
         [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_compare] [--pretix-venv /work/pretix-venv]
+        [--app-root CHECKOUT]       # ours from another checkout, e.g. the commit before a change
 
 What it does (bench/pretix/README.md has the details and the caveats):
 1. bench/pretix/setup.sh: pretix in its own virtualenv outside the repository, its pretix.cfg (database
@@ -30,6 +31,7 @@ import json
 import os
 import resource
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -44,11 +46,6 @@ import requests
 import sqlalchemy as sa
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-from bench.bench_registration import new_event, prepare  # noqa: E402
-from tests.server import free_port  # noqa: E402
-
 HERE = ROOT / "bench" / "pretix"
 TARGETS = {"registration": 12.0, "checkin": 7.0}
 WARM_TICKETS = 200  # per side, scanned during the warm-up only
@@ -236,6 +233,12 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
 # --- servers -----------------------------------------------------------------------------------------
 
 @contextmanager
@@ -325,6 +328,9 @@ def pretix_checkins(url: str, list_id: int, keys: dict[str, tuple[int, int]]) ->
 # --- our side ----------------------------------------------------------------------------------------
 
 def prepare_ours(database_url: str, rounds: int, tickets: int, work: Path) -> dict:
+    # imported here: main() first puts the checkout being measured (--app-root) on sys.path
+    from bench.bench_registration import new_event, prepare
+
     prepare(database_url)  # fresh, migrated, seed-demo, a synthetic history, ANALYZE (bench_registration.py)
     events = [new_event(database_url, f"压测 对比 第{r}轮", waitlist=False, capacity=OUR_CAPACITY, max_party_size=1)
               for r in range(1, rounds + 2)]  # the last one for the warm-up
@@ -437,12 +443,18 @@ def main() -> int:
     parser.add_argument("--pretix-db", default=os.environ.get("PRETIX_DB", "pretix_bench"))
     parser.add_argument("--pretix-tickets", type=int, default=1500, help="pretix orders to check in, per round")
     parser.add_argument("--our-tickets", type=int, default=20000, help="our registrations to check in, per round")
+    parser.add_argument("--app-root", type=Path, default=ROOT,
+                        help="the checkout of ours to measure (e.g. a worktree of the commit before a change); "
+                             "its .venv if it has one")
     parser.add_argument("--warmup", type=int, default=8, help="seconds of warm-up per endpoint and server")
     args = parser.parse_args()
     if args.rounds > 9 or max(args.reg_clients, args.checkin_clients) > 99:
         parser.error("at most 9 rounds and 99 clients (the phone numbers' layout)")
+    app_root = args.app_root.resolve()
+    sys.path.insert(0, str(app_root))  # its app, its bench/bench_registration.py (the data), its migrations
+    our_python = next(p for p in (app_root / ".venv/bin/python", ROOT / ".venv/bin/python") if p.exists())
     started = time.monotonic()
-    print(f"start: {load()}", flush=True)
+    print(f"start: {load()}; ours from {app_root}", flush=True)
     os.environ["PRETIX_DB"] = args.pretix_db
     our_url = args.pg_url
     pretix_url = sa.engine.make_url(our_url).set(database=args.pretix_db).render_as_string(hide_password=False)
@@ -460,8 +472,8 @@ def main() -> int:
                    "APP_ENV": "development"}
         our_env.pop("REDIS_URL", None)
         our_base, our_pid = stack.enter_context(server(
-            "ours", [str(ROOT / ".venv/bin/python"), "-m", "gunicorn", *gunicorn_args(args.workers), "wsgi:app"],
-            our_env, ROOT, "/healthz", work / "ours.log"))
+            "ours", [str(our_python), "-m", "gunicorn", *gunicorn_args(args.workers), "wsgi:app"],
+            our_env, app_root, "/healthz", work / "ours.log"))
 
         org = px["organizer"]
 
