@@ -5,7 +5,7 @@ FLASK   := $(VENV)/bin/flask
 STAMP   := $(VENV)/.installed
 export FLASK_APP := wsgi
 
-.PHONY: install run test test-sqlite test-postgres lint translations extract-messages vendor assets bench clean
+.PHONY: install run test test-sqlite test-postgres lint translations extract-messages vendor assets bench bench-pretix clean
 
 install: $(STAMP) translations
 
@@ -43,6 +43,10 @@ assets: $(STAMP)
 
 bench: install
 	$(PY) bench/run_all.py
+
+# Side by side with pretix 2026.8 (installed outside the repo, its own database): bench/pretix/README.md.
+bench-pretix: install
+	$(PY) bench/compare_pretix.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
