@@ -85,6 +85,9 @@ def _convert_once(text: str) -> str:
             continue  # a URL
         if is_punct(prev) and is_punct(text[i + 1] if i + 1 < n else ""):
             continue  # a set of marks such as "。！？!?;,", not prose
+        word = re.search(r"[A-Za-z]+$", text[:i])
+        if before_cjk and word and len(word.group()) > 1 and not text[:word.start()].endswith((")", "}")):
+            before_cjk = False  # English prose quoting Chinese: "masked: 张**"
         if after_cjk or (before_cjk and ch in ",;:"):
             out[i] = FULL[ch]
             j = i + 1
@@ -92,7 +95,8 @@ def _convert_once(text: str) -> str:
                 drop.add(j)
                 j += 1
     # Parentheses, as pairs without nesting.
-    for match in re.finditer(r"\(([^()]*)\)", text):
+    # A pair may hold %(name)s placeholders: (其中逾期 %(n)d 条).
+    for match in re.finditer(r"\(((?:[^()]|%\(\w+\)[sdfr])*)\)", text):
         start, end = match.start(), match.end() - 1
         prev = text[start - 1] if start else ""
         inner = match.group(1)

@@ -20,6 +20,8 @@ _spec.loader.exec_module(fullwidth)
     ("重阳讲座(演示)", "重阳讲座（演示）"),
     ("满 50 减 10(演示)", "满 50 减 10（演示）"),
     ("客户 (可选)", "客户（可选）"),
+    ("(其中逾期 %(n)d 条)", "（其中逾期 %(n)d 条）"),
+    ("%(name)s(%(code)s)", "%(name)s(%(code)s)"),
     ("姓名: 张三", "姓名：张三"),
     ("你好!真的?", "你好！真的？"),
     ("字母;数字", "字母；数字"),
@@ -32,6 +34,7 @@ _spec.loader.exec_module(fullwidth)
     ("请看 https://x.cn:8080/a 谢谢", "请看 https://x.cn:8080/a 谢谢"),
     ("f(x) 中文", "f(x) 中文"),
     ("Hello, world (en)", "Hello, world (en)"),
+    ("masked: 张**", "masked: 张**"),
 ])
 def test_convert(text, expected):
     assert fullwidth.convert(text) == expected
