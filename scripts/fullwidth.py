@@ -149,11 +149,19 @@ def convert_python(source: str) -> str:
     return source
 
 
+def is_csv(body: str) -> bool:
+    """Several lines with the same number (2 or more) of commas: rows of comma-separated values."""
+    counts = [line.count(",") for line in body.splitlines() if line.strip()]
+    return len(counts) >= 2 and counts[0] >= 2 and len(set(counts)) == 1
+
+
 def _convert_literal(literal: str) -> str:
     match = re.match(r"(?is)([rbuf]*)('''|\"\"\"|'|\")(.*)\2$", literal)
     if not match:
         return convert(literal)
     prefix, quote, body = match.groups()
+    if is_csv(body):
+        return literal  # data in a file format (tests' CSV), where "," is a separator, not punctuation
     if "f" in prefix.lower():
         # Convert only the literal parts of an f-string, not its {expressions}.
         parts = re.split(r"(\{\{|\}\}|\{[^{}]*\})", body)

@@ -53,6 +53,11 @@ def test_python_strings_only_not_code_comments_or_format_specs():
     assert fullwidth.convert_python(source) == 'x = _("好，的")  # 注释,保留\ny = f"{a:,}元，共{b}人"\n'
 
 
+def test_csv_data_in_python_strings_keeps_its_commas():
+    source = 'CSV = """name,phone,outlet\n张伟,13800138000,IM01\n李静,12345,IM01\n"""\nx = "好,的"\n'
+    assert fullwidth.convert_python(source) == source.replace("好,的", "好，的")
+
+
 def test_catalogue_msgids_change_as_the_source_does_and_translations_stay():
     po = 'msgid ""\nmsgstr ""\n\n#: app/x.py:1\nmsgid "活动尚未开始,不能结束"\nmsgstr "The event has not started"\n'
     assert fullwidth.convert_po(po, also_msgstr=False) == po.replace("开始,不能", "开始，不能")
