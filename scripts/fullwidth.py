@@ -110,6 +110,8 @@ def _convert_once(text: str) -> str:
         after_cjk = back >= 0 and is_cjk(text[back])
         if not (after_cjk or (inner[:1] and is_cjk(inner[0]))):
             continue
+        if not after_cjk and start and text[start - 1] == " " and back >= 0 and text[back].isascii():
+            continue  # English prose with a Chinese aside: "Opening campaign (开门红)"
         if re.search(r"[=\"'{}]", inner):
             continue  # code (a call's arguments), not prose
         out[start], out[end] = "（", "）"
