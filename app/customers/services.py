@@ -18,7 +18,7 @@ from app.extensions import db
 from app.input_guard import name_problem
 from app.org import reference
 from app.org.models import Outlet
-from app.referral_codes import new_referral_code, taken_anywhere
+from app.referral_codes import free_elsewhere, new_referral_code
 from app.security import OUTLET_ROLES, ensure_outlet_in_scope, scope_to_outlets
 from app.tokens import readable_code
 
@@ -206,6 +206,9 @@ REFERRAL_CODE_TRIES = 5
 _NO_SEGMENTS = lazyload(Customer.segment_rows)
 
 
+_PROSPECT_COLUMNS = ("outlet_id", "name", "phone", "phone_last4", "tier", "is_customer", "referral_code")
+
+
 def _registrant(outlet_id: int, phone: str) -> Customer | None:
     return db.session.scalar(sa.select(Customer).where(Customer.outlet_id == outlet_id, Customer.phone == phone)
                              .options(_NO_SEGMENTS))
@@ -218,26 +221,29 @@ def find_or_create_prospect(outlet_id: int, name: str, phone: str) -> tuple[Cust
     typed. Two registrations of the same new number at once (different events, so
     different locks) both end with one record: the insert does nothing on a conflict
     and the loser of the race reads the winner's record.
+
+    A new registrant costs one round trip: the INSERT comes first and carries the
+    code-space check in its SELECT; a known number costs two (the INSERT that does
+    nothing, then the read).
     """
-    customer = _registrant(outlet_id, phone)
-    if customer is not None:
-        return customer, customer.is_customer
     insert = postgresql.insert if db.session.connection().dialect.name == "postgresql" else sqlite.insert
     for _try in range(REFERRAL_CODE_TRIES):
         code = readable_code(8)
         # Staff and customers share one code space (a ?ref= names one of them); the unique
-        # index keeps customers apart, this keeps a customer's code off every staff member's.
-        if db.session.scalar(sa.select(taken_anywhere(code))):
-            continue
+        # index keeps customers apart, the WHERE keeps a customer's code off every staff member's.
+        new_row = sa.select(sa.literal(outlet_id, sa.Integer), sa.literal(name, sa.String),
+                            sa.literal(phone, sa.String), sa.literal(phone[-4:], sa.String),
+                            sa.literal("standard", sa.String), sa.literal(False, sa.Boolean),
+                            sa.literal(code, sa.String)) \
+            .where(free_elsewhere(Customer.__table__.c.referral_code, code))
         customer = db.session.scalar(
-            insert(Customer).values(outlet_id=outlet_id, name=name, phone=phone, phone_last4=phone[-4:],
-                                    tier="standard", is_customer=False, referral_code=code)
+            insert(Customer).from_select(_PROSPECT_COLUMNS, new_row)
             .on_conflict_do_nothing().returning(Customer).options(_NO_SEGMENTS))
         if customer is not None:
             audit.record("customer_created", obj=customer,
                          details={"source": "registration", "fields": ["name", "phone"]})
             return customer, False
-        # Nothing inserted: the same number was just added by another registration, or the code was taken.
+        # Nothing inserted: the number has a record already (or just got one), or the code was taken.
         customer = _registrant(outlet_id, phone)
         if customer is not None:
             return customer, customer.is_customer

@@ -24,7 +24,7 @@ from app.events.consent import CONSENT_VERSION, consent_purpose
 from app.events.errors import AlreadyCheckedIn, EventFull, InvalidTransition, RegistrationClosed
 from app.events.models import Event, Registration
 from app.events.questions import validate_answers
-from app.events.signals import issue_vouchers, offers_issuing
+from app.events.signals import issue_vouchers, offers_may_issue
 from app.extensions import db
 from app.input_guard import name_problem
 from app.models import utcnow
@@ -121,54 +121,55 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     seats remain, else waitlisted (waitlist on) or EventFull (off). A walk-in
     (`source="walk_in"`) may be let in past capacity only when staff say so.
 
-    What does not depend on the seat count (the customer record, the referrer, which
-    offers apply) is looked up before the event's lock, so the part that registrations
-    of one event do one at a time stays short: the lock, one count, the rows written,
-    the commit. Should the event turn out full (waitlist off), the request rolls back.
+    What does not depend on the seat count (the customer record, the referrer) is looked
+    up before the event's lock, so the part that registrations of one event do one at a
+    time stays short: the lock, one statement (the phone asked again, the seats, whether
+    any offer may issue), the rows written in one flush, the commit. Should the event
+    turn out full (waitlist off), the request rolls back. A repeat submission is rare,
+    so the phone is asked only under the lock.
     """
     clean = validate(event, data, require_consent=source == "public")
     at_door = source == "walk_in"
     _ensure_open(event, at_door=at_door)
-    existing_id = db.session.scalar(sa.select(Registration.id).where(Registration.of_phone(event.id, clean.phone)))
-    if existing_id is not None:
-        return db.session.get_one(Registration, existing_id), False
     customer, was_customer = find_or_create_prospect(event.outlet_id, clean.name, clean.phone)
-    referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer.id)
-    offer_ids = offers_issuing(event.id, "registration")
-    # The lock, refreshing what capacity decisions read (the outlet and the rest stay as loaded).
-    db.session.refresh(event, _LOCKED_STATE, with_for_update=True)
-    _ensure_open(event, at_door=at_door)
-    # Asked again under the lock, in one round trip: another request for this phone may have won the lock first.
-    existing_id, taken = db.session.execute(sa.select(
-        sa.select(Registration.id).where(Registration.of_phone(event.id, clean.phone)).scalar_subquery(),
-        Registration.seats_taken(event.id))).one()
-    if existing_id is not None:
-        return db.session.get_one(Registration, existing_id), False
-    over_capacity = False
-    if taken + clean.party_size <= event.capacity:
-        status = "confirmed"
-    elif allow_over_capacity:
-        status, over_capacity = "confirmed", True
-    elif event.waitlist and not at_door:
-        status = "waitlisted"
-    else:
-        raise EventFull()
-    if source == "public":
-        record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration")
-    now = utcnow()
-    registration = Registration(
-        event=event, customer=customer, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
-        party_size=clean.party_size, answers=clean.answers, status=status, source=source,
-        was_customer=was_customer, ticket_token=url_token(16), ref_code=(data.ref or "").strip()[:16] or None,
-        referrer_user=referrer_user, referrer_customer=referrer_customer,
-        consent_version=CONSENT_VERSION if source == "public" else None, over_capacity=over_capacity,
-        created_at=now, confirmed_at=now if status == "confirmed" else None,
-    )
-    db.session.add(registration)
-    messages.new_registration(registration)
+    # Nothing pending is read before the one flush below: the rows added on the way (audit
+    # entries, the consent) wait for it, so the two audit entries go in one INSERT.
+    with db.session.no_autoflush:
+        referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer.id)
+        # The lock, refreshing what capacity decisions read (the outlet and the rest stay as loaded).
+        db.session.refresh(event, _LOCKED_STATE, with_for_update=True)
+        _ensure_open(event, at_door=at_door)
+        # Asked under the lock, in one round trip: another request for this phone may have won the lock first.
+        existing_id, taken, offers_may = db.session.execute(sa.select(
+            sa.select(Registration.id).where(Registration.of_phone(event.id, clean.phone)).scalar_subquery(),
+            Registration.seats_taken(event.id), offers_may_issue(event.id, "registration"))).one()
+        if existing_id is not None:
+            return db.session.get_one(Registration, existing_id), False
+        over_capacity = False
+        if taken + clean.party_size <= event.capacity:
+            status = "confirmed"
+        elif allow_over_capacity:
+            status, over_capacity = "confirmed", True
+        elif event.waitlist and not at_door:
+            status = "waitlisted"
+        else:
+            raise EventFull()
+        if source == "public":
+            record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration")
+        now = utcnow()
+        registration = Registration(
+            event=event, customer=customer, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
+            party_size=clean.party_size, answers=clean.answers, status=status, source=source,
+            was_customer=was_customer, ticket_token=url_token(16), ref_code=(data.ref or "").strip()[:16] or None,
+            referrer_user=referrer_user, referrer_customer=referrer_customer,
+            consent_version=CONSENT_VERSION if source == "public" else None, over_capacity=over_capacity,
+            created_at=now, confirmed_at=now if status == "confirmed" else None,
+        )
+        db.session.add(registration)
+        messages.new_registration(registration)
     db.session.flush()
-    if status == "confirmed":
-        issue_vouchers(registration, "registration", offer_ids)
+    if status == "confirmed" and offers_may:  # no active offer of the event issues on registration: nothing to look up
+        issue_vouchers(registration, "registration")
     return registration, True
 
 
