@@ -7,7 +7,8 @@ wall and CPU milliseconds per registration, and a cProfile summary by cumulative
     .venv/bin/python bench/profile_registration.py [DATABASE_URL] [--count 300]
 
 Default database: postgresql+psycopg://postgres@127.0.0.1:5432/bench_registration (dropped and
-rebuilt). Not a test: it prints figures.
+rebuilt). Not a test: it prints figures. PROFILE_SORT=tottime sorts the summary by own time,
+PROFILE_FILTER=. lists every function, not only ours, the session's and psycopg's.
 """
 
 from __future__ import annotations
@@ -75,8 +76,9 @@ def main() -> None:
         register(i)
     profile.disable()
     out = io.StringIO()
-    ours_and_the_database = r"/app/|sqlalchemy/orm/session|psycopg/cursor"
-    pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(ours_and_the_database, 25)
+    ours_and_the_database = os.environ.get("PROFILE_FILTER", r"/app/|sqlalchemy/orm/session|psycopg/cursor")
+    order = os.environ.get("PROFILE_SORT", "cumulative")
+    pstats.Stats(profile, stream=out).sort_stats(order).print_stats(ours_and_the_database, 25)
     print(out.getvalue())
     with app.app_context():
         db.engine.dispose()
