@@ -153,7 +153,7 @@ def convert_python(source: str) -> str:
 
 def is_csv(body: str) -> bool:
     """Several lines with the same number (2 or more) of commas: rows of comma-separated values."""
-    counts = [line.count(",") for line in body.splitlines() if line.strip()]
+    counts = [line.count(",") for line in re.split(r"\n|\\n", body) if line.strip()]  # real or escaped
     return len(counts) >= 2 and counts[0] >= 2 and len(set(counts)) == 1
 
 

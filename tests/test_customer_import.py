@@ -48,10 +48,10 @@ def test_cli_import_reports_bad_rows_by_number_and_imports_the_good_ones(app, ma
 def test_reimport_updates_instead_of_duplicating(app, make, tmp_path):
     _setup(make)
     path = tmp_path / "c.csv"
-    path.write_text("name,phone,outlet,tier\n张伟，13800138000,IM01,standard\n", encoding="utf-8")
+    path.write_text("name,phone,outlet,tier\n张伟,13800138000,IM01,standard\n", encoding="utf-8")
     runner = app.test_cli_runner()
     assert runner.invoke(args=["customers", "import", str(path)]).exit_code == 0
-    path.write_text("name,phone,outlet,tier\n张伟，138 0013 8000,IM01,diamond\n", encoding="utf-8")
+    path.write_text("name,phone,outlet,tier\n张伟,138 0013 8000,IM01,diamond\n", encoding="utf-8")
     result = runner.invoke(args=["customers", "import", str(path)])
     assert "created 0, updated 1, errors 0" in result.output
     customer = db.session.scalars(sa.select(Customer)).one()
@@ -61,7 +61,7 @@ def test_reimport_updates_instead_of_duplicating(app, make, tmp_path):
 def test_gbk_csv_from_excel_and_default_outlet_option(app, make, tmp_path):
     _setup(make)
     path = tmp_path / "gbk.csv"
-    path.write_bytes("姓名，手机号，客群\n刘洋，13500135000,代发工资客户\n".encode("gbk"))
+    path.write_bytes("姓名,手机号,客群\n刘洋,13500135000,代发工资客户\n".encode("gbk"))
     result = app.test_cli_runner().invoke(args=["customers", "import", str(path), "--outlet", "IM01"])
     assert result.exit_code == 0, result.output
     customer = db.session.scalars(sa.select(Customer)).one()

@@ -57,6 +57,8 @@ def test_python_strings_only_not_code_comments_or_format_specs():
 def test_csv_data_in_python_strings_keeps_its_commas():
     source = 'CSV = """name,phone,outlet\n张伟,13800138000,IM01\n李静,12345,IM01\n"""\nx = "好,的"\n'
     assert fullwidth.convert_python(source) == source.replace("好,的", "好，的")
+    escaped = 'path.write_text("name,phone,outlet\\n张伟,13800138000,IM01\\n")\n'
+    assert fullwidth.convert_python(escaped) == escaped
 
 
 def test_catalogue_msgids_change_as_the_source_does_and_translations_stay():

@@ -34,7 +34,7 @@ def _outcome_message(outcome: services.Outcome) -> tuple[str, str]:
     who = _("%(name)s · 共 %(n)d 人", name=r.name, n=r.party_size)
     if outcome.result == "checked_in":
         return _("签到成功：%(who)s", who=who), "success"
-    return _("已签到（%(t)s）:%(who)s", t=_time(r.checked_in_at), who=who), "warning"
+    return _("已签到（%(t)s）：%(who)s", t=_time(r.checked_in_at), who=who), "warning"
 
 
 def _time(value) -> str:

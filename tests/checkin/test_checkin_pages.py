@@ -66,7 +66,7 @@ def test_look_up_by_name_or_last_four_and_check_in_with_one_tap(client, auth, do
     db.session.expire_all()
     assert target.checkin_method == "search"
     again = client.post(f"/events/{door.event.id}/checkin/registrations/{target.id}")
-    assert "已签到(" in _follow(client, again)
+    assert "已签到（" in _follow(client, again)
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
 
 

@@ -107,7 +107,7 @@ def test_the_report_pdf_shows_the_funnel_goals_referrers_partners_and_cost(clien
     assert set(pdf_fonts(pdf)) == {"Noto-Sans-SC-Subset", "Noto-Sans-SC-Subset-Bold"}  # the shipped font, embedded
     for figure in ("60.0%", "80.0%", "¥70,000.50", "¥200.00", "¥500.00", "¥1,000.00", "林晓", "老推荐人",
                    "麦香坊烘焙（测试）", "满50减10"):
-        assert figure in text, figure
+        assert figure in text.replace("\n", ""), figure  # a long name wraps in its table cell
     entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export")).one()
     assert entry.details["what"] == "event_report" and entry.object_id == str(measured["event"].id)
 
