@@ -61,12 +61,12 @@ def test_manager_imports_finishes_reassigns_and_reads_the_dashboard(journey, out
 
     # import: a file of the wrong kind, then a CSV with one good row and one bad phone
     wrong = tmp_path / "客户名单.txt"
-    wrong.write_text("name,phone\n张三，19900008304\n", encoding="utf-8")
+    wrong.write_text("name,phone\n张三,19900008304\n", encoding="utf-8")
     import_file(j, wrong)
     assert j.field_error("file") == "只支持 .csv 和 .xlsx 文件"
     j.shot("import-wrong-file")
     good = tmp_path / "customers.csv"
-    good.write_text("姓名，手机号，客群\n周一鸣，199 0000 8305,银发客群\n吴二，12345,\n", encoding="utf-8")
+    good.write_text("姓名,手机号,客群\n周一鸣,199 0000 8305,银发客群\n吴二,12345,\n", encoding="utf-8")
     import_file(j, good, outlet="JM01")
     report = j.text(".table")
     assert "新建 1 · 更新 0 · 错误 1" in j.text()
