@@ -43,13 +43,13 @@ class DomainError(Exception):
 class ValidationFailed(DomainError):
     status = 422
     code = "validation_error"
-    default_message = _l("提交的内容有误,请检查标出的字段")
+    default_message = _l("提交的内容有误，请检查标出的字段")
 
 
 class NotFound(DomainError):
     status = 404
     code = "not_found"
-    default_message = _l("找不到该对象,或您无权查看")
+    default_message = _l("找不到该对象，或您无权查看")
 
 
 class Forbidden(DomainError):
@@ -75,10 +75,10 @@ _HTTP_CODES = {
     410: ("gone", _l("已过期")),
     413: ("payload_too_large", _l("提交的内容过大")),
     415: ("unsupported_media_type", _l("请以 JSON 格式提交")),
-    422: ("validation_error", _l("提交的内容有误,请检查标出的字段")),
-    429: ("rate_limited", _l("请求过于频繁,请稍后再试")),
-    500: ("internal_error", _l("服务器出错了,请稍后再试;问题已记录")),
-    503: ("unavailable", _l("服务暂时不可用,请稍后再试")),
+    422: ("validation_error", _l("提交的内容有误，请检查标出的字段")),
+    429: ("rate_limited", _l("请求过于频繁，请稍后再试")),
+    500: ("internal_error", _l("服务器出错了，请稍后再试；问题已记录")),
+    503: ("unavailable", _l("服务暂时不可用，请稍后再试")),
 }
 
 # marshmallow/webargs messages → Chinese, so API field errors read naturally.
@@ -90,9 +90,9 @@ _FIELD_MESSAGES = {
     "Not a valid integer.": _l("应为整数"),
     "Not a valid number.": _l("应为数字"),
     "Not a valid boolean.": _l("应为 true 或 false"),
-    "Not a valid datetime.": _l("应为 ISO 8601 时间,如 2026-09-25T14:00:00+08:00"),
-    "Not a valid date.": _l("应为日期,如 2026-09-25"),
-    "Not a valid aware datetime.": _l("应为带时区的 ISO 8601 时间,如 2026-09-25T14:00:00+08:00"),
+    "Not a valid datetime.": _l("应为 ISO 8601 时间，如 2026-09-25T14:00:00+08:00"),
+    "Not a valid date.": _l("应为日期，如 2026-09-25"),
+    "Not a valid aware datetime.": _l("应为带时区的 ISO 8601 时间，如 2026-09-25T14:00:00+08:00"),
     "Not a valid list.": _l("应为列表"),
     "Not a valid mapping type.": _l("应为对象"),
     "Invalid input type.": _l("类型不正确"),
@@ -142,7 +142,7 @@ def _field_message(msg) -> str:
     if text in _FIELD_MESSAGES:
         return str(_FIELD_MESSAGES[text])
     if text.startswith("Must be one of:"):
-        return _("取值无效,可选:") + text.removeprefix("Must be one of:").rstrip(".")
+        return _("取值无效，可选：") + text.removeprefix("Must be one of:").rstrip(".")
     if text.startswith("Must be greater than or equal to") and " and less than or equal to " in text:
         low, high = text.removeprefix("Must be greater than or equal to").rstrip(".").split(
             " and less than or equal to ")
@@ -155,7 +155,7 @@ def _field_message(msg) -> str:
         low, _and, high = text.removeprefix("Length must be between").rstrip(".").split()
         return _("长度应在 %(low)s 到 %(high)s 之间", low=low, high=high)
     if text.startswith("Longer than maximum length"):
-        return _("过长,最多") + text.removeprefix("Longer than maximum length").rstrip(".") + _(" 个字符")
+        return _("过长，最多") + text.removeprefix("Longer than maximum length").rstrip(".") + _(" 个字符")
     return text
 
 
@@ -213,7 +213,7 @@ def handle_http_exception(error: HTTPException):
 
 
 def handle_csrf_error(error: CSRFError):
-    message = str(_l("页面已过期或请求来源不可信,请刷新页面后重试"))
+    message = str(_l("页面已过期或请求来源不可信，请刷新页面后重试"))
     if is_api_request():
         return error_response(400, "csrf_failed", message)
     return error_page(400, message)

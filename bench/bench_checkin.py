@@ -57,7 +57,7 @@ def seed(database_url: str, events: list[tuple[str, int]]) -> tuple[str, dict[st
     created: dict[str, tuple[int, list[str]]] = {}
     with app.app_context():
         run_as_system()
-        db.session.add(Outlet(code=OUTLET, name="压测网点(测试)"))
+        db.session.add(Outlet(code=OUTLET, name="压测网点（测试）"))
         db.session.flush()
         user = auth_services.create_user("bench.staff", "staff", "bench-password-1", outlet_code=OUTLET)
         secret, _token = auth_services.issue_token(user, label="bench")

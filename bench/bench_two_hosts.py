@@ -122,7 +122,7 @@ def show(label: str, result: loadgen.Result) -> None:
 
 def deployment(database_url: str, registrants: int, seats: int, clients: int) -> None:
     fresh_database(database_url, ["seed-demo"])
-    slug = new_event(database_url, "两机压测(合成数据)", seats, waitlist=False)
+    slug = new_event(database_url, "两机压测（合成数据）", seats, waitlist=False)
     with two_hosts(database_url, workers=2, extra_env=HOST_ENV) as cluster:
         bases = [h.base for h in cluster.hosts]
         kind = "network namespaces" if cluster.network.isolated else "two ports of 127.0.0.1"
@@ -218,7 +218,7 @@ def failures(total: int, clients: int) -> None:
                 ("PostgreSQL restarted (pg_ctl restart -m fast)", pg.restart),
             ]
             for n, (label, action) in enumerate(scenarios):
-                slug = new_event(pg.url, f"故障演练{n}(合成数据)", capacity=total, waitlist=True)
+                slug = new_event(pg.url, f"故障演练{n}（合成数据）", capacity=total, waitlist=True)
                 result, info = burst(bases, slug, total, clients, offset=(n + 1) * 100_000, at=total // 3,
                                      action=action)
                 print(f"- {label}:")

@@ -38,7 +38,7 @@ def main() -> None:
     args = parser.parse_args()
     os.environ.update(RATELIMIT_ENABLED="0", APP_ENV="development")
     prepare(args.database_url)
-    slug = new_event(args.database_url, "剖析报名(测试)", waitlist=True)
+    slug = new_event(args.database_url, "剖析报名（测试）", waitlist=True)
 
     from app import create_app
     from app.extensions import db

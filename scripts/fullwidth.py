@@ -152,9 +152,9 @@ def convert_python(source: str) -> str:
 
 
 def is_csv(body: str) -> bool:
-    """Several lines with the same number (2 or more) of commas: rows of comma-separated values."""
-    counts = [line.count(",") for line in body.splitlines() if line.strip()]
-    return len(counts) >= 2 and counts[0] >= 2 and len(set(counts)) == 1
+    """Several lines with the same number (1 or more) of commas: rows of comma-separated values."""
+    counts = [line.count(",") for line in re.split(r"\n|\\n", body) if line.strip()]  # real or escaped
+    return len(counts) >= 2 and counts[0] >= 1 and len(set(counts)) == 1
 
 
 def _convert_literal(literal: str) -> str:

@@ -119,7 +119,7 @@ def wanted_codepoints(unihan: Path) -> set[int]:
     points.update(ord(ch) for ch in NAME_CHARS)
     if unihan.exists():
         tgh = tongyong_guifan(unihan)
-        print(f"《通用规范汉字表》: {len(tgh)} characters from {unihan}")
+        print(f"《通用规范汉字表》：{len(tgh)} characters from {unihan}")
         points |= tgh
     else:
         print(f"warning: {unihan} missing (apt-get install unicode-data); "

@@ -18,7 +18,7 @@ class Factories:
 
     def outlet(self, code: str | None = None, name: str | None = None) -> Outlet:
         n = next(_counter)
-        outlet = Outlet(code=code or f"T{n:03d}", name=name or f"测试网点{n}(测试)")
+        outlet = Outlet(code=code or f"T{n:03d}", name=name or f"测试网点{n}（测试）")
         db.session.add(outlet)
         db.session.commit()
         return outlet
@@ -57,7 +57,7 @@ class Factories:
 
     def event(self, outlet: Outlet | None = None, *, publish: bool = True, capacity: int = 10,
               waitlist: bool = True, max_party_size: int = 1, starts_in_days: int = 7, hours: int = 2,
-              questions: list | None = None, template_key: str | None = None, title: str = "测试活动(测试)",
+              questions: list | None = None, template_key: str | None = None, title: str = "测试活动（测试）",
               owner=None, **fields):
         """An event (published by default) that starts in a week; `questions=[]` means none."""
         from datetime import timedelta
@@ -73,7 +73,7 @@ class Factories:
         event = event_services.create_event(event_services.EventInput(
             template_key=key, outlet_code=outlet.code, starts_at=starts, ends_at=starts + timedelta(hours=hours),
             capacity=capacity, waitlist=waitlist, max_party_size=max_party_size, title=title,
-            questions=questions if questions is not None else [], venue="网点二楼(测试)", **fields))
+            questions=questions if questions is not None else [], venue="网点二楼（测试）", **fields))
         if owner is not None:
             event.owner_id = owner.id
         if publish:

@@ -40,7 +40,7 @@ def _decoded(response) -> bytes:
 def register_page(client, make):
     questions = [{"key": "kids", "label": "孩子年龄", "type": "number", "required": True, "min": 1, "max": 12},
                  {"key": "diet", "label": "饮食禁忌", "type": "choice", "options": ["无", "不吃坚果", "素食"]}]
-    event = make.event(title="中秋亲子手作月饼(测试)", max_party_size=3, questions=questions)
+    event = make.event(title="中秋亲子手作月饼（测试）", max_party_size=3, questions=questions)
     response = client.get(f"/e/{event.slug}", headers={"Accept-Encoding": BROWSER})
     assert response.status_code == 200
     return response
@@ -149,15 +149,15 @@ def test_trimming_keeps_what_can_match_and_drops_the_rest():
 
 
 def test_meta_descriptions_without_personal_data(client, make):
-    event = make.event(title="重阳敬老讲座(测试)")
+    event = make.event(title="重阳敬老讲座（测试）")
     registration = make.registration(event, name="欧阳娜娜", phone="19900007788")
     register = client.get(f"/e/{event.slug}").get_data(as_text=True)
     description = re.search(r'<meta name="description" content="([^"]+)">', register).group(1)
-    assert description.startswith("重阳敬老讲座(测试) · ") and "网点二楼(测试)" in description
+    assert description.startswith("重阳敬老讲座（测试） · ") and "网点二楼（测试）" in description
 
     ticket = client.get(f"/t/{registration.ticket_token}").get_data(as_text=True)
     descriptions = re.findall(r'<meta name="description" content="([^"]+)">', ticket)
-    assert len(descriptions) == 1 and descriptions[0].startswith("入场凭证 · 重阳敬老讲座(测试)")
+    assert len(descriptions) == 1 and descriptions[0].startswith("入场凭证 · 重阳敬老讲座（测试）")
     for personal in ("欧阳", "娜娜", "7788", "1990000"):
         assert personal not in descriptions[0]
     # A ticket's address is its secret: search engines are asked not to keep it.

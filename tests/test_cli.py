@@ -70,4 +70,4 @@ def test_seed_demo_is_idempotent_and_synthetic(app):
     assert all(p.startswith(SYNTHETIC_BLOCK) for p in phones)
     segments = {s for c in db.session.scalars(sa.select(Customer)) for s in c.segments}
     assert segments == {"family", "elderly", "payroll", "merchant", "young", "vip"}
-    assert all("(演示)" in o.name for o in db.session.scalars(sa.select(Outlet)))
+    assert all("（演示）" in o.name for o in db.session.scalars(sa.select(Outlet)))

@@ -37,7 +37,7 @@ def test_cli_import_reports_bad_rows_by_number_and_imports_the_good_ones(app, ma
     assert "row 3: 姓名：请填写姓名" in result.output
     assert "row 4: 手机号" in result.output
     assert "row 6: 网点：网点不存在" in result.output
-    assert "row 7: 客群：未知客群:astronauts" in result.output
+    assert "row 7: 客群：未知客群：astronauts" in result.output
     people = {c.name: c for c in db.session.scalars(sa.select(Customer))}
     assert set(people) == {"张伟", "王芳"}
     assert people["张伟"].segments == ["family", "young"] and people["张伟"].owner.username == "im.staff"

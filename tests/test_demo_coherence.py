@@ -37,13 +37,13 @@ def test_demo_festivals_weekends_and_past_are_coherent(app_ctx, ahead):
         return _aware(events[title].starts_at).astimezone(tz).date()
 
     today = now.date()
-    mid_autumn = day("中秋亲子DIY冰皮月饼(演示)")
+    mid_autumn = day("中秋亲子DIY冰皮月饼（演示）")
     assert mid_autumn < today
     assert mid_autumn in {occasions.date_of("mid_autumn", y) for y in (today.year - 1, today.year)}
-    double_ninth = day("重阳敬老健康讲座(演示)")
+    double_ninth = day("重阳敬老健康讲座（演示）")
     assert double_ninth > today
     assert double_ninth in {occasions.date_of("double_ninth", y) for y in (today.year, today.year + 1)}
-    assert day("周末亲子烘焙课(演示)").weekday() in (5, 6)
+    assert day("周末亲子烘焙课（演示）").weekday() in (5, 6)
     for title in events:
         if "周末" in title:
             assert day(title).weekday() in (5, 6), title

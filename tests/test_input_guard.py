@@ -132,7 +132,7 @@ def test_the_openapi_document_states_the_bounds(client):
 def test_a_page_form_refuses_a_capacity_past_int32(auth, client, setup):
     auth.login("ig.admin")
     response = client.post(f"/events/{setup['event_id']}/edit", data={
-        "title": "改名(测试)", "starts_at": "2030-01-01T10:00", "ends_at": "2030-01-01T12:00",
+        "title": "改名（测试）", "starts_at": "2030-01-01T10:00", "ends_at": "2030-01-01T12:00",
         "capacity": "99999999999", "max_party_size": "1", "venue": "二楼"})
     assert response.status_code in (200, 422)
     assert "名额至少 1 人，最多 100000 人" in response.get_data(as_text=True)
@@ -158,7 +158,7 @@ def test_an_event_ending_in_2582_is_refused_with_a_field_error(client, setup):
 def test_a_page_form_refuses_an_extreme_date(auth, client, setup):
     auth.login("ig.admin")
     response = client.post(f"/events/{setup['event_id']}/edit", data={
-        "title": "改名(测试)", "starts_at": "0001-01-01T10:00", "ends_at": "0001-01-01T12:00",
+        "title": "改名（测试）", "starts_at": "0001-01-01T10:00", "ends_at": "0001-01-01T12:00",
         "capacity": "10", "max_party_size": "1", "venue": "二楼"})
     assert "日期应在 2000-01-01 到" in response.get_data(as_text=True)
 

@@ -35,6 +35,7 @@ _spec.loader.exec_module(fullwidth)
     ("f(x) 中文", "f(x) 中文"),
     ("Hello, world (en)", "Hello, world (en)"),
     ("masked: 张**", "masked: 张**"),
+    ("Opening campaign (开门红)", "Opening campaign (开门红)"),
 ])
 def test_convert(text, expected):
     assert fullwidth.convert(text) == expected
@@ -56,6 +57,8 @@ def test_python_strings_only_not_code_comments_or_format_specs():
 def test_csv_data_in_python_strings_keeps_its_commas():
     source = 'CSV = """name,phone,outlet\n张伟,13800138000,IM01\n李静,12345,IM01\n"""\nx = "好,的"\n'
     assert fullwidth.convert_python(source) == source.replace("好,的", "好，的")
+    escaped = 'path.write_text("name,phone,outlet\\n张伟,13800138000,IM01\\n")\n'
+    assert fullwidth.convert_python(escaped) == escaped
 
 
 def test_catalogue_msgids_change_as_the_source_does_and_translations_stay():
@@ -64,3 +67,12 @@ def test_catalogue_msgids_change_as_the_source_does_and_translations_stay():
     # a msgid that becomes one already present keeps the existing entry only
     twice = po + '\nmsgid "活动尚未开始，不能结束"\nmsgstr "Not started"\n'
     assert fullwidth.convert_po(twice, also_msgstr=False).count("msgid \"活动尚未开始，不能结束\"") == 1
+
+
+def test_every_chinese_text_in_the_tree_uses_full_width_punctuation():
+    """app/, tests/, scripts/, bench/ and both catalogues: what `scripts/fullwidth.py --check` checks."""
+    roots = [ROOT / d for d in fullwidth.SOURCE_DIRS if (ROOT / d).exists()]
+    offenders = [str(p.relative_to(ROOT)) for p in fullwidth.files(roots)
+                 if fullwidth.rewrite(p) != p.read_text(encoding="utf-8")]
+    assert not offenders, ("half-width punctuation in Chinese text; run `.venv/bin/python scripts/fullwidth.py` "
+                           "and check the diff: " + ", ".join(offenders))

@@ -24,14 +24,14 @@ class VoucherNotFound(RedemptionRefused):
     status = 404
     code = "voucher_not_found"
     result = "not_found"
-    default_message = _l("券码不存在,请核对后重试")
+    default_message = _l("券码不存在，请核对后重试")
 
 
 class VoucherOfAnotherPartner(RedemptionRefused):
     status = 403
     code = "voucher_other_partner"
     result = "other_partner"
-    default_message = _l("这不是本店的优惠券,不能在本店核销")
+    default_message = _l("这不是本店的优惠券，不能在本店核销")
 
 
 class VoucherAlreadyRedeemed(RedemptionRefused):
@@ -54,7 +54,7 @@ class VoucherVoid(RedemptionRefused):
     status = 410
     code = "voucher_void"
     result = "void"
-    default_message = _l("报名已取消,这张券已作废")
+    default_message = _l("报名已取消，这张券已作废")
 
 
 class VoucherNotYetValid(RedemptionRefused):

@@ -53,18 +53,18 @@ class OfferForm(FlaskForm):
     valid_from = DateField(_l("有效期开始"), validators=[DataRequired(_l("请填写日期")), FormDate()])
     valid_until = DateField(_l("有效期结束"), validators=[DataRequired(_l("请填写日期")), FormDate()])
     issue_on = SelectField(_l("发券时机"), choices=[])
-    total_limit = IntegerField(_l("发放总量(不填不限)"), validators=[Optional(), NumberRange(min=1), form_int()],
+    total_limit = IntegerField(_l("发放总量（不填不限）"), validators=[Optional(), NumberRange(min=1), form_int()],
                                render_kw={"inputmode": "numeric"})
-    per_customer_limit = IntegerField(_l("每位客户限领(不填不限)"),
+    per_customer_limit = IntegerField(_l("每位客户限领（不填不限）"),
                                       validators=[Optional(), NumberRange(min=1), form_int()],
                                       render_kw={"inputmode": "numeric"})
-    value = DecimalField(_l("面值(元)"), places=2, validators=[Optional(), NumberRange(min=0), form_money()],
+    value = DecimalField(_l("面值（元）"), places=2, validators=[Optional(), NumberRange(min=0), form_money()],
                          render_kw={"inputmode": "decimal"})
     cost_share = SelectField(_l("费用承担"), choices=[])
-    bank_share_percent = IntegerField(_l("银行承担比例(%,双方分担时填写)"),
+    bank_share_percent = IntegerField(_l("银行承担比例（%，双方分担时填写）"),
                                       validators=[Optional(), NumberRange(min=0, max=100), form_int()],
                                       render_kw={"inputmode": "numeric"})
-    active = BooleanField(_l("启用(停用后不再发新券,已发的券在有效期内仍可使用)"), default=True)
+    active = BooleanField(_l("启用（停用后不再发新券，已发的券在有效期内仍可使用）"), default=True)
 
     def fill_choices(self) -> None:
         self.issue_on.choices = [SelectChoice(k, str(v)) for k, v in ISSUE_NAMES.items()]
@@ -81,7 +81,7 @@ class PartnerUserForm(FlaskForm):
                            render_kw={"autocapitalize": "none", "autocomplete": "off"})
     display_name = StringField(_l("显示名称"), validators=[Length(max=64)])
     partner_code = SelectField(_l("所属商户"), choices=[])
-    password = PasswordField(_l("初始密码(至少 8 位)"), validators=[DataRequired(_l("请填写密码"))],
+    password = PasswordField(_l("初始密码（至少 8 位）"), validators=[DataRequired(_l("请填写密码"))],
                              render_kw={"autocomplete": "new-password"})
 
     def fill_choices(self, partners) -> None:
@@ -92,5 +92,5 @@ class RedeemForm(FlaskForm):
     code = StringField(_l("券码"), validators=[DataRequired(_l("请输入券码")), Length(max=40)],
                        render_kw={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false",
                                   "autocorrect": "off", "enterkeyhint": "go"})
-    amount_spent = StringField(_l("本单消费金额(元,可不填)"), validators=[Length(max=20)],
+    amount_spent = StringField(_l("本单消费金额（元，可不填）"), validators=[Length(max=20)],
                                render_kw={"inputmode": "decimal", "autocomplete": "off"})

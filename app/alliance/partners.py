@@ -89,7 +89,7 @@ def _clean_partner(values: dict, partner: Partner | None) -> dict:
     category = parse_key(PARTNER_CATEGORIES, raw_category or "")
     if category is None:
         category = raw_category
-        errors["category"] = _("请选择商户类别") if not raw_category else _("未知类别:%(c)s", c=raw_category)
+        errors["category"] = _("请选择商户类别") if not raw_category else _("未知类别：%(c)s", c=raw_category)
     clean["category"] = category
     clean["address"] = _text(merged, "address", 200, errors, _("地址"))
     clean["contact_name"] = _text(merged, "contact_name", 50, errors, _("联系人"))
@@ -181,7 +181,7 @@ def _clean_offer(values: dict, offer: Offer | None) -> dict:
     try:
         value = Decimal(str(value)).quantize(Decimal("0.01")) if value not in (None, "") else None
     except (InvalidOperation, ValueError):
-        errors["value"], value = _("应为金额,如 30 或 19.90"), None
+        errors["value"], value = _("应为金额，如 30 或 19.90"), None
     if value is not None and value < 0:
         errors["value"] = _("金额不能为负")
     clean["value"] = value
@@ -191,14 +191,14 @@ def _clean_offer(values: dict, offer: Offer | None) -> dict:
     clean["cost_share"] = share
     percent = _int(merged.get("bank_share_percent"), "bank_share_percent", errors, 0, 100)
     if share == "shared" and percent is None and "bank_share_percent" not in errors:
-        errors["bank_share_percent"] = _("双方分担时请填写银行承担比例(0-100)")
+        errors["bank_share_percent"] = _("双方分担时请填写银行承担比例（0-100）")
     # The share is implied by "bank" (100 %) and "partner" (0 %); only "shared" keeps a number.
     clean["bank_share_percent"] = percent if share == "shared" else {"bank": 100, "partner": 0}.get(share)
     clean["active"] = bool(merged.get("active", True))
     if offer is not None and clean["total_limit"] is not None:
         issued = db.session.scalar(sa.select(sa.func.count(Voucher.id)).where(Voucher.offer_id == offer.id))
         if clean["total_limit"] < issued:
-            errors["total_limit"] = _("已发出 %(n)d 张,总量不能少于此数", n=issued)
+            errors["total_limit"] = _("已发出 %(n)d 张，总量不能少于此数", n=issued)
     if errors:
         raise ValidationFailed(fields=errors)
     return clean

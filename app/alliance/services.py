@@ -186,7 +186,7 @@ def parse_amount(raw) -> Decimal | None:
     try:
         value = Decimal(str(raw).strip().replace(",", "").replace("¥", "")).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        raise ValidationFailed(fields={"amount_spent": _("应为金额,如 128 或 99.50")}) from None
+        raise ValidationFailed(fields={"amount_spent": _("应为金额，如 128 或 99.50")}) from None
     if not Decimal(0) <= value <= MAX_AMOUNT:
         raise ValidationFailed(fields={"amount_spent": _("金额应在 0 到 1,000,000 元之间")})
     return value
@@ -207,8 +207,8 @@ def find_voucher_for_partner(raw_code: str | None, partner_id: int) -> Voucher:
     code = normalize_code(raw_code)
     if code is None:
         if "/" in (raw_code or ""):
-            raise VoucherNotFound(_("这是活动门票或网址二维码,不是优惠券;请扫描优惠券上的二维码"))
-        raise VoucherNotFound(_("券码有误(共 9 位字母数字,校验不通过),请核对后重新输入"))
+            raise VoucherNotFound(_("这是活动门票或网址二维码，不是优惠券；请扫描优惠券上的二维码"))
+        raise VoucherNotFound(_("券码有误（共 9 位字母数字，校验不通过），请核对后重新输入"))
     voucher = db.session.scalar(sa.select(Voucher).where(Voucher.code == code))
     if voucher is None:
         raise VoucherNotFound()

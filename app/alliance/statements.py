@@ -39,8 +39,8 @@ def recent_months(count: int = 6, today: date | None = None) -> list[str]:
 def statement_csv(data: dict) -> bytes:
     """UTF-8 with a byte-order mark, so Excel on Windows shows the Chinese correctly."""
     writer = SafeCsvWriter()
-    writer.writerow([_("核销时间"), _("券码"), _("优惠"), _("活动"), _("客户"), _("手机"), _("面值(元)"),
-                     _("费用承担"), _("银行结算(元)"), _("消费金额(元)"), _("核销人")])
+    writer.writerow([_("核销时间"), _("券码"), _("优惠"), _("活动"), _("客户"), _("手机"), _("面值（元）"),
+                     _("费用承担"), _("银行结算（元）"), _("消费金额（元）"), _("核销人")])
     for row in data["rows"]:
         writer.writerow((
             f"{to_local(row['redeemed_at']):%Y-%m-%d %H:%M}", row["code"], row["offer_title"], row["event_title"],

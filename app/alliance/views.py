@@ -139,7 +139,7 @@ def set_offer_active(code: str, offer_id: int):
     offer = _offer_or_404(partner, offer_id)
     active = request.form.get("active") == "1"
     service.set_offer_active(offer, active)
-    flash(_("优惠已启用") if active else _("优惠已停用:不再发新券,已发的券在有效期内仍可使用"), "success")
+    flash(_("优惠已启用") if active else _("优惠已停用：不再发新券，已发的券在有效期内仍可使用"), "success")
     return redirect(url_for("alliance.detail", code=partner.code), code=303)
 
 
@@ -160,7 +160,7 @@ def users():
             discard()
             show_field_errors(form, exc.fields, field_name=lambda key: {"partner": "partner_code"}.get(key, key))
         else:
-            flash(_("已创建商户账号 %(u)s,请把用户名和初始密码告知商户", u=user.username), "success")
+            flash(_("已创建商户账号 %(u)s，请把用户名和初始密码告知商户", u=user.username), "success")
             return redirect(url_for("alliance.users"), code=303)
     accounts = list(db.session.scalars(sa.select(User).where(User.role == PARTNER)
                                        .order_by(User.partner_id, User.username)))

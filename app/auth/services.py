@@ -52,14 +52,14 @@ def create_user(username: str, role: str, password: str, *, outlet_code: str | N
     outlet = partner = None
     if role in OUTLET_ROLES:
         if not outlet_code:
-            errors["outlet"] = _("网点负责人和营销人员必须指定网点(--outlet)")
+            errors["outlet"] = _("网点负责人和营销人员必须指定网点（--outlet）")
         else:
             outlet = db.session.scalar(sa.select(Outlet).where(Outlet.code == outlet_code))
             if outlet is None:
                 errors["outlet"] = _("网点 %(code)s 不存在", code=outlet_code)
     if role == PARTNER:
         if not partner_code:
-            errors["partner"] = _("商户账号必须指定联盟商户(--partner)")
+            errors["partner"] = _("商户账号必须指定联盟商户（--partner）")
         else:
             partner = signals.partner_by_code(partner_code)
             if partner is None:

@@ -79,7 +79,7 @@ def _enforce_timeouts():
         session.clear()
         if request.path.startswith("/api/"):
             return None  # the view answers 401 for the now anonymous caller
-        flash(_("登录已超时,请重新登录"), "warning")
+        flash(_("登录已超时，请重新登录"), "warning")
         return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
     session[SEEN_AT] = now
     return None

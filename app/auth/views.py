@@ -87,7 +87,7 @@ def login():
 @bp.errorhandler(429)
 def locked_out(_error):
     form = _login_form()
-    message = _("登录失败次数过多,已暂时锁定,请 %(n)d 分钟后再试", n=LOCKOUT_MINUTES)
+    message = _("登录失败次数过多，已暂时锁定，请 %(n)d 分钟后再试", n=LOCKOUT_MINUTES)
     return render_template("auth/login.html", form=form, error=message), 429
 
 

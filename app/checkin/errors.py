@@ -11,7 +11,7 @@ class NotConfirmed(DomainError):
     """A waitlisted or cancelled registration cannot be checked in."""
 
     code = "not_confirmed"
-    default_message = _l("该报名未确认,不能签到")
+    default_message = _l("该报名未确认，不能签到")
 
 
 class WrongEvent(DomainError):
@@ -25,12 +25,12 @@ class EventNotOpen(DomainError):
     """Check-in happens while the event is published: not for drafts, finished or cancelled events."""
 
     code = "event_not_open"
-    default_message = _l("活动已结束或已取消,不能签到")
+    default_message = _l("活动已结束或已取消，不能签到")
 
 
 class NotCheckedIn(DomainError):
     code = "not_checked_in"
-    default_message = _l("该报名尚未签到,无需撤销")
+    default_message = _l("该报名尚未签到，无需撤销")
 
 
 class CheckInClosed(DomainError):
@@ -45,13 +45,13 @@ class CodeExpired(DomainError):
 
     status = 410
     code = "code_expired"
-    default_message = _l("签到码已过期,请扫描现场当天的二维码")
+    default_message = _l("签到码已过期，请扫描现场当天的二维码")
 
 
 class NotRegistered(DomainError):
     status = 404
     code = "not_registered"
-    default_message = _l("没有找到这个手机号的报名,请联系现场工作人员")
+    default_message = _l("没有找到这个手机号的报名，请联系现场工作人员")
 
 
 class NotEventDay(DomainError):

@@ -16,12 +16,12 @@ def walk_in_form(event, formdata=None):
     class WalkInForm(FlaskForm):
         name = StringField(_l("姓名"), render_kw={"autocomplete": "off", "maxlength": 50})
         phone = StringField(_l("手机号"), render_kw={"inputmode": "tel", "autocomplete": "off", "maxlength": 20})
-        over_capacity = BooleanField(_l("名额已满也允许入场(会记录操作人)"))
+        over_capacity = BooleanField(_l("名额已满也允许入场（会记录操作人）"))
         confirm_outside_day = BooleanField(_l("今天不是活动日，仍然登记并签到"))
 
     if event.max_party_size > 1:
         WalkInForm.party_size = SelectField(
-            _l("人数(含本人)"), choices=[SelectChoice(str(n)) for n in range(1, event.max_party_size + 1)],
+            _l("人数（含本人）"), choices=[SelectChoice(str(n)) for n in range(1, event.max_party_size + 1)],
             default="1")
     add_question_fields(WalkInForm, event)  # required questions are required at the door too
     return WalkInForm(formdata=formdata) if formdata is not None else WalkInForm()

@@ -48,7 +48,7 @@ def self_checkin(slug: str, code: str):
             discard()
             error, status = exc.message, exc.status
     elif request.method == "POST":
-        error, status = _("页面已过期,请刷新后重试"), 400
+        error, status = _("页面已过期，请刷新后重试"), 400
     opens, closes = checkin_window(event)
     return render_template("checkin/self_checkin.html", event=event, form=form, outcome=outcome, error=error,
                            open=window_is_open(event), opens=opens, closes=closes, expired=None), status

@@ -100,7 +100,7 @@ def registration_for_scan(scanned: str | None) -> Registration:
     if token is not None:
         registration = db.session.scalar(_BY_TOKEN, {"token": token})
     if registration is None:
-        raise NotFound(_("无效的票码:找不到对应的报名"), extra={"result": "not_found"})
+        raise NotFound(_("无效的票码：找不到对应的报名"), extra={"result": "not_found"})
     if not may_see_outlet(registration.event.outlet_id):
         raise Forbidden(_("这是其他网点活动的票"), extra={"result": "forbidden"})
     return registration
@@ -115,8 +115,8 @@ def _ensure_checkable(registration: Registration) -> None:
     if event.status != "published":
         raise EventNotOpen(extra={"result": "event_not_open", "event_status": event.status})
     if registration.status != "confirmed":
-        message = (_("候补中,尚未确认名额,不能签到") if registration.status == "waitlisted"
-                   else _("已取消报名,不能签到"))
+        message = (_("候补中，尚未确认名额，不能签到") if registration.status == "waitlisted"
+                   else _("已取消报名，不能签到"))
         raise NotConfirmed(message, extra={"result": "not_confirmed", "status": registration.status})
 
 

@@ -33,8 +33,8 @@ def _outcome_message(outcome: services.Outcome) -> tuple[str, str]:
     r = outcome.registration
     who = _("%(name)s · 共 %(n)d 人", name=r.name, n=r.party_size)
     if outcome.result == "checked_in":
-        return _("签到成功:%(who)s", who=who), "success"
-    return _("已签到(%(t)s):%(who)s", t=_time(r.checked_in_at), who=who), "warning"
+        return _("签到成功：%(who)s", who=who), "success"
+    return _("已签到（%(t)s）：%(who)s", t=_time(r.checked_in_at), who=who), "warning"
 
 
 def _time(value) -> str:
@@ -151,20 +151,20 @@ def walk_in(event_id: int):
         except EventFull:
             discard()
             full = True
-            error = _("名额已满。确需入场请勾选「名额已满也允许入场」后再提交,此操作会被记录。")
+            error = _("名额已满。确需入场请勾选「名额已满也允许入场」后再提交，此操作会被记录。")
         except DomainError as exc:
             discard()
             error = exc.message
         else:
             message, category = _outcome_message(result.outcome)
             if not result.created:
-                message = _("此手机号已报名:") + message
+                message = _("此手机号已报名：") + message
             elif result.registration.over_capacity:
-                message += _("(超额入场,已记录)")
+                message += _("（超额入场，已记录）")
             flash(message, category)
             return redirect(url_for("checkin.walk_in", event_id=event_id), code=303)
     elif request.method == "POST":
-        error = _("页面已过期,请重新提交")
+        error = _("页面已过期，请重新提交")
     status = 200 if error is None else 422
     return render_template("checkin/walk_in.html", event=event, form=form, error=error, full=full,
                            other_day=other_day, day_message=_day_message(event),
@@ -238,6 +238,6 @@ def set_checkin_on_open():
     """The per-user setting: opening a ticket link checks the person in at once."""
     on = request.form.get("on") == "1"
     current_user.checkin_on_open = on
-    flash(_("已开启:打开票码链接即签到") if on else _("已关闭:打开票码链接后需点「签到」"), "success")
+    flash(_("已开启：打开票码链接即签到") if on else _("已关闭：打开票码链接后需点「签到」"), "success")
     return redirect(url_for("auth.account"), code=303)
 

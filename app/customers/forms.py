@@ -19,18 +19,18 @@ class CustomerForm(FlaskForm):
     segments = CheckboxList(_l("客群"), choices=[])
     tier = SelectField(_l("等级"), choices=[])
     owner = SelectField(_l("负责人"), choices=[])
-    is_customer = BooleanField(_l("已是本行客户(不勾选为潜在客户)"), default=True)
+    is_customer = BooleanField(_l("已是本行客户（不勾选为潜在客户）"), default=True)
     note = TextAreaField(_l("备注"), validators=[Length(max=500)])
 
     def fill_choices(self, outlets, owners) -> None:
         self.outlet_code.choices = [SelectChoice(o.code, o.name) for o in outlets]
         self.segments.choices = [SelectChoice(k, str(v)) for k, v in reference.SEGMENTS.items()]
         self.tier.choices = [SelectChoice(k, str(v)) for k, v in reference.TIERS.items()]
-        self.owner.choices = [SelectChoice("", str(_l("(无)")))] + [SelectChoice(u.username, u.display_name)
+        self.owner.choices = [SelectChoice("", str(_l("（无）")))] + [SelectChoice(u.username, u.display_name)
                                                                  for u in owners]
 
 
 class ImportForm(FlaskForm):
     file = FileField(_l("CSV 或 XLSX 文件"), validators=[
         FileRequired(_l("请选择文件")), FileAllowed(["csv", "xlsx"], _l("只支持 .csv 和 .xlsx 文件"))])
-    outlet_code = SelectField(_l("默认网点(文件中没有网点列时使用)"), choices=[])
+    outlet_code = SelectField(_l("默认网点（文件中没有网点列时使用）"), choices=[])

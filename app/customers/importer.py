@@ -65,7 +65,7 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise ImportFileError(_("无法识别文件编码,请另存为 UTF-8 CSV 或 XLSX"))
+    raise ImportFileError(_("无法识别文件编码，请另存为 UTF-8 CSV 或 XLSX"))
 
 
 def read_rows(stream: BinaryIO, filename: str) -> list[list[str]]:
@@ -77,7 +77,7 @@ def read_rows(stream: BinaryIO, filename: str) -> list[list[str]]:
             if sheet is None:  # a workbook without a sheet: as unreadable as a damaged one
                 raise ValueError("no worksheet")
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportFileError(_("无法读取 XLSX 文件:%(e)s", e=type(exc).__name__)) from exc
+            raise ImportFileError(_("无法读取 XLSX 文件：%(e)s", e=type(exc).__name__)) from exc
         rows = [["" if v is None else str(v).strip() for v in row] for row in sheet.iter_rows(values_only=True)]
     elif suffix == ".csv":
         rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(_decode(data)))]
@@ -103,7 +103,7 @@ def import_customers(stream: BinaryIO, filename: str, *, default_outlet: str | N
     if "outlet" not in columns and not default_outlet:
         missing.append("outlet")
     if missing:
-        raise ImportFileError(_("缺少列:%(cols)s", cols=", ".join(missing)))
+        raise ImportFileError(_("缺少列：%(cols)s", cols=", ".join(missing)))
     report = ImportReport()
     for number, raw in enumerate(rows[1:], start=2):
         values = {col: _cell(raw[i]) for i, col in enumerate(columns) if col and i < len(raw)}

@@ -63,7 +63,7 @@ def validate(data: CustomerInput, *, partial: bool = False) -> dict:
     try:
         clean["phone"] = normalize_mobile(data.phone)
     except InvalidPhone:
-        errors["phone"] = _("请填写有效的中国大陆手机号,如 13800138000")
+        errors["phone"] = _("请填写有效的中国大陆手机号，如 13800138000")
     outlet = db.session.scalar(sa.select(Outlet).where(Outlet.code == (data.outlet_code or "").strip()))
     if outlet is None:
         errors["outlet_code"] = _("网点不存在") if data.outlet_code else _("请指定网点")
@@ -75,12 +75,12 @@ def validate(data: CustomerInput, *, partial: bool = False) -> dict:
             key = reference.parse_key(reference.SEGMENTS, raw)
             (keys if key else bad).append(key or raw)
         if bad:
-            errors["segments"] = _("未知客群:%(bad)s", bad="、".join(bad))
+            errors["segments"] = _("未知客群：%(bad)s", bad="、".join(bad))
         clean["segments"] = keys
     if data.tier not in (None, ""):
         tier = reference.parse_key(reference.TIERS, data.tier)
         if tier is None:
-            errors["tier"] = _("客户等级应为 普通/金卡/白金/钻石(standard/gold/platinum/diamond)")
+            errors["tier"] = _("客户等级应为 普通/金卡/白金/钻石（standard/gold/platinum/diamond）")
         clean["tier"] = tier
     if data.owner not in (None, ""):
         owner = db.session.scalar(sa.select(User).where(User.username == data.owner.strip().lower()))
@@ -129,7 +129,7 @@ def update(customer: Customer, data: CustomerInput) -> Customer:
     clean = validate(data)
     other = find_by_phone(customer.outlet_id, clean["phone"])
     if other is not None and other.id != customer.id:
-        raise ValidationFailed(fields={"phone": _("本网点已有客户使用该手机号:%(name)s", name=other.name)})
+        raise ValidationFailed(fields={"phone": _("本网点已有客户使用该手机号：%(name)s", name=other.name)})
     changes = _apply(customer, clean)
     db.session.flush()
     if changes:

@@ -70,7 +70,7 @@ def create():
             show_field_errors(form, exc.fields)
         else:
             flash(_("已保存客户 %(name)s", name=customer.name) if created
-                  else _("该手机号已有客户记录,已更新 %(name)s", name=customer.name), "success")
+                  else _("该手机号已有客户记录，已更新 %(name)s", name=customer.name), "success")
             return redirect(url_for("customers.detail", customer_id=customer.id), code=303)
     return render_template("customers/form.html", form=form, customer=None)
 

@@ -21,6 +21,7 @@ from app.auth.models import User
 from app.catalogue.queries import get_occasion
 from app.checkin.models import CheckIn
 from app.customers.models import Customer
+from app.demo.org import earlier_spellings
 from app.events import services as event_services
 from app.events.models import Event, Registration
 from app.events.services import RegistrationInput, register
@@ -56,19 +57,19 @@ class DemoEvent:
 
 
 EVENTS = [
-    DemoEvent("OH01", "double_ninth_health_talk", "重阳敬老健康讲座(演示)", 20, time(9, 30), 2, "draft",
+    DemoEvent("OH01", "double_ninth_health_talk", "重阳敬老健康讲座（演示）", 20, time(9, 30), 2, "draft",
               "oh01.staff1", occasion="double_ninth"),
-    DemoEvent("OH01", "family_weekend_baking", "周末亲子烘焙课(演示)", 5, time(14, 0), 2, "published", "oh01.staff2",
+    DemoEvent("OH01", "family_weekend_baking", "周末亲子烘焙课（演示）", 5, time(14, 0), 2, "published", "oh01.staff2",
               regulars=10, newcomers=4, partners=("P-BAKE",), weekend=True),
-    DemoEvent("OH01", "pension_planning_salon", "养老规划沙龙·个人养老金怎么用(演示)", -12, time(14, 30), 2,
+    DemoEvent("OH01", "pension_planning_salon", "养老规划沙龙·个人养老金怎么用（演示）", -12, time(14, 30), 2,
               "finished", "oh01.staff1", regulars=14, newcomers=5, attend=0.75, walk_ins=2, partners=("P-CAFE",),
               cost="2400", worked=0.7),
-    DemoEvent("OH01", "mid_autumn_family_mooncake", "中秋亲子DIY冰皮月饼(演示)", -1, time(14, 0), 2, "finished",
+    DemoEvent("OH01", "mid_autumn_family_mooncake", "中秋亲子DIY冰皮月饼（演示）", -1, time(14, 0), 2, "finished",
               "oh01.staff2", regulars=12, newcomers=6, attend=0.8, walk_ins=1, partners=("P-BAKE",), cost="1800",
               occasion="mid_autumn"),
-    DemoEvent("OH02", "silver_smartphone_class", "银发手机银行课堂(演示)", -20, time(9, 30), 2, "finished",
+    DemoEvent("OH02", "silver_smartphone_class", "银发手机银行课堂（演示）", -20, time(9, 30), 2, "finished",
               "oh02.staff1", regulars=12, newcomers=3, attend=0.85, cost="600", worked=0.8),
-    DemoEvent("OH02", "merchant_breakfast_meeting", "小微企业主早餐会(演示)", 8, time(7, 30), 2, "published",
+    DemoEvent("OH02", "merchant_breakfast_meeting", "小微企业主早餐会（演示）", 8, time(7, 30), 2, "published",
               "oh02.manager", regulars=6, newcomers=2, partners=("P-CAFE",)),
 ]
 OUTCOMES = [("converted", "wealth", "50000"), ("converted", "deposit", "100000"), ("contacted", None, None),
@@ -224,8 +225,8 @@ def _work(event: Event, spec: DemoEvent, rng: random.Random, now: datetime) -> N
         status, product, amount = OUTCOMES[n % len(OUTCOMES)]
         record_contact(item, ContactInput(status=status, product=product, amount=amount,
                                           contact_method=rng.choice(["phone", "wechat", "visit"]),
-                                          note="演示记录:" + {"converted": "客户已办理",
-                                                          "contacted": "已沟通,再约时间",
+                                          note="演示记录：" + {"converted": "客户已办理",
+                                                          "contacted": "已沟通，再约时间",
                                                           "unreachable": "电话未接通",
                                                           "closed": "客户暂无需求"}[status]))
         item.done_at = min(event.ends_at + timedelta(days=1 + n % 4), now - timedelta(minutes=n + 1))
@@ -245,7 +246,8 @@ def seed_events(now: datetime | None = None) -> list[tuple[str, str, str]]:
         outlet = db.session.scalar(sa.select(Outlet).where(Outlet.code == spec.outlet))
         if outlet is None:
             continue
-        exists = db.session.scalar(sa.select(Event.id).where(Event.outlet_id == outlet.id, Event.title == spec.title))
+        exists = db.session.scalar(sa.select(Event.id).where(
+            Event.outlet_id == outlet.id, Event.title.in_(earlier_spellings(spec.title))))
         if exists is not None:
             continue
         owner = db.session.scalar(sa.select(User).where(User.username == spec.owner))

@@ -15,20 +15,26 @@ from app.customers.services import CustomerInput, upsert
 from app.extensions import db
 from app.org.models import Outlet
 
+
+def earlier_spellings(title: str) -> set[str]:
+    """A demo title as written now and before full-width brackets (2026-12), so re-seeding an older
+    demo database finds its rows instead of adding them again."""
+    return {title, title.replace("\uff08", "(").replace("\uff09", ")")}
+
 DEMO_PASSWORD = "demo-pass-2026"
 SYNTHETIC_BLOCK = "1990000"  # 199-0000-xxxx: synthetic numbers only
-SYNTHETIC_NOTE = "合成演示数据,非真实客户"
+SYNTHETIC_NOTE = "合成演示数据，非真实客户"
 
 OUTLETS = [
-    ("OH01", "瓯海支行营业部(演示)", "温州市瓯海区示例路 1 号"),
-    ("OH02", "娄桥网点(演示)", "温州市瓯海区示例路 88 号"),
-    ("OH03", "梧田网点(演示)", "温州市瓯海区示例大道 166 号"),
+    ("OH01", "瓯海支行营业部（演示）", "温州市瓯海区示例路 1 号"),
+    ("OH02", "娄桥网点（演示）", "温州市瓯海区示例路 88 号"),
+    ("OH03", "梧田网点（演示）", "温州市瓯海区示例大道 166 号"),
 ]
 PARTNERS = [
-    ("P-BAKE", "麦香坊烘焙(演示)", "bakery", "瓯海区示例路 12 号"),
-    ("P-CAFE", "街角咖啡(演示)", "cafe", "瓯海区示例路 30 号"),
-    ("P-EDU", "小书童美育中心(演示)", "education", "瓯海区示例大道 200 号"),
-    ("P-HEALTH", "仁心健康管理(演示)", "health", "瓯海区示例路 66 号"),
+    ("P-BAKE", "麦香坊烘焙（演示）", "bakery", "瓯海区示例路 12 号"),
+    ("P-CAFE", "街角咖啡（演示）", "cafe", "瓯海区示例路 30 号"),
+    ("P-EDU", "小书童美育中心（演示）", "education", "瓯海区示例大道 200 号"),
+    ("P-HEALTH", "仁心健康管理（演示）", "health", "瓯海区示例路 66 号"),
 ]
 # username, role, outlet, display name
 STAFF = [

@@ -13,5 +13,5 @@ def consent_purpose() -> str:
 
 
 def consent_text(outlet_name: str) -> str:
-    return _("我同意%(outlet)s为%(purpose)s之目的,收集和使用我填写的姓名、手机号及报名信息;"
-             "不会用于其他目的,我可随时取消报名并要求删除。", outlet=outlet_name, purpose=consent_purpose())
+    return _("我同意%(outlet)s为%(purpose)s之目的，收集和使用我填写的姓名、手机号及报名信息；"
+             "不会用于其他目的，我可随时取消报名并要求删除。", outlet=outlet_name, purpose=consent_purpose())

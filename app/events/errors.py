@@ -9,7 +9,7 @@ from app.errors import DomainError
 
 class EventFull(DomainError):
     code = "event_full"
-    default_message = _l("名额已满,感谢关注")
+    default_message = _l("名额已满，感谢关注")
 
 
 class RegistrationClosed(DomainError):

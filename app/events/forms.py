@@ -84,12 +84,12 @@ class EventForm(FlaskForm):
                                    validators=[DataRequired(_l("请填写开始时间，如 2027-05-08 14:00")), FormDate()])
     ends_at = DateTimeLocalField(_l("结束时间"), format=FORMAT,
                                  validators=[DataRequired(_l("请填写结束时间，如 2027-05-08 16:00")), FormDate()])
-    registration_closes_at = DateTimeLocalField(_l("报名截止(可不填)"), format=FORMAT,
+    registration_closes_at = DateTimeLocalField(_l("报名截止（可不填）"), format=FORMAT,
                                                 validators=[Optional(), FormDate()])
     venue = StringField(_l("地点"), validators=[_length(limits.VENUE_MAX, _l("地点"))],
                         render_kw={"maxlength": limits.VENUE_MAX})
-    capacity = _int(_l("名额(人)"), _l("请填写名额"), _l("名额至少 1 人，最多 100000 人"), 1, 100_000)
-    max_party_size = _int(_l("每单最多人数(含本人)"), _l("请填写每单最多人数"),
+    capacity = _int(_l("名额（人）"), _l("请填写名额"), _l("名额至少 1 人，最多 100000 人"), 1, 100_000)
+    max_party_size = _int(_l("每单最多人数（含本人）"), _l("请填写每单最多人数"),
                           _l("每单最多人数应在 1 到 20 人之间"), 1, 20, default=1)
     waitlist = BooleanField(_l("满员后开放候补"), default=True)
     description = TextAreaField(_l("活动介绍"), validators=[_length(limits.DESCRIPTION_MAX, _l("活动介绍"))],
@@ -98,15 +98,15 @@ class EventForm(FlaskForm):
     questions = FieldList(FormField(QuestionRow), label=_l("报名问题"), max_entries=limits.QUESTIONS_MAX + 10)
     add_question = SubmitField(_l("再加一题"))
     offer_ids = CheckboxList(_l("联盟优惠"), choices=[], coerce=int)
-    budget = DecimalField(_l("预算(元)"), places=2,
+    budget = DecimalField(_l("预算（元）"), places=2,
                           validators=[Optional(), NumberRange(min=0, message=_l("预算不能为负")), form_money()])
-    actual_cost = DecimalField(_l("实际花费(元)"), places=2, validators=[
+    actual_cost = DecimalField(_l("实际花费（元）"), places=2, validators=[
         Optional(), NumberRange(min=0, message=_l("实际花费不能为负")), form_money()])
-    goal_attendance_rate = IntegerField(_l("目标到场率(%)"), validators=[
+    goal_attendance_rate = IntegerField(_l("目标到场率（%）"), validators=[
         Optional(), NumberRange(0, 100, _l("目标到场率应在 0 到 100 之间")), form_int()])
-    goal_newcomers = IntegerField(_l("目标新客(人)"), validators=[
+    goal_newcomers = IntegerField(_l("目标新客（人）"), validators=[
         Optional(), NumberRange(min=0, message=_l("目标新客不能为负")), form_int()])
-    goal_conversions = IntegerField(_l("目标转化(笔)"), validators=[
+    goal_conversions = IntegerField(_l("目标转化（笔）"), validators=[
         Optional(), NumberRange(min=0, message=_l("目标转化不能为负")), form_int()])
 
     def fill_choices(self, outlets, offers) -> None:
@@ -154,7 +154,7 @@ def registration_form(event, formdata=None):
 
     if event.max_party_size > 1:
         RegistrationForm.party_size = SelectField(
-            _l("参加人数(含本人)"), choices=[SelectChoice(str(n)) for n in range(1, event.max_party_size + 1)],
+            _l("参加人数（含本人）"), choices=[SelectChoice(str(n)) for n in range(1, event.max_party_size + 1)],
             default="1", validate_choice=False)  # app/events/registration.validate says what is wrong
     add_question_fields(RegistrationForm, event)
     return RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()

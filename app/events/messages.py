@@ -25,14 +25,14 @@ def new_registration(registration) -> None:
     """
     event = registration.event
     if registration.status == "waitlisted":
-        body = _("【%(outlet)s】「%(title)s」名额已满,您已进入候补名单。有名额空出时会按先后顺序自动为您确认并通知您。"
-                 "查看:%(url)s", outlet=event.outlet.name, title=event.title, url=_ticket_url(registration))
+        body = _("【%(outlet)s】「%(title)s」名额已满，您已进入候补名单。有名额空出时会按先后顺序自动为您确认并通知您。"
+                 "查看：%(url)s", outlet=event.outlet.name, title=event.title, url=_ticket_url(registration))
         notify("registration_waitlisted", registration.phone, body, event=event, registration=registration)
         return
     if registration.source != "public":
         return
-    body = _("【%(outlet)s】%(name)s您好,您已成功报名「%(title)s」,时间 %(when)s,地点 %(venue)s。"
-             "入场凭证:%(url)s", outlet=event.outlet.name, name=registration.name, title=event.title,
+    body = _("【%(outlet)s】%(name)s您好，您已成功报名「%(title)s」，时间 %(when)s，地点 %(venue)s。"
+             "入场凭证：%(url)s", outlet=event.outlet.name, name=registration.name, title=event.title,
              when=_when(event), venue=event.venue or _("详见活动页"), url=_ticket_url(registration))
     notify("registration_confirmed", registration.phone, body, event=event, registration=registration)
 
@@ -40,7 +40,7 @@ def new_registration(registration) -> None:
 def waitlist_promoted(registration) -> None:
     event = registration.event
     notify("waitlist_promoted", registration.phone, _(
-        "【%(outlet)s】好消息:您候补的「%(title)s」已有名额,报名已确认。时间 %(when)s。入场凭证:%(url)s",
+        "【%(outlet)s】好消息：您候补的「%(title)s」已有名额，报名已确认。时间 %(when)s。入场凭证：%(url)s",
         outlet=event.outlet.name, title=event.title, when=_when(event), url=_ticket_url(registration)),
         event=event, registration=registration)
 
@@ -55,7 +55,7 @@ def registration_cancelled(registration) -> None:
 def event_cancelled_message(registration, reason: str | None) -> None:
     event = registration.event
     notify("event_cancelled", registration.phone, _(
-        "【%(outlet)s】很抱歉,「%(title)s」(%(when)s)已取消。%(reason)s给您带来不便,敬请谅解。",
+        "【%(outlet)s】很抱歉，「%(title)s」（%(when)s）已取消。%(reason)s给您带来不便，敬请谅解。",
         outlet=event.outlet.name, title=event.title, when=_when(event),
         reason=(reason.strip() + "。") if reason else ""), event=event, registration=registration)
 

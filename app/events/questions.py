@@ -34,7 +34,7 @@ def check_definitions(questions) -> str | None:
         if q.get("type") in ("choice", "multi"):
             options = q.get("options")
             if not isinstance(options, list) or not all(isinstance(o, str) and o.strip() for o in options):
-                return _("第 %(n)d 个问题是选择题,需要选项", n=index)
+                return _("第 %(n)d 个问题是选择题，需要选项", n=index)
             problem = _options_problem(options)
             if problem:
                 return _("第 %(n)d 个问题：%(problem)s", n=index, problem=problem)

@@ -231,7 +231,7 @@ def cancel_registration(registration: Registration) -> list[Registration]:
     if registration.checked_in_at is not None:
         raise AlreadyCheckedIn()
     if event.status != "published" or event.ends_at <= utcnow():
-        raise InvalidTransition(_("活动已结束或已取消,无需取消报名"))
+        raise InvalidTransition(_("活动已结束或已取消，无需取消报名"))
     was_confirmed = registration.status == "confirmed"
     registration.status = "cancelled"
     registration.cancelled_at = utcnow()

@@ -73,7 +73,7 @@ def _money(raw, name: str, errors: dict) -> Decimal | None:
     try:
         value = Decimal(str(raw)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
-        errors[name] = _("应为金额,如 3000 或 2999.50")
+        errors[name] = _("应为金额，如 3000 或 2999.50")
         return None
     if value < 0:
         errors[name] = _("金额不能为负")
@@ -128,7 +128,7 @@ def _validate(data: EventInput, event: Event | None) -> dict:
     if data.segments is not None:
         unknown = [s for s in data.segments if s not in SEGMENTS]
         if unknown:
-            errors["segments"] = _("未知客群:%(s)s", s="、".join(unknown))
+            errors["segments"] = _("未知客群：%(s)s", s="、".join(unknown))
     if data.questions is not None:
         problem = question_rules.check_definitions(data.questions)
         if problem:
@@ -195,7 +195,7 @@ def _offer_ids(ids: list[int], errors: dict) -> list[int]:
     known = event_offers().known_offer_ids(ids)
     missing = sorted(set(ids) - set(known))
     if missing:
-        errors["offer_ids"] = _("优惠不存在:%(ids)s", ids=", ".join(map(str, missing)))
+        errors["offer_ids"] = _("优惠不存在：%(ids)s", ids=", ".join(map(str, missing)))
     return known
 
 
@@ -235,7 +235,7 @@ def update_event(event: Event, data: EventInput) -> Event:
     event = lock_for_update(db.session, Event, event.id)
     taken = seats_taken(event.id)
     if clean["capacity"] < taken:
-        raise ValidationFailed(fields={"capacity": _("已有 %(n)d 人报名确认,名额不能少于此数", n=taken)})
+        raise ValidationFailed(fields={"capacity": _("已有 %(n)d 人报名确认，名额不能少于此数", n=taken)})
     changed = []
     for attr in ("title", "starts_at", "ends_at", "capacity", "max_party_size"):
         if getattr(event, attr) != clean[attr]:
@@ -308,7 +308,7 @@ def clone_event(event: Event) -> Event:
 def delete_draft(event: Event) -> None:
     """Only drafts can be deleted; a published event is cancelled instead, so registrants hear of it."""
     if event.status != "draft":
-        raise InvalidTransition(_("只有草稿可以删除;已发布的活动请取消"))
+        raise InvalidTransition(_("只有草稿可以删除；已发布的活动请取消"))
     audit.record("event_deleted", obj=event, details={"title": event.title})
     db.session.delete(event)
     db.session.flush()
@@ -329,7 +329,7 @@ def publish(event: Event) -> Event:
     if event.status != "draft":
         raise InvalidTransition(_("只有草稿可以发布"))
     if event.ends_at <= utcnow():
-        raise InvalidTransition(_("活动结束时间已过,请先修改时间再发布"))
+        raise InvalidTransition(_("活动结束时间已过，请先修改时间再发布"))
     event.slug = event.slug or new_slug()
     event.self_checkin_secret = event.self_checkin_secret or secrets.token_urlsafe(24)
     event.status = "published"

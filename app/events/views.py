@@ -234,20 +234,20 @@ def _act(event_id: int, action, success: str, target=None):
 @bp.route("/<int:event_id>/publish", methods=["POST"])
 @permission_required("events.publish")
 def publish(event_id: int):
-    return _act(event_id, services.publish, _("已发布,报名已开放"))
+    return _act(event_id, services.publish, _("已发布，报名已开放"))
 
 
 @bp.route("/<int:event_id>/cancel", methods=["POST"])
 @permission_required("events.cancel")
 def cancel(event_id: int):
     reason = request.form.get("reason", "").strip()[:200] or None
-    return _act(event_id, lambda e: services.cancel_event(e, reason), _("活动已取消,已通知报名者"))
+    return _act(event_id, lambda e: services.cancel_event(e, reason), _("活动已取消，已通知报名者"))
 
 
 @bp.route("/<int:event_id>/clone", methods=["POST"])
 @permission_required("events.edit")
 def clone(event_id: int):
-    return _act(event_id, services.clone_event, _("已复制为新草稿,请修改时间"),
+    return _act(event_id, services.clone_event, _("已复制为新草稿，请修改时间"),
                 target=lambda copy: url_for("events.edit", event_id=copy.id))
 
 

@@ -80,7 +80,7 @@ def reassign(body):
                                                      FollowUp.outlet_id)))
     missing = sorted(set(ids) - {f.id for f in items})
     if missing:
-        raise NotFound(_("找不到这些跟进,或您无权操作:%(ids)s", ids=", ".join(map(str, missing))))
+        raise NotFound(_("找不到这些跟进，或您无权操作：%(ids)s", ids=", ".join(map(str, missing))))
     assignee = db.session.scalar(sa.select(User).where(User.username == body["assignee"].strip().lower()))
     count = services.reassign(items, assignee)
     return {"reassigned": count}

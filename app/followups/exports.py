@@ -57,8 +57,8 @@ def report_pdf(event: Event) -> bytes:
 
 
 def _sheet_rows(period: Period) -> list[list]:
-    head = [_("分组"), _("活动场次"), _("报名(确认)"), _("签到"), _("签到率"), _("到场人数"), _("新客"),
-            _("转化笔数"), _("转化金额(元)")]
+    head = [_("分组"), _("活动场次"), _("报名（确认）"), _("签到"), _("签到率"), _("到场人数"), _("新客"),
+            _("转化笔数"), _("转化金额（元）")]
 
     def line(row) -> list:
         rate = row.attendance_rate
@@ -70,7 +70,7 @@ def _sheet_rows(period: Period) -> list[list]:
     rows += [line(r) for r in period.by_template] or [[_("暂无")]]
     rows += [[], [_("按客群")], head]
     rows += [line(r) for r in period.by_segment] or [[_("暂无")]]
-    rows += [[], [_("联盟商户(按核销)")], [_("商户"), _("发券"), _("核销"), _("核销率")]]
+    rows += [[], [_("联盟商户（按核销）")], [_("商户"), _("发券"), _("核销"), _("核销率")]]
     rows += [[p["partner"], p["issued"], p["redeemed"], p["redemption_rate"] if p["redemption_rate"] is not None
               else ""] for p in period.partners] or [[_("暂无")]]
     return rows

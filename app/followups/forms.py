@@ -17,8 +17,8 @@ class RecordForm(FlaskForm):
                         validators=[DataRequired(_l("请选择结果"))])
     contact_method = SelectField(_l("联系方式"), choices=[SelectChoice(k, v) for k, v in CONTACT_METHODS.items()],
                                  default="phone")
-    product = SelectField(_l("产品"), choices=[SelectChoice("", _l("(未成交不选)")),
+    product = SelectField(_l("产品"), choices=[SelectChoice("", _l("（未成交不选）")),
                                              *(SelectChoice(k, v) for k, v in PRODUCTS.items())], default="")
-    amount = DecimalField(_l("金额(元)"), places=2, validators=[Optional(), NumberRange(min=0), form_money()])
+    amount = DecimalField(_l("金额（元）"), places=2, validators=[Optional(), NumberRange(min=0), form_money()])
     note = TextAreaField(_l("备注"), validators=[Optional(), Length(max=2000)])
     next_due_date = DateField(_l("下次跟进日期"), validators=[Optional(), FormDate()])

@@ -89,7 +89,7 @@ def finish_event(event: Event) -> int:
                                 else _("已取消的活动不能结束"))
     now = utcnow()
     if event.status == "published" and event.starts_at > now:
-        raise InvalidTransition(_("活动尚未开始,不能结束"))
+        raise InvalidTransition(_("活动尚未开始，不能结束"))
     has_followup = sa.exists().where(FollowUp.registration_id == Registration.id)
     registrations = db.session.execute(
         sa.select(Registration, Customer).join(Customer, Customer.id == Registration.customer_id)
@@ -146,7 +146,7 @@ def _validate_contact(data: ContactInput) -> dict:
     if data.product not in (None, ""):
         product = product_key(data.product)
         if product is None:
-            errors["outcome.product"] = _("产品不在列表中(如 理财、存款、基金、保险)")
+            errors["outcome.product"] = _("产品不在列表中（如 理财、存款、基金、保险）")
     if data.status == "converted" and product is None and "outcome.product" not in errors:
         errors["outcome.product"] = _("已转化需要选择产品")
     amount = None
@@ -154,7 +154,7 @@ def _validate_contact(data: ContactInput) -> dict:
         try:
             amount = Decimal(str(data.amount)).quantize(Decimal("0.01"))
         except (InvalidOperation, ValueError):
-            errors["outcome.amount"] = _("应为金额,如 50000 或 2999.50")
+            errors["outcome.amount"] = _("应为金额，如 50000 或 2999.50")
         else:
             if amount < 0 or amount > MAX_AMOUNT:
                 errors["outcome.amount"] = _("金额应在 0 到 99 亿之间")

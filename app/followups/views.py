@@ -77,7 +77,7 @@ def detail(followup_id: int):
             followup = get_scoped_or_404(FollowUp, followup_id)
             show_field_errors(form, exc.fields, field_name=lambda key: key.removeprefix("outcome."))
         else:
-            flash(_("已记录:%(status)s", status=STATUS_NAMES[followup.status]), "success")
+            flash(_("已记录：%(status)s", status=STATUS_NAMES[followup.status]), "success")
             return redirect(url_for("followups.detail", followup_id=followup.id), code=303)
     contacts = list(db.session.scalars(sa.select(FollowUpContact).where(FollowUpContact.followup_id == followup.id)
                                        .order_by(FollowUpContact.at.desc(), FollowUpContact.id.desc())))
@@ -140,7 +140,7 @@ def finish(event_id: int):
         discard()
         flash(exc.message, "error")
         return redirect(url_for("events.detail", event_id=event_id), code=303)
-    flash(_("活动已结束,生成跟进 %(n)d 条", n=created), "success")
+    flash(_("活动已结束，生成跟进 %(n)d 条", n=created), "success")
     return redirect(url_for("followups.index", event_id=event_id, who="all"), code=303)
 
 

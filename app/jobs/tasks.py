@@ -48,9 +48,9 @@ def auto_finish(now: datetime) -> dict:
 
 def digest_text(user: User, items: list[FollowUp], today) -> str:
     overdue = sum(1 for f in items if f.due_date < today)
-    head = _("%(name)s,您今天有 %(n)d 条跟进待办", name=user.display_name, n=len(items))
+    head = _("%(name)s，您今天有 %(n)d 条跟进待办", name=user.display_name, n=len(items))
     if overdue:
-        head += _("(其中逾期 %(n)d 条)", n=overdue)
+        head += _("（其中逾期 %(n)d 条）", n=overdue)
     tops = []
     for f in items[:DIGEST_TOP_ITEMS]:
         when = _("逾期 %(n)d 天", n=(today - f.due_date).days) if f.due_date < today else _("今天到期")

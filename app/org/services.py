@@ -32,7 +32,7 @@ def create_outlet(code: str, name: str, address: str | None = None) -> Outlet:
     if not CODE_PATTERN.match(code):
         errors["code"] = _("网点代码为 2-32 位字母、数字、下划线或短横线")
     if not name or len(name) > 100:
-        errors["name"] = _("请填写网点名称(不超过 100 字)")
+        errors["name"] = _("请填写网点名称（不超过 100 字）")
     if errors:
         raise ValidationFailed(fields=errors)
     if outlet_by_code(code):

@@ -142,7 +142,7 @@ def _evergreen_item(template: Template, ctx: _Context) -> list[Recommendation]:
     day = evergreen_slot(floor=ctx.floor, last=ctx.last, ref=ctx.ref, prefer=template.preferred_days)
     if day is None:
         return []
-    reasons = [_("常规活动,不受节日限制,可随时安排")]
+    reasons = [_("常规活动，不受节日限制，可随时安排")]
     return [_finish(template, None, day, EVERGREEN_LEAD_DAYS, BASE_EVERGREEN, reasons, ctx)]
 
 
@@ -173,15 +173,15 @@ def _day_distance(item: OccasionDate, ctx: _Context) -> str:
 def _season_distance(item: OccasionDate, ctx: _Context) -> str:
     if item.date > ctx.ref:
         return _("距%(occasion)s开始还有 %(days)d 天", occasion=item.name, days=(item.date - ctx.ref).days)
-    return _("%(occasion)s进行中(至 %(end)s)", occasion=item.name, end=month_day(item.end))
+    return _("%(occasion)s进行中（至 %(end)s）", occasion=item.name, end=month_day(item.end))
 
 
 def _date_notes(item: OccasionDate, day: date) -> list[str]:
     when = _("%(date)s（%(weekday)s）", date=month_day(day), weekday=weekday_name(day))
     if not item.occasion.is_season and is_day_off(item.date):
-        return [_("%(occasion)s当天放假,建议节前 %(when)s举办", occasion=item.name, when=when)]
+        return [_("%(occasion)s当天放假，建议节前 %(when)s举办", occasion=item.name, when=when)]
     if day != item.date and is_free_weekend(day):
-        return [_("建议 %(when)s举办,方便客户周末参加", when=when)]
+        return [_("建议 %(when)s举办，方便客户周末参加", when=when)]
     return []
 
 
@@ -204,12 +204,12 @@ def _timing_part(day: date, lead: int, ctx: _Context) -> tuple[int, str]:
     """Reward plans that leave the occasion's full lead time; warn when there is not even a week."""
     prep = (day - ctx.ref).days
     if prep < MIN_PUBLISH_DAYS:
-        return TIMING_RUSHED, _("距活动仅剩 %(days)d 天,不足筹备期,建议尽快发布", days=prep)
+        return TIMING_RUSHED, _("距活动仅剩 %(days)d 天，不足筹备期，建议尽快发布", days=prep)
     if prep < lead:
-        return TIMING_TIGHT, _("筹备时间偏紧(建议提前 %(lead)d 天),请尽快确定场地和物料", lead=lead)
+        return TIMING_TIGHT, _("筹备时间偏紧（建议提前 %(lead)d 天），请尽快确定场地和物料", lead=lead)
     # Far-off plans are fine but not urgent: lose a point per 10 days beyond a month of slack.
     taper = min(TIMING_IDEAL, max(0, prep - lead - 30) // 10)
-    return TIMING_IDEAL - taper, _("建议提前 %(lead)d 天策划,现在还有 %(days)d 天,时间充裕", lead=lead, days=prep)
+    return TIMING_IDEAL - taper, _("建议提前 %(lead)d 天策划，现在还有 %(days)d 天，时间充裕", lead=lead, days=prep)
 
 
 def _freshness_parts(template: Template, ctx: _Context) -> list[tuple[int, str | None]]:
@@ -218,13 +218,13 @@ def _freshness_parts(template: Template, ctx: _Context) -> list[tuple[int, str |
     if last is not None:
         ago = (ctx.ref - last).days
         if ago < 0:
-            return [(-RECENT_MAX_PENALTY, _("本网点已安排 %(days)d 天后举办同类活动,建议换个形式", days=-ago))]
+            return [(-RECENT_MAX_PENALTY, _("本网点已安排 %(days)d 天后举办同类活动，建议换个形式", days=-ago))]
         if ago < RECENT_WINDOW_DAYS:
             spread = RECENT_MAX_PENALTY - RECENT_MIN_PENALTY
             penalty = RECENT_MIN_PENALTY + spread * (RECENT_WINDOW_DAYS - ago) // RECENT_WINDOW_DAYS
             if ago == 0:
-                return [(-penalty, _("本网点今天刚办过同类活动,建议换个形式"))]
-            return [(-penalty, _("本网点 %(days)d 天前刚办过同类活动,建议换个形式", days=ago))]
+                return [(-penalty, _("本网点今天刚办过同类活动，建议换个形式"))]
+            return [(-penalty, _("本网点 %(days)d 天前刚办过同类活动，建议换个形式", days=ago))]
         return []
     return _category_part(template, ctx)
 
@@ -236,5 +236,5 @@ def _category_part(template: Template, ctx: _Context) -> list[tuple[int, str | N
     if not recent:
         return []
     ago = min(recent)
-    return [(-CATEGORY_PENALTY, _("本网点 %(days)d 天前办过%(category)s类活动,可在形式上错开",
+    return [(-CATEGORY_PENALTY, _("本网点 %(days)d 天前办过%(category)s类活动，可在形式上错开",
                                   days=ago, category=template.category_name))]

@@ -13,11 +13,11 @@ from app.extensions import db
 from app.timefmt import local_today
 
 
-def make_offer(partner: Partner, *, title: str = "凭券享 8 折(测试)", issue_on: str = "registration",
+def make_offer(partner: Partner, *, title: str = "凭券享 8 折（测试）", issue_on: str = "registration",
                days_valid: int = 30, **fields) -> Offer:
     today = local_today()
     values = {"valid_from": today - timedelta(days=1), "valid_until": today + timedelta(days=days_valid),
-              "terms": "限本人使用,不与其他优惠同享", "value": 30, "cost_share": "partner", **fields}
+              "terms": "限本人使用，不与其他优惠同享", "value": 30, "cost_share": "partner", **fields}
     offer = Offer(partner=partner, title=title, issue_on=issue_on, **values)
     db.session.add(offer)
     db.session.commit()
@@ -50,7 +50,7 @@ class Scene:
 @pytest.fixture
 def scene(make) -> Scene:
     outlet = make.outlet()
-    partner = make.partner(category="bakery", name="麦香坊烘焙(测试)")
+    partner = make.partner(category="bakery", name="麦香坊烘焙（测试）")
     partner_user = make.user("partner", partner=partner, username="bake.counter")
     offer = make_offer(partner)
     event = make.event(outlet, capacity=20)

@@ -20,5 +20,5 @@ def test_demo_offers_are_valid_today_synthetic_and_idempotent(app_ctx):
     assert len(offers) == 5
     assert {o.partner.code for o in offers} == {"P-BAKE", "P-CAFE", "P-EDU", "P-HEALTH"}
     today = local_today()
-    assert all(o.valid_from <= today <= o.valid_until and "(演示)" in o.title and o.active for o in offers)
+    assert all(o.valid_from <= today <= o.valid_until and "（演示）" in o.title and o.active for o in offers)
     assert all(o.partner.agreement_start <= today <= o.partner.agreement_end for o in offers)

@@ -19,13 +19,13 @@ from tests.alliance.conftest import attach, make_offer, vouchers_of
 def test_admin_adds_and_edits_a_partner_with_its_agreement(client, auth, make):
     make.user("admin", username="boss")
     auth.login("boss")
-    form = {"code": "P-FLOW", "name": "花语花艺(测试)", "category": "florist", "address": "示例路 9 号",
+    form = {"code": "P-FLOW", "name": "花语花艺（测试）", "category": "florist", "address": "示例路 9 号",
             "contact_name": "周小姐", "contact_phone": "13700000000", "agreement_start": "2026-01-01",
             "agreement_end": "2026-12-31", "status": "active"}
     response = client.post("/partners/new", data=form)
     assert response.status_code == 303 and response.headers["Location"].endswith("/partners/P-FLOW")
     html = client.get("/partners/P-FLOW").get_data(as_text=True)
-    assert "花语花艺(测试)" in html and "2026-01-01 ~ 2026-12-31" in html and "花艺" in html
+    assert "花语花艺（测试）" in html and "2026-01-01 ~ 2026-12-31" in html and "花艺" in html
     again = client.post("/partners/new", data=form)
     assert again.status_code == 200 and "已存在" in again.get_data(as_text=True)
     edit = client.post("/partners/P-FLOW/edit", data={**form, "status": "paused", "agreement_end": "2025-12-01"})
@@ -34,17 +34,17 @@ def test_admin_adds_and_edits_a_partner_with_its_agreement(client, auth, make):
     partner = db.session.scalar(sa.select(Partner).where(Partner.code == "P-FLOW"))
     assert partner.status == "paused"
     listing = client.get("/partners?status=paused").get_data(as_text=True)
-    assert "花语花艺(测试)" in listing and "暂停" in listing
+    assert "花语花艺（测试）" in listing and "暂停" in listing
 
 
 def test_managers_manage_offers_but_not_partners(client, auth, make):
-    partner = make.partner(code="P-MG", name="书香书店(测试)", category="bookstore")
+    partner = make.partner(code="P-MG", name="书香书店（测试）", category="bookstore")
     make.user("manager", username="mgr")
     auth.login("mgr")
     assert client.get("/partners/new").status_code == 403
     assert client.get("/partners/P-MG/edit").status_code == 403
     today = local_today()
-    form = {"title": "购书满 100 减 20(测试)", "terms": "限店内图书", "valid_from": today.isoformat(),
+    form = {"title": "购书满 100 减 20（测试）", "terms": "限店内图书", "valid_from": today.isoformat(),
             "valid_until": (today + timedelta(days=30)).isoformat(), "issue_on": "checkin", "total_limit": "100",
             "value": "20", "cost_share": "shared", "active": "y"}
     missing = client.post("/partners/P-MG/offers/new", data=form)
@@ -53,12 +53,12 @@ def test_managers_manage_offers_but_not_partners(client, auth, make):
     offer = db.session.scalar(sa.select(Offer).where(Offer.partner_id == partner.id))
     assert offer.bank_share_percent == 50 and offer.total_limit == 100 and offer.issue_on == "checkin"
     html = client.get("/partners/P-MG").get_data(as_text=True)
-    assert "购书满 100 减 20(测试)" in html and "已发 0 / 100" in html and "到场签到时发券" in html
+    assert "购书满 100 减 20（测试）" in html and "已发 0 / 100" in html and "到场签到时发券" in html
     edit = client.post(f"/partners/P-MG/offers/{offer.id}/edit",
-                       data={**form, "title": "购书满 100 减 30(测试)", "cost_share": "bank"})
+                       data={**form, "title": "购书满 100 减 30（测试）", "cost_share": "bank"})
     assert edit.status_code == 303
     db.session.refresh(offer)
-    assert offer.title == "购书满 100 减 30(测试)" and offer.bank_share_percent == 100
+    assert offer.title == "购书满 100 减 30（测试）" and offer.bank_share_percent == 100
     assert client.post(f"/partners/P-MG/offers/{offer.id}/active", data={"active": "0"}).status_code == 303
     db.session.refresh(offer)
     assert offer.active is False
@@ -79,7 +79,7 @@ def test_staff_see_partners_but_change_nothing(client, auth, make):
 
 
 def test_admin_creates_a_partner_login_that_lands_on_the_portal(client, auth, make):
-    cafe = make.partner(code="P-ACC", name="街角咖啡(测试)", category="cafe")
+    cafe = make.partner(code="P-ACC", name="街角咖啡（测试）", category="cafe")
     make.user("admin", username="boss2")
     auth.login("boss2")
     page = client.get("/partners/users?partner=P-ACC").get_data(as_text=True)
@@ -112,8 +112,8 @@ def _co_hosted(make, outlet, partner, *, attended: int, redeemed: int):
 
 def test_performance_per_partner_is_scoped_to_the_viewers_outlets(client, auth, make):
     mine, theirs = make.outlet("PF1"), make.outlet("PF2")
-    partner = make.partner(code="P-PF", name="小书童美育(测试)", category="education")
-    make.partner(code="P-IDLE", name="闲置商户(测试)")
+    partner = make.partner(code="P-PF", name="小书童美育（测试）", category="education")
+    make.partner(code="P-IDLE", name="闲置商户（测试）")
     _co_hosted(make, mine, partner, attended=3, redeemed=2)
     _co_hosted(make, theirs, partner, attended=1, redeemed=1)
     draft = make.event(mine, publish=False)
@@ -126,7 +126,7 @@ def test_performance_per_partner_is_scoped_to_the_viewers_outlets(client, auth, 
     assert rows["P-PF"]["issued"] == 6 and rows["P-PF"]["redeemed"] == 3 and rows["P-PF"]["redemption_rate"] == 0.5
     assert rows["P-IDLE"]["events"] == 0 and rows["P-IDLE"]["redemption_rate"] == 0
     html = client.get("/partners/performance").get_data(as_text=True)
-    assert "小书童美育(测试)" in html and "50%" in html and "带动消费" not in html
+    assert "小书童美育（测试）" in html and "50%" in html and "带动消费" not in html
     auth.logout()
     auth.login("pf1.mgr")
     rows = {r["code"]: r for r in client.get("/api/v1/partners/performance").get_json()["items"]}
@@ -138,8 +138,8 @@ def test_performance_per_partner_is_scoped_to_the_viewers_outlets(client, auth, 
 
 def test_the_event_form_preselects_offers_of_the_templates_partner_categories(client, auth, make):
     outlet = make.outlet("EV1")
-    bakery = make.partner(category="bakery", name="烘焙(测试)")
-    cafe = make.partner(category="cafe", name="咖啡(测试)")
+    bakery = make.partner(category="bakery", name="烘焙（测试）")
+    cafe = make.partner(category="cafe", name="咖啡（测试）")
     baking, coffee = make_offer(bakery, title="烘焙券"), make_offer(cafe, title="咖啡券")
     make_offer(bakery, title="过期券", valid_from=local_today() - timedelta(days=9),
                          valid_until=local_today() - timedelta(days=1))
@@ -151,11 +151,11 @@ def test_the_event_form_preselects_offers_of_the_templates_partner_categories(cl
              for tag in re.findall(r'<input[^>]*name="offer_ids"[^>]*>', html)}
     assert boxes == {baking.id: True, coffee.id: False}  # the expired offer is not offered at all
     response = client.post("/events/new", data={
-        "template_key": "family_weekend_baking", "outlet_code": "EV1", "title": "周末烘焙(测试)",
+        "template_key": "family_weekend_baking", "outlet_code": "EV1", "title": "周末烘焙（测试）",
         "starts_at": "2027-05-08T14:00", "ends_at": "2027-05-08T16:00", "capacity": "20", "max_party_size": "2",
         "offer_ids": [str(baking.id), str(coffee.id)]})
     assert response.status_code == 303
-    event = db.session.scalar(sa.select(Event).where(Event.title == "周末烘焙(测试)"))
+    event = db.session.scalar(sa.select(Event).where(Event.title == "周末烘焙（测试）"))
     assert sorted(db.session.scalars(sa.select(EventOffer.offer_id).where(EventOffer.event_id == event.id))) == \
         sorted([baking.id, coffee.id])
     api = client.get(f"/api/v1/events/{event.id}").get_json()

@@ -19,7 +19,7 @@ def _dates(days: int = 60) -> dict:
 def test_admin_creates_partners_with_keys_or_chinese_category_names(client, make):
     headers = make.token_headers(make.user("admin"))
     response = client.post("/api/v1/partners", headers=headers, json={
-        "code": "P-CAKE", "name": "甜心蛋糕(测试)", "category": "bakery", "address": "示例路 1 号",
+        "code": "P-CAKE", "name": "甜心蛋糕（测试）", "category": "bakery", "address": "示例路 1 号",
         "contact_name": "李店长", "contact_phone": "0577-8888 1234", "agreement_start": "2026-01-01",
         "agreement_end": "2026-12-31"})
     assert response.status_code == 201, response.get_json()
@@ -27,7 +27,7 @@ def test_admin_creates_partners_with_keys_or_chinese_category_names(client, make
     assert body["code"] == "P-CAKE" and body["status"] == "active" and body["category_name"] == "烘焙"
     assert body["agreement_end"] == "2026-12-31"
     second = client.post("/api/v1/partners", headers=headers,
-                         json={"code": "P-TEA", "name": "茶歇(测试)", "category": "咖啡茶饮"})
+                         json={"code": "P-TEA", "name": "茶歇（测试）", "category": "咖啡茶饮"})
     assert second.status_code == 201 and second.get_json()["category"] == "cafe"
     listed = client.get("/api/v1/partners", headers=make.token_headers(make.user("staff"))).get_json()
     assert [p["code"] for p in listed["items"]] == ["P-CAKE", "P-TEA"]
@@ -64,7 +64,7 @@ def test_partner_validation_duplicates_and_permissions(client, make):
 def test_managers_add_offers_and_staff_may_not(client, make):
     partner = make.partner(code="P-BK")
     manager = make.token_headers(make.user("manager"))
-    body = {"title": "烘焙课 8 折(测试)", "issue_on": "registration", "total_limit": 50, "per_customer_limit": 1,
+    body = {"title": "烘焙课 8 折（测试）", "issue_on": "registration", "total_limit": 50, "per_customer_limit": 1,
             "terms": "周末可用", "value": 40, "cost_share": "shared", "bank_share_percent": 60, **_dates()}
     response = client.post("/api/v1/partners/P-BK/offers", headers=manager, json=body)
     assert response.status_code == 201, response.get_json()
@@ -74,7 +74,7 @@ def test_managers_add_offers_and_staff_may_not(client, make):
     staff = make.token_headers(make.user("staff"))
     assert client.post("/api/v1/partners/P-BK/offers", headers=staff, json=body).status_code == 403
     listed = client.get("/api/v1/partners/P-BK/offers", headers=staff).get_json()["items"]
-    assert [o["title"] for o in listed] == ["烘焙课 8 折(测试)"]
+    assert [o["title"] for o in listed] == ["烘焙课 8 折（测试）"]
     assert db.session.scalar(sa.select(Offer.partner_id)) == partner.id
 
 

@@ -20,7 +20,7 @@ def test_a_partner_user_lands_on_the_portal(client, auth, scene):
     assert response.status_code == 303 and response.headers["Location"].endswith("/partner")
     assert client.get("/").headers["Location"].endswith("/partner")
     html = client.get("/partner").get_data(as_text=True)
-    assert "扫码核销" in html and "输入券码" in html and "麦香坊烘焙(测试)" in html
+    assert "扫码核销" in html and "输入券码" in html and "麦香坊烘焙（测试）" in html
 
 
 def test_typing_a_code_shows_the_answer_large(client, auth, scene):
@@ -53,8 +53,8 @@ def test_the_scanner_page_uses_the_shared_component(client, auth, scene):
 def _history(scene, make, redeemed: int, more_registrations: int = 4):
     """More holders for the scene's offer and a second offer at another event; redeem the first `redeemed`."""
     regs = [make.registration(scene.event, name=f"李{i}", phone=f"1390000{i:04d}") for i in range(more_registrations)]
-    second = make_offer(scene.partner, title="咖啡买一送一(测试)")
-    other_event = make.event(title="理财沙龙(测试)")
+    second = make_offer(scene.partner, title="咖啡买一送一（测试）")
+    other_event = make.event(title="理财沙龙（测试）")
     attach(other_event, second)
     make.registration(other_event, name="王五", phone="13700001111")
     vouchers = [scene.voucher] + [vouchers_of(r)[0] for r in regs]
@@ -72,9 +72,9 @@ def test_stats_api_counts_by_offer_event_and_day_without_personal_data(client, s
     body = response.get_json()
     assert body["issued"] == 6 and body["redeemed"] == 2 and body["redemption_rate"] == 0.3333
     by_offer = {o["title"]: (o["issued"], o["redeemed"]) for o in body["offers"]}
-    assert by_offer == {scene.offer.title: (5, 2), "咖啡买一送一(测试)": (1, 0)}
+    assert by_offer == {scene.offer.title: (5, 2), "咖啡买一送一（测试）": (1, 0)}
     by_event = {e["title"]: (e["issued"], e["redeemed"]) for e in body["events"]}
-    assert by_event == {"测试活动(测试)": (5, 2), "理财沙龙(测试)": (1, 0)}
+    assert by_event == {"测试活动（测试）": (5, 2), "理财沙龙（测试）": (1, 0)}
     assert len(body["daily"]) == 7 and body["daily"][-1]["date"] == local_today().isoformat()
     assert sum(d["redeemed"] for d in body["daily"]) == 2 and sum(d["issued"] for d in body["daily"]) == 6
     text = response.get_data(as_text=True)

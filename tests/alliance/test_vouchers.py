@@ -106,7 +106,7 @@ def test_voucher_state_follows_the_registration_and_the_offer(scene):
 def test_the_ticket_lists_vouchers_and_shows_a_used_one_as_used(client, scene, make):
     token = scene.registration.ticket_token
     html = client.get(f"/t/{token}").get_data(as_text=True)
-    assert scene.voucher.code in html and "麦香坊烘焙(测试)" in html and scene.offer.terms in html
+    assert scene.voucher.code in html and "麦香坊烘焙（测试）" in html and scene.offer.terms in html
     assert f"/t/{token}/vouchers/{scene.voucher.code}/qr.png" in html
     qr = client.get(f"/t/{token}/vouchers/{scene.voucher.code}/qr.png")
     assert qr.status_code == 200 and qr.mimetype == "image/png"
@@ -117,7 +117,7 @@ def test_the_ticket_lists_vouchers_and_shows_a_used_one_as_used(client, scene, m
     assert "voucher--used" in html and "已使用" in html
     ticket = client.get(f"/api/v1/public/tickets/{token}").get_json()
     assert ticket["vouchers"][0]["status"] == "redeemed"
-    assert ticket["vouchers"][0]["partner_name"] == "麦香坊烘焙(测试)"
+    assert ticket["vouchers"][0]["partner_name"] == "麦香坊烘焙（测试）"
 
 
 def test_every_swap_of_neighbours_is_caught(app_ctx):

@@ -77,11 +77,11 @@ def test_partners_and_anonymous_callers_cannot_scan(client, make, door):
 
 
 def test_a_ticket_of_another_event_on_this_events_scanner_is_409_wrong_event(client, make, door):
-    other = make.event(door.outlet, starts_in_days=0, title="另一场(测试)")
+    other = make.event(door.outlet, starts_in_days=0, title="另一场（测试）")
     response = _scan(client, door.headers, door.registrations[0].ticket_token, event_id=other.id)
     assert response.status_code == 409
     assert response.get_json()["result"] == "wrong_event"
-    assert "理财沙龙(测试)" in response.get_json()["error"]["message"]
+    assert "理财沙龙（测试）" in response.get_json()["error"]["message"]
 
 
 def test_missing_ticket_is_422_naming_the_field(client, door):

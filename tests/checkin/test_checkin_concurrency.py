@@ -34,7 +34,7 @@ def _phones(make, outlet) -> list[dict]:
 
 def test_four_phones_scanning_the_same_tickets_check_each_in_exactly_once(database_url, make):
     outlet = make.outlet("RC1")
-    event = make.event(outlet, starts_in_days=0, capacity=TICKETS, title="并发签到(测试)")
+    event = make.event(outlet, starts_in_days=0, capacity=TICKETS, title="并发签到（测试）")
     add_offer(event, make.partner())  # a voucher on check-in: issued once per ticket, too
     tokens = [make.registration(event, name=f"并发{i}", phone=f"1380000{i:04d}").ticket_token for i in range(TICKETS)]
     phones = _phones(make, outlet)

@@ -62,11 +62,11 @@ def test_look_up_by_name_or_last_four_and_check_in_with_one_tap(client, auth, do
     response = client.post(f"/events/{door.event.id}/checkin/registrations/{target.id}", data={"q": "单"})
     assert response.status_code == 303 and response.headers["Location"].endswith("lookup?q=%E5%8D%95")
     after = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "签到成功:单雄信 · 共 3 人" in after and "已签到" in after
+    assert "签到成功：单雄信 · 共 3 人" in after and "已签到" in after
     db.session.expire_all()
     assert target.checkin_method == "search"
     again = client.post(f"/events/{door.event.id}/checkin/registrations/{target.id}")
-    assert "已签到(" in _follow(client, again)
+    assert "已签到（" in _follow(client, again)
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 1
 
 
@@ -126,7 +126,7 @@ def test_the_walk_in_form_refuses_past_capacity_until_the_box_is_ticked(client, 
                                                                  "party_size": "2", "over_capacity": "y"})
     assert admitted.status_code == 303
     page = client.get(admitted.headers["Location"]).get_data(as_text=True)
-    assert "签到成功:路人 · 共 2 人(超额入场,已记录)" in page
+    assert "签到成功：路人 · 共 2 人（超额入场，已记录）" in page
     stored = db.session.scalar(sa.select(Registration).where(Registration.phone == "13900004444"))
     assert stored.over_capacity and stored.party_size == 2 and stored.checkin_method == "walk_in"
 
@@ -173,7 +173,7 @@ def test_with_the_setting_on_opening_the_link_checks_in_at_once(client, auth, do
     account = client.get("/me").get_data(as_text=True)
     assert "打开票码链接即签到" in account and "已关闭" in account
     toggled = client.post("/me/checkin-on-open", data={"on": "1"})
-    assert "已开启:打开票码链接即签到" in _follow(client, toggled)
+    assert "已开启：打开票码链接即签到" in _follow(client, toggled)
     target = door.registrations[0]
     first = client.get(f"/t/{target.ticket_token}").get_data(as_text=True)
     assert "签到成功" in first and "王小明" in first
@@ -235,10 +235,10 @@ def test_the_scanner_pages_session_calls_need_the_csrf_token_from_its_meta_tag(d
 
 
 def test_a_check_in_by_opening_the_link_shows_the_vouchers_it_issued(client, auth, make, door):
-    offer = add_offer(door.event, make.partner(name="麦香坊烘焙(测试)"))
+    offer = add_offer(door.event, make.partner(name="麦香坊烘焙（测试）"))
     door.staff.checkin_on_open = True
     db.session.commit()
     auth.login("ck.staff")
     html = client.get(f"/t/{door.registrations[0].ticket_token}").get_data(as_text=True)
     assert "签到成功" in html and html.index("签到成功") < html.index("我的优惠券")
-    assert offer.title in html and "麦香坊烘焙(测试)" in html
+    assert offer.title in html and "麦香坊烘焙（测试）" in html

@@ -66,7 +66,7 @@ def test_waitlisted_and_cancelled_registrations_are_not_confirmed(make, door):
     db.session.commit()
     with pytest.raises(NotConfirmed) as refused:
         services.check_in(cancelled)
-    assert refused.value.message == "已取消报名,不能签到"
+    assert refused.value.message == "已取消报名，不能签到"
     assert db.session.scalar(sa.select(sa.func.count(CheckIn.id))) == 0
 
 
@@ -78,10 +78,10 @@ def test_a_cancelled_event_admits_nobody(door):
 
 
 def test_the_scanner_of_one_event_refuses_a_ticket_of_another(make, door):
-    other = make.event(door.outlet, starts_in_days=0, title="另一场(测试)")
+    other = make.event(door.outlet, starts_in_days=0, title="另一场（测试）")
     with pytest.raises(WrongEvent) as wrong:
         services.check_in(door.registrations[0], event_id=other.id)
-    assert "理财沙龙(测试)" in wrong.value.message and wrong.value.extra["event"]["id"] == door.event.id
+    assert "理财沙龙（测试）" in wrong.value.message and wrong.value.extra["event"]["id"] == door.event.id
 
 
 @pytest.mark.parametrize("scanned, found", [

@@ -37,7 +37,7 @@ def test_only_held_events_count_in_the_attendance_rate(make, door):
     held = door.event  # today's event, started: 1 of 3 registrations came
     held.starts_at = utcnow() - timedelta(minutes=30)
     services.check_in(door.registrations[0])
-    ahead = make.event(door.outlet, starts_in_days=0, title="晚场讲座(测试)")
+    ahead = make.event(door.outlet, starts_in_days=0, title="晚场讲座（测试）")
     for i in range(4):
         make.registration(ahead, phone=f"1390000900{i}")
     # Later today, so it falls in this month and year whatever the date: not held yet.

@@ -18,7 +18,7 @@ from app.timefmt import local_today
 @pytest.fixture
 def later(make, door):
     """An event 18 days ahead with one registration, at the door's outlet."""
-    event = make.event(door.outlet, starts_in_days=18, title="重阳健康讲座(测试)", max_party_size=2)
+    event = make.event(door.outlet, starts_in_days=18, title="重阳健康讲座（测试）", max_party_size=2)
     return make.registration(event, name="钱多多", phone="13900001818", party_size=2)
 
 

@@ -42,7 +42,7 @@ def _fill(make, event, n: int):
 
 
 def test_the_sign_in_sheet_lists_confirmed_people_by_pinyin_with_a_header_on_every_page(client, auth, make, door):
-    event = make.event(door.outlet, starts_in_days=0, title="重阳健康讲座(测试)", capacity=200, max_party_size=3)
+    event = make.event(door.outlet, starts_in_days=0, title="重阳健康讲座（测试）", capacity=200, max_party_size=3)
     _fill(make, event, 70)
     cancelled = make.registration(event, name="退票人", phone="13919999999")
     cancel_registration(cancelled)
@@ -55,10 +55,10 @@ def test_the_sign_in_sheet_lists_confirmed_people_by_pinyin_with_a_header_on_eve
     pages = [page.extract_text() for page in reader.pages]
     assert len(pages) >= 3
     text = "\n".join(pages)
-    assert "签到表" in pages[0] and "重阳健康讲座(测试)" in pages[0] and "网点二楼(测试)" in pages[0]
+    assert "签到表" in pages[0] and "重阳健康讲座（测试）" in pages[0] and "网点二楼（测试）" in pages[0]
     for page in pages:
         assert "姓名" in page and "手机尾号" in page and "签名" in page  # the header repeats
-        assert "重阳健康讲座(测试)" in page                                # and the title runs along the top
+        assert "重阳健康讲座（测试）" in page                                # and the title runs along the top
     expected = ("安雅", "李雷", "欧阳娜娜", "单田芳", "王小明", "曾小贤", "张伟", "章子怡")
     positions = [text.index(name) for name in expected]
     assert positions == sorted(positions)

@@ -10,7 +10,7 @@ def test_todays_event_comes_first_with_the_scan_button(client, auth, door):
     assert card < html.index("今日待办")
     scan = f'href="/events/{door.event.id}/checkin">扫码签到</a>'
     assert scan in html and card < html.index(scan) < html.index("今日待办")
-    assert "理财沙龙(测试)" in html[card:html.index("今日待办")]
+    assert "理财沙龙（测试）" in html[card:html.index("今日待办")]
 
 
 def test_no_event_day_card_on_other_days(client, auth, make):

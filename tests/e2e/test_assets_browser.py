@@ -72,11 +72,11 @@ def _check_assets(seen) -> None:
 
 def test_registration_and_ticket_pages_with_fingerprinted_assets_and_readable_text(live_server, phone, make):
     questions = [{"key": "kids", "label": "孩子年龄", "type": "number", "required": True, "min": 1, "max": 12}]
-    event = make.event(title="周末亲子烘焙课(测试)", max_party_size=3, questions=questions, capacity=30)
-    partner = make.partner(name="麦香坊(测试)")
+    event = make.event(title="周末亲子烘焙课（测试）", max_party_size=3, questions=questions, capacity=30)
+    partner = make.partner(name="麦香坊（测试）")
     today = utcnow().date()
-    offer = Offer(partner_id=partner.id, title="面包满 50 减 10(测试)", valid_from=today,
-                  valid_until=today + timedelta(days=90), terms="店内可用(测试)")
+    offer = Offer(partner_id=partner.id, title="面包满 50 减 10（测试）", valid_from=today,
+                  valid_until=today + timedelta(days=90), terms="店内可用（测试）")
     db.session.add(offer)
     db.session.flush()
     used = make.registration(event, name="徐用券", phone="19900005501", answers={"kids": 5})

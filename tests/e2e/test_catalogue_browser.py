@@ -38,7 +38,7 @@ def _staff_only(template) -> list[str]:
 
 def test_staff_read_description_and_notes_apart_and_customers_see_only_the_description(
         live_server, phone, browser, make):
-    outlet = make.outlet("CB01", name="滨江支行(测试)")
+    outlet = make.outlet("CB01", name="滨江支行（测试）")
     make.user("staff", outlet=outlet, username="cat.staff", name="林晓")
     event = make.event(outlet, template_key=DUMPLINGS, title=None, capacity=40, max_party_size=2)
     event_id, slug = event.id, event.slug
@@ -87,7 +87,7 @@ def test_staff_read_description_and_notes_apart_and_customers_see_only_the_descr
 def tuesday_followups(make):
     """Last Tuesday's mooncake workshop: 张三 (a customer) came, and so did someone with no name on record."""
     happen = Happenings()
-    outlet = make.outlet("CB02", name="瓯海支行营业部(测试)")
+    outlet = make.outlet("CB02", name="瓯海支行营业部（测试）")
     make.user("staff", outlet=outlet, username="script.staff", name="林晓")
     zhang = make.customer(outlet, name="张三", phone="19900009001", owner="script.staff")
     nameless = make.customer(outlet, name="王五", phone="19900009002", owner="script.staff")
@@ -120,7 +120,7 @@ def test_the_follow_up_page_copies_the_filled_script_and_refuses_a_blank(live_se
     button.click()
     phone.get_by_role("button", name="已复制").wait_for()
     copied = phone.evaluate("navigator.clipboard.readText()")
-    assert copied.startswith("张三您好，我是瓯海支行营业部(测试)的林晓。")
+    assert copied.startswith("张三您好，我是瓯海支行营业部（测试）的林晓。")
     assert f"孩子{day.month}月{day.day}日（周二）做月饼的照片" in copied
     assert "××" not in copied and "{" not in copied and "小王" not in copied
     assert copied.splitlines()[0] in phone.locator("ol.script").inner_text()

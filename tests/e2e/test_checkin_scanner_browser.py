@@ -76,9 +76,9 @@ def camera(browser, tmp_path):
 
 
 def test_the_scanner_reads_the_ticket_from_the_camera_and_checks_the_person_in(live_server, camera, make):
-    outlet = make.outlet("SC1", name="城南支行(测试)")
+    outlet = make.outlet("SC1", name="城南支行（测试）")
     make.user("staff", outlet=outlet, username="scan.staff", name="门口小王")
-    event = make.event(outlet, starts_in_days=0, title="中秋理财沙龙(测试)", max_party_size=3, capacity=30)
+    event = make.event(outlet, starts_in_days=0, title="中秋理财沙龙（测试）", max_party_size=3, capacity=30)
     registration = make.registration(event, name="欧阳娜娜", phone="13800001234", party_size=2)
     others = [make.registration(event, name=f"来宾{i}", phone=f"1380000200{i}") for i in range(3)]
     event_id, registration_id = event.id, registration.id
@@ -123,7 +123,7 @@ def test_the_scanner_reads_the_ticket_from_the_camera_and_checks_the_person_in(l
 def test_the_next_ticket_is_read_right_after_the_previous_one(live_server, camera, make):
     outlet = make.outlet("SC4")
     make.user("staff", outlet=outlet, username="queue.staff")
-    event = make.event(outlet, starts_in_days=0, title="排队入场(测试)")
+    event = make.event(outlet, starts_in_days=0, title="排队入场（测试）")
     first = make.registration(event, name="张一", phone="13800003001")
     second = make.registration(event, name="李二", phone="13800003002")
     event_id, ids = event.id, (first.id, second.id)
@@ -146,9 +146,9 @@ def test_the_next_ticket_is_read_right_after_the_previous_one(live_server, camer
 
 
 def test_lookup_and_walk_in_at_phone_size(live_server, phone, make):
-    outlet = make.outlet("SC2", name="城北支行(测试)")
+    outlet = make.outlet("SC2", name="城北支行（测试）")
     make.user("staff", outlet=outlet, username="look.staff")
-    event = make.event(outlet, starts_in_days=0, title="重阳健康讲座(测试)", capacity=1)
+    event = make.event(outlet, starts_in_days=0, title="重阳健康讲座（测试）", capacity=1)
     make.registration(event, name="曾小贤", phone="13800005678")
     event_id = event.id
     release_db()
@@ -162,7 +162,7 @@ def test_lookup_and_walk_in_at_phone_size(live_server, phone, make):
     phone.fill("input[name=q]", "5678")
     phone.press("input[name=q]", "Enter")
     phone.click("button.lookup__go")
-    assert "签到成功:曾小贤 · 共 1 人" in phone.locator(".notice").inner_text()
+    assert "签到成功：曾小贤 · 共 1 人" in phone.locator(".notice").inner_text()
     screenshot(phone, "checkin-lookup")
     phone.goto(f"{live_server}/events/{event_id}/walk-in")
     phone.fill("#name", "路人甲")
@@ -172,16 +172,16 @@ def test_lookup_and_walk_in_at_phone_size(live_server, phone, make):
     phone.check("input[name=over_capacity]")
     screenshot(phone, "checkin-walk-in-full")
     phone.click("button[type=submit]")
-    assert "超额入场,已记录" in phone.locator(".notice").inner_text()
+    assert "超额入场，已记录" in phone.locator(".notice").inner_text()
     assert phone.evaluate("document.documentElement.scrollWidth") <= SMALL_PHONE["width"]
     # The refused form answered 422 on purpose; chromium logs that status, nothing else may appear.
     assert [e for e in phone.console_errors if "status of 422" not in e] == []
 
 
 def test_any_camera_opens_the_ticket_link_and_one_tap_checks_in(live_server, phone, make):
-    outlet = make.outlet("SC3", name="城东支行(测试)")
+    outlet = make.outlet("SC3", name="城东支行（测试）")
     make.user("staff", outlet=outlet, username="link.staff")
-    event = make.event(outlet, starts_in_days=0, title="亲子烘焙(测试)", max_party_size=3)
+    event = make.event(outlet, starts_in_days=0, title="亲子烘焙（测试）", max_party_size=3)
     token = make.registration(event, name="韩梅梅", phone="13800007777", party_size=3).ticket_token
     release_db()
     phone.set_viewport_size(SMALL_PHONE)

@@ -27,12 +27,12 @@ def _fits(page) -> None:
 
 
 def test_on_an_event_day_today_starts_with_the_event_and_its_scan_button(live_server, phone, make):
-    outlet = make.outlet("ED1", name="城西支行(测试)")
+    outlet = make.outlet("ED1", name="城西支行（测试）")
     staff = make.user("staff", outlet=outlet, username="day.staff", name="小周")
-    event = make.event(outlet, starts_in_days=0, title="冬至包饺子(测试)", max_party_size=3, owner=staff)
+    event = make.event(outlet, starts_in_days=0, title="冬至包饺子（测试）", max_party_size=3, owner=staff)
     make.registration(event, name="刘一", phone="13800011001", party_size=2)
     # A long follow-up list, which used to push the event several screens down.
-    past = make.event(outlet, title="上月讲座(测试)", owner=staff)
+    past = make.event(outlet, title="上月讲座（测试）", owner=staff)
     for i in range(12):
         make.registration(past, name=f"回访{i}", phone=f"138000120{i:02d}")
     Happenings().move_to_past(past)
@@ -42,7 +42,7 @@ def test_on_an_event_day_today_starts_with_the_event_and_its_scan_button(live_se
     release_db()
     _login(phone, live_server, "day.staff", make.PASSWORD)
     card = phone.locator("#event-day")
-    expect(card).to_contain_text("冬至包饺子(测试)")
+    expect(card).to_contain_text("冬至包饺子（测试）")
     scan = card.locator("a.event-day__scan")
     box = scan.bounding_box()
     assert box["y"] + box["height"] <= PHONE["height"] and box["height"] >= 56  # first screen, a big target
@@ -60,7 +60,7 @@ def test_on_an_event_day_today_starts_with_the_event_and_its_scan_button(live_se
 def test_the_scanner_without_a_camera_gives_neutral_guidance_and_the_look_up(live_server, phone, make):
     outlet = make.outlet("ED2")
     make.user("staff", outlet=outlet, username="nocam.staff")
-    event = make.event(outlet, starts_in_days=0, title="反诈讲座(测试)")
+    event = make.event(outlet, starts_in_days=0, title="反诈讲座（测试）")
     event_id = event.id
     release_db()
     _login(phone, live_server, "nocam.staff", make.PASSWORD)
@@ -84,7 +84,7 @@ def test_the_scanner_without_a_camera_gives_neutral_guidance_and_the_look_up(liv
 def test_a_check_in_on_another_day_asks_first_and_can_be_undone(live_server, phone, make):
     outlet = make.outlet("ED3")
     make.user("staff", outlet=outlet, username="early.staff")
-    event = make.event(outlet, starts_in_days=18, title="重阳登高(测试)", max_party_size=2)
+    event = make.event(outlet, starts_in_days=18, title="重阳登高（测试）", max_party_size=2)
     registration = make.registration(event, name="孙悟空", phone="13800013001", party_size=2)
     event_id, registration_id, token = event.id, registration.id, registration.ticket_token
     release_db()
@@ -127,7 +127,7 @@ def test_a_check_in_on_another_day_asks_first_and_can_be_undone(live_server, pho
 def test_the_walk_in_form_marks_required_fields_and_answers_good_and_bad_input(live_server, phone, make):
     outlet = make.outlet("ED4")
     make.user("staff", outlet=outlet, username="walk.staff")
-    event = make.event(outlet, starts_in_days=0, title="理财早市(测试)", max_party_size=3, capacity=20)
+    event = make.event(outlet, starts_in_days=0, title="理财早市（测试）", max_party_size=3, capacity=20)
     event_id = event.id
     release_db()
     _login(phone, live_server, "walk.staff", make.PASSWORD)
@@ -147,7 +147,7 @@ def test_the_walk_in_form_marks_required_fields_and_answers_good_and_bad_input(l
     phone.fill("#phone", "139 0000 4567")
     phone.select_option("#party_size", "2")
     phone.click("button[type=submit]")
-    expect(phone.locator(".notice--success")).to_contain_text("签到成功:周芷若 · 共 2 人")
+    expect(phone.locator(".notice--success")).to_contain_text("签到成功：周芷若 · 共 2 人")
     screenshot(phone, "checkin-walk-in-good")
     assert [e for e in phone.console_errors if "status of 422" not in e] == []
 

@@ -19,9 +19,9 @@ def _no_sideways_scroll(page, width: int = 390) -> None:
 
 
 def test_edit_a_draft_and_add_a_required_choice_question_on_a_phone(live_server, phone, make):
-    outlet = make.outlet("EB01", name="鹿城支行营业部(测试)")
+    outlet = make.outlet("EB01", name="鹿城支行营业部（测试）")
     make.user("staff", outlet=outlet, username="eb.staff")
-    event = make.event(outlet, publish=False, template_key="family_weekend_baking", title="亲子烘焙(测试)",
+    event = make.event(outlet, publish=False, template_key="family_weekend_baking", title="亲子烘焙（测试）",
                        questions=[{"key": "children", "label": "孩子人数", "type": "number", "required": True,
                                    "min": 1, "max": 3}])
     event_id = event.id
@@ -37,7 +37,7 @@ def test_edit_a_draft_and_add_a_required_choice_question_on_a_phone(live_server,
     _no_sideways_scroll(phone)
     screenshot(phone, "event-edit-draft")
 
-    phone.fill("#title", "亲子烘焙·第二期(测试)")
+    phone.fill("#title", "亲子烘焙·第二期（测试）")
     phone.get_by_role("button", name="再加一题").click()
     assert rows.count() == 4
     phone.locator("[data-question-row]").nth(1).get_by_role("button", name="删除").click()  # a blank row
@@ -54,9 +54,9 @@ def test_edit_a_draft_and_add_a_required_choice_question_on_a_phone(live_server,
     phone.get_by_role("button", name="保存", exact=True).click()
     phone.wait_for_url(f"{live_server}/events/{event_id}")
     assert "已保存" in phone.content()
-    assert "亲子烘焙·第二期(测试)" in phone.locator(".card__title").first.inner_text()
+    assert "亲子烘焙·第二期（测试）" in phone.locator(".card__title").first.inner_text()
 
-    phone.get_by_role("button", name="发布,开放报名").click()
+    phone.get_by_role("button", name="发布，开放报名").click()
     phone.wait_for_url(f"{live_server}/events/{event_id}")
     share = phone.locator("#share-url").inner_text()
     path = re.search(r"/e/[a-z0-9]+", share).group(0)
@@ -71,16 +71,16 @@ def test_edit_a_draft_and_add_a_required_choice_question_on_a_phone(live_server,
 
 
 def test_edit_a_published_event_and_copy_it_on_a_phone(live_server, phone, make):
-    outlet = make.outlet("EB02", name="鹿城支行营业部(测试)")
+    outlet = make.outlet("EB02", name="鹿城支行营业部（测试）")
     make.user("staff", outlet=outlet, username="eb.staff2")
-    event = make.event(outlet, publish=True, template_key="family_weekend_baking", title="已发布烘焙(测试)",
+    event = make.event(outlet, publish=True, template_key="family_weekend_baking", title="已发布烘焙（测试）",
                        capacity=10)
     event_id = event.id
     release_db()
     _login(phone, live_server, "eb.staff2", make.PASSWORD)
 
     phone.goto(f"{live_server}/events/{event_id}/edit")
-    assert phone.locator("#outlet_code").count() == 0 and "鹿城支行营业部(测试)" in phone.content()
+    assert phone.locator("#outlet_code").count() == 0 and "鹿城支行营业部（测试）" in phone.content()
     phone.fill("#capacity", "0")
     phone.fill("#title", "")
     phone.get_by_role("button", name="保存", exact=True).click()
@@ -90,11 +90,11 @@ def test_edit_a_published_event_and_copy_it_on_a_phone(live_server, phone, make)
     _no_sideways_scroll(phone)
     screenshot(phone, "event-edit-errors")
 
-    phone.fill("#title", "已发布烘焙·改(测试)")
+    phone.fill("#title", "已发布烘焙·改（测试）")
     phone.fill("#capacity", "24")
     phone.press("#capacity", "Enter")  # the keyboard's Enter saves; it does not add a question row
     phone.wait_for_url(f"{live_server}/events/{event_id}")
-    assert "已保存" in phone.content() and "已发布烘焙·改(测试)" in phone.content()
+    assert "已保存" in phone.content() and "已发布烘焙·改（测试）" in phone.content()
     screenshot(phone, "event-edit-published-saved")
 
     phone.get_by_role("button", name="复制为新活动").click()
@@ -113,7 +113,7 @@ def test_the_question_editor_without_javascript(live_server, browser, make):
 
     outlet = make.outlet("EB03")
     make.user("staff", outlet=outlet, username="eb.staff3")
-    event = make.event(outlet, publish=False, template_key="family_weekend_baking", title="无脚本(测试)",
+    event = make.event(outlet, publish=False, template_key="family_weekend_baking", title="无脚本（测试）",
                        questions=[{"key": "q1", "label": "旧问题", "type": "text", "required": False}])
     event_id = event.id
     release_db()

@@ -18,16 +18,16 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def worked_event(make):
     happen = Happenings()
-    outlet = make.outlet("EB01", name="瓯海支行营业部(测试)")
+    outlet = make.outlet("EB01", name="瓯海支行营业部（测试）")
     staff = make.user("staff", outlet=outlet, username="todo.staff", name="林晓")
     make.user("manager", outlet=outlet, username="todo.manager", name="陈经理")
     regular = make.customer(outlet, name="张秀英", phone="19900008001", owner="todo.staff")
-    event = make.event(outlet, title="养老规划沙龙(测试)", owner=staff)
+    event = make.event(outlet, title="养老规划沙龙（测试）", owner=staff)
     event.playbook = {
         "maintain": {"due_days": 0,
-                     "talking_points": ["{name}阿姨您好,谢谢参加{event}!个人养老金账户我帮您预约办理?"]},
-        "prospect": {"due_days": 1, "talking_points": ["您好,欢迎加入我们的活动群。"]},
-        "winback": {"due_days": 0, "talking_points": ["您好,这次没见到您,下期给您留位置。"]}}
+                     "talking_points": ["{name}阿姨您好，谢谢参加{event}!个人养老金账户我帮您预约办理？"]},
+        "prospect": {"due_days": 1, "talking_points": ["您好，欢迎加入我们的活动群。"]},
+        "winback": {"due_days": 0, "talking_points": ["您好，这次没见到您，下期给您留位置。"]}}
     db.session.commit()
     came = make.registration(event, name=regular.name, phone=regular.phone)
     newcomer = make.registration(event, name="李新客", phone="19900008002")
@@ -67,7 +67,7 @@ def test_working_todays_list_on_a_phone(live_server, phone, make, worked_event):
     screenshot(phone, "followups-record")
     phone.get_by_role("button", name="保存记录").click()
     phone.wait_for_url(f"{live_server}/followups/{item_id}")
-    assert "已记录:已转化" in phone.locator(".notice--success").inner_text()
+    assert "已记录：已转化" in phone.locator(".notice--success").inner_text()
     assert "理财 · ¥80,000.00" in phone.locator(".outcome").inner_text()
 
     phone.goto(f"{live_server}/today")

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def branch(make):
-    outlet = make.outlet("JA01", name="瓯海支行营业部(测试)")
+    outlet = make.outlet("JA01", name="瓯海支行营业部（测试）")
     make.user("admin", username="jrn.admin", name="支行管理员")
-    event = make.event(outlet, title="中秋亲子做月饼(测试)", capacity=20)
+    event = make.event(outlet, title="中秋亲子做月饼（测试）", capacity=20)
     make.registration(event, name="王小明", phone="19900008201")
     event_id = event.id
     release_db()

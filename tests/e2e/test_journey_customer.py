@@ -17,9 +17,9 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def events(make):
-    outlet = make.outlet("JC01", name="瓯海支行营业部(测试)")
-    later = make.event(outlet, title="少儿财商小课堂(测试)", capacity=10)
-    now = make.event(outlet, title="开门红客户答谢会(测试)", capacity=10, starts_in_days=0, hours=3)
+    outlet = make.outlet("JC01", name="瓯海支行营业部（测试）")
+    later = make.event(outlet, title="少儿财商小课堂（测试）", capacity=10)
+    now = make.event(outlet, title="开门红客户答谢会（测试）", capacity=10, starts_in_days=0, hours=3)
     guest = make.registration(now, name="郑先生", phone="19900008401")
     ids = later.slug, f"/c/{now.slug}/{daily_code(now)}", guest.id
     release_db()

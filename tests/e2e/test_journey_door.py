@@ -21,10 +21,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def door(make):
-    outlet = make.outlet("JD01", name="瓯海支行营业部(测试)")
+    outlet = make.outlet("JD01", name="瓯海支行营业部（测试）")
     make.user("staff", outlet=outlet, username="jrn.door")
     make.user("manager", outlet=outlet, username="jrn.door.manager")
-    today = make.event(outlet, title="开门红客户答谢会(测试)", capacity=10, starts_in_days=0, hours=3)
+    today = make.event(outlet, title="开门红客户答谢会（测试）", capacity=10, starts_in_days=0, hours=3)
     guest = make.registration(today, name="郑先生", phone="19900008501")
     second = make.registration(today, name="王女士", phone="19900008502")
     ids = today.id, guest.id, f"/t/{second.ticket_token}"
@@ -46,7 +46,7 @@ def test_staff_create_publish_and_run_the_door(journey, door):
     assert "活动草稿已保存" in j.notice()
     new_id = int(j.path().split("/")[2])
     j.shot("event-draft")
-    j.tap("发布,开放报名")
+    j.tap("发布，开放报名")
     assert "已发布" in j.notice()
     assert steps.look(sa.select(Event.status).where(Event.id == new_id)) == "published"
     j.tap("复制为新活动")

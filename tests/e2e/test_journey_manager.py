@@ -20,16 +20,16 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def outlet_day(make):
-    outlet = make.outlet("JM01", name="瓯海支行营业部(测试)")
+    outlet = make.outlet("JM01", name="瓯海支行营业部（测试）")
     make.user("manager", outlet=outlet, username="jrn.manager", name="陈经理")
     make.user("staff", outlet=outlet, username="jrn.helper", name="吴佳")
-    past = make.event(outlet, title="重阳敬老茶话会(测试)", capacity=20)
+    past = make.event(outlet, title="重阳敬老茶话会（测试）", capacity=20)
     came = make.registration(past, name="赵阿姨", phone="19900008301")
     make.registration(past, name="钱伯伯", phone="19900008302")
     happen = Happenings()
     happen.move_to_past(past)
     happen.check_in(came)
-    coming = make.event(outlet, title="冬至包饺子(测试)", capacity=20, starts_in_days=10)
+    coming = make.event(outlet, title="冬至包饺子（测试）", capacity=20, starts_in_days=10)
     make.registration(coming, name="孙女士", phone="19900008303")
     ids = past.id, coming.id
     release_db()
@@ -84,17 +84,17 @@ def test_manager_imports_finishes_reassigns_and_reads_the_dashboard(journey, out
     assert "重阳茶话会（本网点版）" in j.text()
     j.shot("template-saved")
     j.goto(f"/events/{past_id}")
-    j.tap("结束活动,生成跟进名单", confirm=True)
+    j.tap("结束活动，生成跟进名单", confirm=True)
     assert "活动已结束" in j.notice() and "生成跟进 2 条" in j.notice()
     j.shot("event-finished")
 
     # hand out follow-ups: none ticked is refused, then one to a colleague
     form = j.page.locator("#reassign-form")
-    j.page.select_option("#assignee", label="吴佳(瓯海支行营业部(测试))")
+    j.page.select_option("#assignee", label="吴佳（瓯海支行营业部（测试））")
     with j.page.expect_navigation():
         form.get_by_role("button", name="转交").click()
     assert "请先勾选要转交的跟进" in j.notice("error")
-    reassign(j, ["钱伯伯"], "吴佳(瓯海支行营业部(测试))")
+    reassign(j, ["钱伯伯"], "吴佳（瓯海支行营业部（测试））")
     assert "已转交 1 条跟进给 吴佳" in j.notice()
     helper_items = look(sa.select(sa.func.count()).select_from(FollowUp)
                         .where(FollowUp.assignee.has(username="jrn.helper")))
@@ -111,7 +111,7 @@ def test_manager_imports_finishes_reassigns_and_reads_the_dashboard(journey, out
 
     # the dashboard and its Excel file
     j.goto("/dashboard")
-    assert "重阳敬老茶话会(测试)" in j.text() or j.page.locator(".stats").count()
+    assert "重阳敬老茶话会（测试）" in j.text() or j.page.locator(".stats").count()
     j.page.locator('[data-chart] svg, [data-chart] canvas').first.wait_for()
     j.shot("dashboard")
     download = j.download("下载 Excel")

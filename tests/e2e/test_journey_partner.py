@@ -16,9 +16,9 @@ pytestmark = pytest.mark.browser
 @pytest.fixture
 def counter(make):
     outlet = make.outlet()
-    partner = make.partner(code="P-JRN", name="麦香坊烘焙(测试)", category="bakery")
+    partner = make.partner(code="P-JRN", name="麦香坊烘焙（测试）", category="bakery")
     make.user("partner", partner=partner, username="jrn.bakery")
-    offer = make_offer(partner, title="凭券享 8 折(测试)")
+    offer = make_offer(partner, title="凭券享 8 折（测试）")
     event = make.event(outlet, capacity=20)
     attach(event, offer)
     first = vouchers_of(make.registration(event, name="张三丰", phone="13812341234"))[0]
@@ -47,7 +47,7 @@ def test_partner_redeems_good_bad_and_used_codes(journey, make, counter):
     spaced = f"{good[:4]} {good[4:].lower()}"  # typed as printed, in lower case
     redeem(j, spaced, "128.50")
     result = j.text(".redeem-result--ok")
-    assert "核销成功" in result and "凭券享 8 折(测试)" in result
+    assert "核销成功" in result and "凭券享 8 折（测试）" in result
     assert "张**" in result and "138****1234" in result and "消费 ¥128.50" in result
     j.shot("redeemed")
 

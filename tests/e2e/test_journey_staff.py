@@ -19,10 +19,10 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def day(make):
-    outlet = make.outlet("JS01", name="瓯海支行营业部(测试)")
+    outlet = make.outlet("JS01", name="瓯海支行营业部（测试）")
     staff = make.user("staff", outlet=outlet, username="jrn.staff", name="林晓")
     regular = make.customer(outlet, name="张秀英", phone="19900008101", owner="jrn.staff")
-    event = make.event(outlet, title="养老规划沙龙(测试)", owner=staff)
+    event = make.event(outlet, title="养老规划沙龙（测试）", owner=staff)
     came = make.registration(event, name=regular.name, phone=regular.phone)
     happen = Happenings()
     happen.move_to_past(event)
@@ -94,7 +94,7 @@ def test_staff_customers_followup_settings_and_tokens(journey, day):
     assert j.text(".record-form .field__error") == "请选择结果"
     j.shot("followup-no-outcome")
     record_followup(j, item_id, "已转化", note="购买了一年期理财", product="理财", amount="80000")
-    assert "已记录:已转化" in j.notice() or "已记录：已转化" in j.notice()
+    assert "已记录：已转化" in j.notice() or "已记录：已转化" in j.notice()
     assert "购买了一年期理财" in j.text()
     assert look(sa.select(FollowUp.status).where(FollowUp.id == item_id)) == "converted"
     j.shot("followup-converted")

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_staff_signs_in_on_a_phone_and_sees_today(live_server, phone, make):
-    outlet = make.outlet("BR01", name="瓯海支行营业部(测试)")
+    outlet = make.outlet("BR01", name="瓯海支行营业部（测试）")
     make.user("staff", outlet=outlet, username="phone.staff", name="林晓")
     make.customer(outlet, name="测试客户")
     release_db()
@@ -24,7 +24,7 @@ def test_staff_signs_in_on_a_phone_and_sees_today(live_server, phone, make):
     phone.click("button[type=submit]")
     phone.wait_for_url(f"{live_server}/today")
     assert phone.locator(".topbar__title").inner_text().startswith("今日")
-    assert phone.get_by_text("瓯海支行营业部(测试)").is_visible()
+    assert phone.get_by_text("瓯海支行营业部（测试）").is_visible()
     tabs = phone.locator(".tabbar .weui-tabbar__label").all_inner_texts()
     assert tabs[0] == "今日" and tabs[-1] == "我的"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390

@@ -17,10 +17,10 @@ pytestmark = pytest.mark.browser
 
 def test_admin_adds_an_offer_and_reads_partner_performance(live_server, phone, make):
     outlet = make.outlet()
-    partner = make.partner(code="P-BANK", name="小书童美育中心(测试)", category="education")
-    make.partner(code="P-CAFE2", name="街角咖啡(测试)", category="cafe")
-    offer = make_offer(partner, title="美术体验课一节(测试)", total_limit=100)
-    event = make.event(outlet, capacity=30, title="暑期少儿理财营(测试)")
+    partner = make.partner(code="P-BANK", name="小书童美育中心（测试）", category="education")
+    make.partner(code="P-CAFE2", name="街角咖啡（测试）", category="cafe")
+    offer = make_offer(partner, title="美术体验课一节（测试）", total_limit=100)
+    event = make.event(outlet, capacity=30, title="暑期少儿理财营（测试）")
     attach(event, offer)
     for i in range(6):
         registration = make.registration(event, name=f"家长{i}", phone=f"1380000{i:04d}")
@@ -38,9 +38,9 @@ def test_admin_adds_an_offer_and_reads_partner_performance(live_server, phone, m
     page.wait_for_url(f"{live_server}/today")
     page.goto(f"{live_server}/partners")
     screenshot(page, "bank-partners")
-    page.click("text=小书童美育中心(测试)")
+    page.click("text=小书童美育中心（测试）")
     page.click("text=添加优惠")
-    page.fill("#title", "绘本馆周末免费体验(测试)")
+    page.fill("#title", "绘本馆周末免费体验（测试）")
     page.fill("#valid_from", local_today().isoformat())
     page.fill("#valid_until", (local_today() + timedelta(days=60)).isoformat())
     page.select_option("#cost_share", "shared")
@@ -48,14 +48,14 @@ def test_admin_adds_an_offer_and_reads_partner_performance(live_server, phone, m
     screenshot(page, "bank-offer-form")
     page.click("button[type=submit]")
     page.wait_for_url(f"{live_server}/partners/P-BANK")
-    assert "绘本馆周末免费体验(测试)" in page.content()
+    assert "绘本馆周末免费体验（测试）" in page.content()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     screenshot(page, "bank-partner-detail")
     page.goto(f"{live_server}/partners/performance")
-    row = page.locator(".perf", has_text="小书童美育中心(测试)").inner_text()
+    row = page.locator(".perf", has_text="小书童美育中心（测试）").inner_text()
     assert "50%" in row  # 3 of 6 vouchers redeemed
     screenshot(page, "bank-partner-performance")
-    page.click("text=小书童美育中心(测试)")
-    assert "暑期少儿理财营(测试)" in page.content()
+    page.click("text=小书童美育中心（测试）")
+    assert "暑期少儿理财营（测试）" in page.content()
     screenshot(page, "bank-partner-performance-detail")
     assert page.console_errors == []

@@ -73,10 +73,10 @@ def unexpected(errors: list[str]) -> list[str]:
 
 
 def _scene(make):
-    partner = make.partner(code="P-E2E", category="bakery", name="麦香坊烘焙(测试)")
+    partner = make.partner(code="P-E2E", category="bakery", name="麦香坊烘焙（测试）")
     make.user("partner", partner=partner, username="bake.till")
-    offer = make_offer(partner, title="亲子烘焙课体验券(测试)")
-    event = make.event(capacity=20, title="周末亲子烘焙(测试)")
+    offer = make_offer(partner, title="亲子烘焙课体验券（测试）")
+    event = make.event(capacity=20, title="周末亲子烘焙（测试）")
     attach(event, offer)
     registration = make.registration(event, name="张三丰", phone="13812341234")
     make.registration(event, name="李四", phone="13900001111")

@@ -18,11 +18,11 @@ def _no_sideways_scroll(page, width: int = 390) -> None:
 
 
 def test_plan_an_event_from_the_calendar_on_a_phone(live_server, phone, make):
-    outlet = make.outlet("PL01", name="鹿城支行营业部(测试)")
+    outlet = make.outlet("PL01", name="鹿城支行营业部（测试）")
     make.user("staff", outlet=outlet, username="plan.staff", name="陈晨")
     item = next_occurrence("mid_autumn")
     month = f"{item.date.year:04d}-{item.date.month:02d}"
-    event_on(outlet, item.date.replace(day=5), "family_weekend_baking", title="周末亲子烘焙(测试)",
+    event_on(outlet, item.date.replace(day=5), "family_weekend_baking", title="周末亲子烘焙（测试）",
              status="published")
     _login(phone, live_server, "plan.staff", make.PASSWORD)
 
@@ -33,7 +33,7 @@ def test_plan_an_event_from_the_calendar_on_a_phone(live_server, phone, make):
     assert phone.locator(".cal-nav__title").inner_text() == f"{item.date.year}年{item.date.month}月"
     cell = phone.locator(f'.cal__day[data-date="{item.date.isoformat()}"]')
     assert "中秋节" in cell.inner_text()
-    assert "周末亲子烘焙(测试)" in phone.locator(".agenda").inner_text()
+    assert "周末亲子烘焙（测试）" in phone.locator(".agenda").inner_text()
     _no_sideways_scroll(phone)
     screenshot(phone, "planning-calendar")
 

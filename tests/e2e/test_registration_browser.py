@@ -12,10 +12,10 @@ pytestmark = pytest.mark.browser
 def test_register_from_the_shared_link_and_see_the_ticket(live_server, phone, make):
     questions = [{"key": "kids", "label": "孩子年龄", "type": "number", "required": True, "min": 1, "max": 12},
                  {"key": "diet", "label": "饮食禁忌", "type": "choice", "options": ["无", "不吃坚果", "素食"]}]
-    slug = make.event(title="中秋亲子手作月饼(测试)", max_party_size=3, questions=questions, capacity=30).slug
+    slug = make.event(title="中秋亲子手作月饼（测试）", max_party_size=3, questions=questions, capacity=30).slug
     release_db()
     phone.goto(f"{live_server}/e/{slug}")
-    assert phone.locator(".event-hero__title").inner_text() == "中秋亲子手作月饼(测试)"
+    assert phone.locator(".event-hero__title").inner_text() == "中秋亲子手作月饼（测试）"
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(phone, "register-form")
     phone.fill("#name", "韩梅梅")

@@ -29,7 +29,7 @@ def _register(page, base: str, slug: str, name: str, number: str, party: str = "
 
 
 def test_register_then_the_same_number_again_gets_a_neutral_page(live_server, phone, browser, make):
-    slug = make.event(title="亲子烘焙体验(测试)", max_party_size=3, capacity=20).slug
+    slug = make.event(title="亲子烘焙体验（测试）", max_party_size=3, capacity=20).slug
     release_db()
     _register(phone, live_server, slug, "韩梅梅", "138 0013 8001", party="2")
     phone.wait_for_url(f"{live_server}/t/**")
@@ -55,7 +55,7 @@ def test_register_then_the_same_number_again_gets_a_neutral_page(live_server, ph
 
 
 def test_a_bad_number_and_a_tampered_party_size_are_both_named(live_server, phone, make):
-    slug = make.event(title="理财沙龙(测试)", max_party_size=3).slug
+    slug = make.event(title="理财沙龙（测试）", max_party_size=3).slug
     release_db()
     phone.goto(f"{live_server}/e/{slug}")
     phone.fill("#name", "李雷")
@@ -76,7 +76,7 @@ def test_a_bad_number_and_a_tampered_party_size_are_both_named(live_server, phon
 
 
 def test_change_the_party_size_on_the_ticket_and_cancel_through_the_confirmation(live_server, phone, make):
-    event = make.event(title="重阳健康讲座(测试)", max_party_size=4, capacity=5)
+    event = make.event(title="重阳健康讲座（测试）", max_party_size=4, capacity=5)
     token = make.registration(event, name="王小明", phone="13800138002", party_size=1).ticket_token
     make.registration(event, name="赵四", phone="13800138003", party_size=2)
     release_db()
@@ -117,9 +117,9 @@ def test_change_the_party_size_on_the_ticket_and_cancel_through_the_confirmation
 
 
 def test_staff_see_the_check_in_only_and_a_dead_link_gets_the_public_404(live_server, phone, make):
-    outlet = make.outlet("TK1", name="城西支行(测试)")
+    outlet = make.outlet("TK1", name="城西支行（测试）")
     make.user("staff", outlet=outlet, username="ticket.staff")
-    event = make.event(outlet, title="亲子烘焙(测试)", max_party_size=3)
+    event = make.event(outlet, title="亲子烘焙（测试）", max_party_size=3)
     token = make.registration(event, name="韩梅梅", phone="13800138004", party_size=2).ticket_token
     release_db()
     phone.goto(f"{live_server}/t/AAAAAAAAAAAAAAAAAAAAAA")

@@ -38,19 +38,19 @@ def _edit(client, event_id: int, **changes):
 
 def test_editing_a_draft_through_the_page_saves_it(client, auth, make):
     outlet = _staff(make, auth, "EF1")
-    event = make.event(outlet, publish=False, title="草稿(测试)")
-    page, response = _edit(client, event.id, title="改过的草稿(测试)", capacity="25", venue="三楼会议室(测试)")
+    event = make.event(outlet, publish=False, title="草稿（测试）")
+    page, response = _edit(client, event.id, title="改过的草稿（测试）", capacity="25", venue="三楼会议室（测试）")
     assert "outlet_code" not in field_names(page, FORM)  # the page hides the outlet …
     assert response.status_code == 303, response.get_data(as_text=True)  # … and saving works all the same
     db.session.refresh(event)
-    assert (event.title, event.capacity, event.venue) == ("改过的草稿(测试)", 25, "三楼会议室(测试)")
+    assert (event.title, event.capacity, event.venue) == ("改过的草稿（测试）", 25, "三楼会议室（测试）")
     assert event.outlet_id == outlet.id
     assert "已保存" in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
 def test_editing_a_published_event_through_the_page_saves_it(client, auth, make):
     outlet = _staff(make, auth, "EF2")
-    event = make.event(outlet, publish=True, title="已发布(测试)", capacity=10)
+    event = make.event(outlet, publish=True, title="已发布（测试）", capacity=10)
     make.registration(event)
     new_start = to_local(event.starts_at).replace(tzinfo=None, second=0) + timedelta(hours=1)
     _page, response = _edit(client, event.id, starts_at=new_start.strftime("%Y-%m-%dT%H:%M"),
@@ -63,14 +63,14 @@ def test_editing_a_published_event_through_the_page_saves_it(client, auth, make)
 
 def test_copy_as_new_leads_to_an_edit_page_that_saves(client, auth, make):
     outlet = _staff(make, auth, "EF3")
-    event = make.event(outlet, publish=True, title="好活动(测试)")
+    event = make.event(outlet, publish=True, title="好活动（测试）")
     clone = client.post(f"/events/{event.id}/clone")
     copy = db.session.scalars(sa.select(Event).where(Event.id != event.id)).one()
     assert clone.headers["Location"].endswith(f"/events/{copy.id}/edit")
-    _page, response = _edit(client, copy.id, title="好活动第二期(测试)")
+    _page, response = _edit(client, copy.id, title="好活动第二期（测试）")
     assert response.status_code == 303, response.get_data(as_text=True)
     db.session.refresh(copy)
-    assert copy.title == "好活动第二期(测试)" and copy.status == "draft"
+    assert copy.title == "好活动第二期（测试）" and copy.status == "draft"
 
 
 def test_errors_of_fields_the_page_does_not_show_are_still_shown(client, auth, make):
@@ -81,7 +81,7 @@ def test_errors_of_fields_the_page_does_not_show_are_still_shown(client, auth, m
                                             .get_data(as_text=True), FORM)
     html = client.post("/events/new", data=data).get_data(as_text=True)
     assert 'class="notice notice--error form-errors"' in html
-    assert "实际花费(元)：实际花费不能为负" in html
+    assert "实际花费（元）：实际花费不能为负" in html
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
 
 
@@ -194,7 +194,7 @@ def test_question_rows_say_what_is_wrong_with_them(client, auth, make):
     data = _new_event_data(client, "family_weekend_baking", **{
         "questions-0-label": "是否自驾", "questions-0-type": "choice", "questions-0-options": "",
         "questions-0-required": "y",
-        "questions-1-label": "", "questions-1-type": "multi", "questions-1-options": "甲,乙",
+        "questions-1-label": "", "questions-1-type": "multi", "questions-1-options": "甲，乙",
         "questions-2-label": "孩子人数", "questions-2-type": "number", "questions-2-low": "5",
         "questions-2-high": "2"})
     html = client.post("/events/new", data=data).get_data(as_text=True)

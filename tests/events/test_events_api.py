@@ -25,11 +25,11 @@ def _body(outlet_code: str, **overrides) -> dict:
 def test_create_a_draft_from_a_template(client, make):
     outlet = make.outlet("EV1")
     headers = make.token_headers(make.user("staff", outlet=outlet, username="ev.staff"))
-    response = client.post("/api/v1/events", json=_body("EV1", title="中秋亲子手作(测试)"), headers=headers)
+    response = client.post("/api/v1/events", json=_body("EV1", title="中秋亲子手作（测试）"), headers=headers)
     assert response.status_code == 201, response.get_json()
     event = response.get_json()
     template = builtin_templates()[_template_key()]
-    assert event["status"] == "draft" and event["title"] == "中秋亲子手作(测试)"
+    assert event["status"] == "draft" and event["title"] == "中秋亲子手作（测试）"
     assert event["starts_at"] == "2027-09-19T14:00:00+08:00"
     assert event["owner"] == "ev.staff" and event["outlet_code"] == "EV1"
     assert event["counts"] == {"confirmed": 0, "waitlisted": 0, "cancelled": 0, "checked_in": 0, "walk_ins": 0,
@@ -44,7 +44,7 @@ def test_validation_names_the_bad_fields(client, make):
     outlet = make.outlet("EV2")
     headers = make.token_headers(make.user("staff", outlet=outlet))
     bad = client.post("/api/v1/events", headers=headers, json=_body(
-        "EV2", template_key="no_such_template", title="无模板(测试)", ends_at="2027-09-19T13:00:00+08:00", capacity=0,
+        "EV2", template_key="no_such_template", title="无模板（测试）", ends_at="2027-09-19T13:00:00+08:00", capacity=0,
         max_party_size=0))
     assert bad.status_code == 422
     fields = bad.get_json()["error"]["fields"]
@@ -69,17 +69,17 @@ def test_creating_in_another_outlet_is_403_and_reading_it_is_404(client, make):
 def test_list_filters_by_status_and_dates(client, make):
     outlet = make.outlet("EVL")
     headers = make.token_headers(make.user("manager", outlet=outlet))
-    make.event(outlet, title="已发布(测试)")
-    make.event(outlet, publish=False, title="草稿(测试)", starts_in_days=40)
+    make.event(outlet, title="已发布（测试）")
+    make.event(outlet, publish=False, title="草稿（测试）", starts_in_days=40)
     drafts = client.get("/api/v1/events?status=draft", headers=headers).get_json()["items"]
-    assert [e["title"] for e in drafts] == ["草稿(测试)"]
+    assert [e["title"] for e in drafts] == ["草稿（测试）"]
     from datetime import timedelta
 
     from app.timefmt import local_today
 
     soon = (local_today() + timedelta(days=10)).isoformat()
     near = client.get(f"/api/v1/events?to={soon}", headers=headers).get_json()["items"]
-    assert [e["title"] for e in near] == ["已发布(测试)"]
+    assert [e["title"] for e in near] == ["已发布（测试）"]
     bad = client.get("/api/v1/events?status=sleeping", headers=headers)
     assert bad.status_code == 422 and "status" in bad.get_json()["error"]["fields"]
 

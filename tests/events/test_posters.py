@@ -18,7 +18,7 @@ def _decode(png: bytes) -> str:
 def test_the_outlet_poster_encodes_the_registration_url(client, auth, make):
     outlet = make.outlet("PS1")
     make.user("staff", outlet=outlet, username="poster.staff")
-    event = make.event(outlet, title="重阳敬老健康讲座(测试)")
+    event = make.event(outlet, title="重阳敬老健康讲座（测试）")
     auth.login("poster.staff")
     response = client.get(f"/events/{event.id}/poster.png")
     assert response.mimetype == "image/png"
@@ -39,7 +39,7 @@ def test_my_poster_carries_my_referral_code(client, auth, make):
 def test_the_print_poster_is_an_a4_pdf_with_the_chinese_title(client, auth, make):
     outlet = make.outlet("PS3")
     make.user("staff", outlet=outlet, username="poster.pdf")
-    event = make.event(outlet, title="防范非法集资宣传讲座(测试)")
+    event = make.event(outlet, title="防范非法集资宣传讲座（测试）")
     auth.login("poster.pdf")
     response = client.get(f"/events/{event.id}/poster.pdf")
     assert response.mimetype == "application/pdf"

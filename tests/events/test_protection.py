@@ -86,11 +86,11 @@ def test_with_redis_the_lockout_is_shared_by_all_workers(database_url, redis_url
 
 
 def test_messages_wait_in_the_outbox_and_the_log_shows_only_masked_numbers(client, make, caplog):
-    event = make.event(title="通知测试(测试)")
+    event = make.event(title="通知测试（测试）")
     make.registration(event, name="陈一", phone="13800000901")
     message = db.session.scalars(sa.select(Notification)).one()
     assert message.status == "pending" and message.kind == "registration_confirmed"
-    assert "通知测试(测试)" in message.body and "/t/" in message.body
+    assert "通知测试（测试）" in message.body and "/t/" in message.body
     with caplog.at_level(logging.INFO, logger="app.notify"):
         assert deliver_pending() == {"sent": 1, "failed": 0}
     assert "138****0901" in caplog.text and "13800000901" not in caplog.text

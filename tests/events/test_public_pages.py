@@ -14,9 +14,9 @@ from app.extensions import db
 
 
 def test_registration_page_has_share_metadata_and_the_consent_text(client, make):
-    event = make.event(title="理财沙龙(测试)")
+    event = make.event(title="理财沙龙（测试）")
     html = client.get(f"/e/{event.slug}").get_data(as_text=True)
-    assert '<meta property="og:title" content="理财沙龙(测试)">' in html
+    assert '<meta property="og:title" content="理财沙龙（测试）">' in html
     assert "个人信息保护说明" in html and "收集和使用我填写的姓名、手机号" in html
     assert 'inputmode="tel"' in html
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
@@ -40,13 +40,13 @@ def test_errors_show_next_to_fields_and_nothing_typed_is_lost(client, make):
 
 
 def test_a_successful_registration_lands_on_the_ticket(client, make):
-    event = make.event(title="亲子烘焙(测试)")
+    event = make.event(title="亲子烘焙（测试）")
     response = client.post(f"/e/{event.slug}?ref=", data={"name": "韩梅梅", "phone": "138 0013 8000",
                                                           "consent": "y"})
     assert response.status_code == 303
     ticket_path = response.headers["Location"]
     html = client.get(ticket_path).get_data(as_text=True)
-    assert "报名成功" in html and "亲子烘焙(测试)" in html
+    assert "报名成功" in html and "亲子烘焙（测试）" in html
     assert "韩**" in html and "138****8000" in html and "韩梅梅" not in html
     assert "加入手机日历" in html and "取消报名" in html
 
@@ -62,12 +62,12 @@ def test_the_ticket_qr_decodes_to_the_ticket_url(client, make):
 
 
 def test_the_calendar_file_has_the_event_in_utc(client, make):
-    event = make.event(title="重阳健康讲座(测试)")
+    event = make.event(title="重阳健康讲座（测试）")
     registration = make.registration(event)
     response = client.get(f"/t/{registration.ticket_token}/event.ics")
     body = response.get_data(as_text=True)
     assert response.mimetype == "text/calendar"
-    assert "BEGIN:VEVENT" in body and "SUMMARY:重阳健康讲座(测试)" in body
+    assert "BEGIN:VEVENT" in body and "SUMMARY:重阳健康讲座（测试）" in body
     assert f"DTSTART:{event.starts_at:%Y%m%dT%H%M%S}Z" in body
     assert all(len(line.encode()) <= 75 for line in body.split("\r\n"))
 

@@ -44,11 +44,11 @@ def test_without_an_offers_provider_an_event_carries_none(app_ctx, make, monkeyp
 
 
 def test_alliance_answers_for_the_offers_an_event_carries(app_ctx, make):
-    partner = make.partner(name="麦香坊烘焙(测试)")
+    partner = make.partner(name="麦香坊烘焙（测试）")
     event = make.event()
     offer = add_offer(event, partner)
     assert services.offer_ids(event) == [offer.id]
-    assert signals.event_offers().event_offer_labels(event.id) == [f"麦香坊烘焙(测试) · {offer.title}"]
-    assert signals.event_offers().event_partner_names(event.id) == ["麦香坊烘焙(测试)"]
+    assert signals.event_offers().event_offer_labels(event.id) == [f"麦香坊烘焙（测试） · {offer.title}"]
+    assert signals.event_offers().event_partner_names(event.id) == ["麦香坊烘焙（测试）"]
     copy = services.clone_event(event)
     assert services.offer_ids(copy) == [offer.id]

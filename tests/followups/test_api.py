@@ -21,7 +21,7 @@ def finished(make, happen):
     creator = make.user("staff", outlet=outlet, username="fa.creator", name="王芳")
     manager = make.user("manager", outlet=outlet, username="fa.manager", name="陈经理")
     customer = make.customer(outlet, name="张老客", phone="19900004001", owner="fa.staff")
-    event = make.event(outlet, title="重阳健康讲座(测试)", owner=creator)
+    event = make.event(outlet, title="重阳健康讲座（测试）", owner=creator)
     regular = make.registration(event, name=customer.name, phone=customer.phone)
     newcomer = make.registration(event, name="李新客", phone="19900004002")
     make.registration(event, name="王爽约", phone="19900004003")

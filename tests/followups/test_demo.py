@@ -18,7 +18,7 @@ def test_demo_events_cover_every_state_and_are_idempotent(app):
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     states = set(db.session.scalars(sa.select(Event.status)))
     assert states == {"draft", "published", "finished"}
-    assert all("(演示)" in title for title in db.session.scalars(sa.select(Event.title)))
+    assert all("（演示）" in title for title in db.session.scalars(sa.select(Event.title)))
     statuses = set(db.session.scalars(sa.select(FollowUp.status)))
     assert {"open", "converted", "contacted"} <= statuses
     assert set(db.session.scalars(sa.select(FollowUp.list))) == {"maintain", "prospect", "winback"}

@@ -33,7 +33,7 @@ def scene(make, happen):
     creator = make.user("staff", outlet=outlet, username="fu1.creator", name="王芳")
     known = {key: make.customer(outlet, name=f"老客{key}", phone=f"1990000{n:04d}", owner="fu1.owner")
              for n, key in enumerate(["attend", "noshow", "wait", "cancel", "walkin"], start=101)}
-    event = make.event(outlet, capacity=6, title="理财沙龙(测试)", owner=creator)
+    event = make.event(outlet, capacity=6, title="理财沙龙（测试）", owner=creator)
     event.playbook = PLAYBOOK
     db.session.commit()
     regs = {}
@@ -95,7 +95,7 @@ def test_due_dates_and_talking_points_come_from_the_playbook(scene):
     maintain = by_reg[regs["cust_attend"].id]
     assert maintain.due_date == today + timedelta(days=2)
     assert maintain.talking_points == PLAYBOOK["maintain"]["talking_points"]
-    assert for_assignee(maintain).text == "老客attend您好，感谢参加「理财沙龙(测试)」！"
+    assert for_assignee(maintain).text == "老客attend您好，感谢参加「理财沙龙（测试）」！"
     prospect = by_reg[regs["new_walkin"].id]
     assert prospect.due_date == today + timedelta(days=3)
     outlet = scene["outlet"].name
@@ -104,7 +104,7 @@ def test_due_dates_and_talking_points_come_from_the_playbook(scene):
     assert winback.due_date == today + timedelta(days=1)
     day = to_local(scene["event"].starts_at).date()
     weekday = "一二三四五六日"[day.weekday()]
-    assert for_assignee(winback).text == (f"新客noshow您好，{day.month}月{day.day}日（周{weekday}）的理财沙龙(测试)"
+    assert for_assignee(winback).text == (f"新客noshow您好，{day.month}月{day.day}日（周{weekday}）的理财沙龙（测试）"
                                           "没见到您，下期给您留位置。")
     assert {f.status for f in by_reg.values()} == {"open"} and {f.sequence for f in by_reg.values()} == {1}
 
@@ -197,14 +197,14 @@ def test_another_outlets_event_is_404(client, make, happen):
 def test_the_event_page_button_finishes_and_lists_the_followups(client, auth, make, happen):
     outlet = make.outlet("FU5")
     make.user("staff", outlet=outlet, username="fu5.staff")
-    event = make.event(outlet, title="端午香囊(测试)")
+    event = make.event(outlet, title="端午香囊（测试）")
     make.registration(event, name="赵六", phone="19900020002")
     happen.move_to_past(event)
     auth.login("fu5.staff")
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
-    assert "结束活动,生成跟进名单" in page
+    assert "结束活动，生成跟进名单" in page
     response = client.post(f"/events/{event.id}/finish")
     assert response.status_code == 303
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "生成跟进 1 条" in html and "赵六" in html and "挽回" in html
-    assert "结束活动,生成跟进名单" not in client.get(f"/events/{event.id}").get_data(as_text=True)
+    assert "结束活动，生成跟进名单" not in client.get(f"/events/{event.id}").get_data(as_text=True)

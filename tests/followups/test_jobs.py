@@ -34,7 +34,7 @@ def due_work(make, happen):
     outlet = make.outlet("JO")
     staff = make.user("staff", outlet=outlet, username="ja.staff", name="林晓")
     make.user("staff", outlet=outlet, username="jb.staff", name="王芳")
-    done = make.event(outlet, title="已办沙龙(测试)", owner=staff)
+    done = make.event(outlet, title="已办沙龙（测试）", owner=staff)
     make.registration(done, name="张三", phone="19900007001")
     make.registration(done, name="李四", phone="19900007002")
     happen.move_to_past(done)
@@ -43,11 +43,11 @@ def due_work(make, happen):
     first, second = db.session.scalars(sa.select(FollowUp).order_by(FollowUp.id)).all()
     first.due_date = local_today() - timedelta(days=3)
     second.due_date = local_today()
-    stale = make.event(outlet, title="忘了结束的活动(测试)", owner=staff)
+    stale = make.event(outlet, title="忘了结束的活动（测试）", owner=staff)
     make.registration(stale, name="王五", phone="19900007003")
     # 60 hours: over the 24-hour threshold for any clock time of "today" the tests run the jobs at
     happen.move_to_past(stale, ended_hours_ago=60)
-    recent = happen.move_to_past(make.event(outlet, title="刚结束的活动(测试)"), ended_hours_ago=2)
+    recent = happen.move_to_past(make.event(outlet, title="刚结束的活动（测试）"), ended_hours_ago=2)
     db.session.commit()
     return {"staff_id": staff.id, "stale_id": stale.id, "recent_id": recent.id}
 
@@ -127,9 +127,9 @@ def test_the_digest_tells_each_staff_member_their_due_work_once_a_day(due_work):
     assert outcome.state == "ran" and outcome.result == {"notified": 1, "items": 2}
     message = db.session.scalars(sa.select(Notification).where(Notification.kind == "followup_digest")).one()
     assert message.recipient == "ja.staff" and message.user_id == due_work["staff_id"]
-    assert message.body.startswith("林晓,您今天有 2 条跟进待办(其中逾期 1 条)：")
-    assert "张三（挽回，已办沙龙(测试)，逾期 3 天）" in message.body
-    assert "李四（挽回，已办沙龙(测试)，今天到期）" in message.body
+    assert message.body.startswith("林晓，您今天有 2 条跟进待办（其中逾期 1 条）：")
+    assert "张三（挽回，已办沙龙（测试），逾期 3 天）" in message.body
+    assert "李四（挽回，已办沙龙（测试），今天到期）" in message.body
     assert message.payload["due"] == 2 and message.payload["overdue"] == 1
     assert runner.run_job(runner.JOBS["followup_digest"], _at(17, 0)).state == "already_ran"
     assert runner.run_job(runner.JOBS["followup_digest"], _at(8, 0, days=1)).state == "ran"

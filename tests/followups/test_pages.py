@@ -25,7 +25,7 @@ def work(make, happen):
     absent = make.customer(outlet, name="钱老客", phone="19900006002", owner="pa.staff")
     events = []
     for n in (1, 2):
-        event = make.event(outlet, title=f"第{n}期理财沙龙(测试)", owner=staff)
+        event = make.event(outlet, title=f"第{n}期理财沙龙（测试）", owner=staff)
         event.playbook = {"maintain": {"due_days": 0, "talking_points": ["{name}您好，谢谢参加{event}！"]},
                           "prospect": {"due_days": 2, "talking_points": ["欢迎加入活动群"]},
                           "winback": {"due_days": 0, "talking_points": ["下期给您留位置"]}}
@@ -55,7 +55,7 @@ def test_today_panel_comes_first_with_call_and_copy(client, auth, work):
     assert "张老客" in panel and "钱老客" in panel and "逾期 2 天" in panel
     assert panel.index("逾期 2 天") < panel.index("张老客")  # overdue first
     assert 'href="tel:19900006001"' in panel and "复制微信话术" in panel
-    assert "张老客您好，谢谢参加第2期理财沙龙(测试)！" in panel
+    assert "张老客您好，谢谢参加第2期理财沙龙（测试）！" in panel
     assert "多次爽约" in panel  # 钱老客 missed both events
     assert "李新客" not in panel
     upcoming = html[html.index("未来 7 天"):html.index("今日活动")]
@@ -74,7 +74,7 @@ def test_recording_a_conversion_on_the_item_page(client, auth, work):
         "next_due_date": (local_today() + timedelta(days=30)).isoformat()})
     assert response.status_code == 303
     html = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "已记录:已转化" in html and "理财 · ¥80,000.00" in html and "第 2 次跟进" in html
+    assert "已记录：已转化" in html and "理财 · ¥80,000.00" in html and "第 2 次跟进" in html
     assert db.session.scalar(sa.select(sa.func.count(FollowUp.id)).where(
         FollowUp.registration_id == item.registration_id)) == 2
 
@@ -82,14 +82,14 @@ def test_recording_a_conversion_on_the_item_page(client, auth, work):
 def test_the_prospect_list_shows_newcomers_with_their_source_event(client, auth, work):
     auth.login("pa.other")
     html = client.get("/followups/prospects").get_data(as_text=True)
-    assert "李新客" in html and "来源活动:第2期理财沙龙(测试)" in html
+    assert "李新客" in html and "来源活动：第2期理财沙龙（测试）" in html
     assert "张老客" not in html and "钱老客" not in html
 
 
 def test_the_customer_page_shows_events_followups_and_the_no_show_badge(client, auth, work):
     auth.login("pa.staff")
     html = client.get(f"/customers/{work['absent'].id}").get_data(as_text=True)
-    assert "活动与跟进" in html and "多次爽约" in html and "未到场" in html and "第1期理财沙龙(测试)" in html
+    assert "活动与跟进" in html and "多次爽约" in html and "未到场" in html and "第1期理财沙龙（测试）" in html
     regular = client.get(f"/customers/{work['regular'].id}").get_data(as_text=True)
     assert "已到场" in regular and "多次爽约" not in regular
 

@@ -26,7 +26,7 @@ def _last_tuesday():
 @pytest.fixture
 def tuesday(make, happen):
     """A mooncake workshop held last Tuesday at outlet 滨江支行(测试): 张三 came (a customer owned by 林晓)."""
-    outlet = make.outlet("SC1", name="滨江支行(测试)")
+    outlet = make.outlet("SC1", name="滨江支行（测试）")
     owner = make.user("staff", outlet=outlet, username="sc1.owner", name="林晓")
     other = make.user("staff", outlet=outlet, username="sc1.other", name="王芳")
     customer = make.customer(outlet, name="张三", phone="19900007001", owner="sc1.owner")
@@ -54,11 +54,11 @@ def test_the_api_script_is_filled_with_name_assignee_outlet_and_the_tuesday(clie
     when = f"{day.month}月{day.day}日（周二）"
     maintain = by_name["张三"]
     assert maintain["assignee"] == "sc1.owner"  # the customer's owner
-    assert maintain["script"].startswith("张三您好，我是滨江支行(测试)的林晓。")
+    assert maintain["script"].startswith("张三您好，我是滨江支行（测试）的林晓。")
     assert f"孩子{when}做月饼的照片" in maintain["script"]
     assert maintain["script_missing"] == []
     # The newcomer's item goes to the event's creator, who signs it.
-    assert by_name["李四"]["script"].startswith(f"李四您好，我是滨江支行(测试)的王芳，谢谢您{when}带孩子来做月饼")
+    assert by_name["李四"]["script"].startswith(f"李四您好，我是滨江支行（测试）的王芳，谢谢您{when}带孩子来做月饼")
     for item in items:
         assert "××" not in item["script"] and "{" not in item["script"] and "周六" not in item["script"]
         assert item["script"] == "\n".join(item["talking_points"])
@@ -70,7 +70,7 @@ def test_the_page_signs_with_the_signed_in_staff_member_and_copies_the_filled_te
     auth.login("sc1.other")  # not the assignee: whoever sends it signs it
     page = client.get(f"/followups/{tuesday['maintain'].id}").get_data(as_text=True)
     day = tuesday["day"]
-    text = f"张三您好，我是滨江支行(测试)的王芳。孩子{day.month}月{day.day}日（周二）做月饼的照片我已经发到群里啦"
+    text = f"张三您好，我是滨江支行（测试）的王芳。孩子{day.month}月{day.day}日（周二）做月饼的照片我已经发到群里啦"
     assert html.escape(text) in page
     copy_source = page[page.index('id="fu-script"'):]
     assert copy_source.index(html.escape(text)) < copy_source.index("</span>")
@@ -89,7 +89,7 @@ def test_no_name_on_record_blocks_the_copy_and_says_why(client, auth, make, tues
     assert item["talking_points"][0].startswith("【客户姓名】您好")
     auth.login("sc1.owner")
     page = client.get(f"/followups/{tuesday['maintain'].id}").get_data(as_text=True)
-    assert "【客户姓名】您好，我是滨江支行(测试)的林晓" in page
+    assert "【客户姓名】您好，我是滨江支行（测试）的林晓" in page
     assert 'data-copy="#fu-script"' not in page and 'id="fu-script"' not in page
     assert "话术还缺客户姓名，补全后才能复制" in page and "去客户档案补上姓名" in page
     button = page[page.rindex("<button", 0, page.index("话术还缺客户姓名")):page.index("话术还缺客户姓名")]
@@ -98,7 +98,7 @@ def test_no_name_on_record_blocks_the_copy_and_says_why(client, auth, make, tues
 
 def test_an_old_script_with_hand_written_blanks_is_not_copied(client, auth, tuesday):
     followup = tuesday["maintain"]
-    followup.talking_points = ["××妈妈您好,我是××网点的客户经理小王,周六孩子做的月饼照片我已经发到群里啦。"]
+    followup.talking_points = ["××妈妈您好，我是××网点的客户经理小王，周六孩子做的月饼照片我已经发到群里啦。"]
     db.session.commit()
     auth.login("sc1.owner")
     page = client.get(f"/followups/{followup.id}").get_data(as_text=True)

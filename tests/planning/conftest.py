@@ -13,7 +13,7 @@ from app.security import run_as_system
 from app.timefmt import local_today, local_tz
 
 
-def event_on(outlet, day: date, template_key: str, *, title: str = "策划测试活动(测试)", status: str = "draft",
+def event_on(outlet, day: date, template_key: str, *, title: str = "策划测试活动（测试）", status: str = "draft",
              hour: int = 14):
     """An event of `outlet` starting at `hour`:00 local time on `day`; status is set as given."""
     starts = datetime.combine(day, time(hour, 0), local_tz())

@@ -60,7 +60,7 @@ def test_an_outlets_saved_template_is_seen_by_that_outlet_only(client, make):
     a, headers_a = _staff_headers(make)
     _b, headers_b = _staff_headers(make)
     admin = make.token_headers(make.user("admin"))
-    event = event_on(a, local_today() + timedelta(days=20), MOONCAKE, title="我们网点的中秋月饼会(测试)")
+    event = event_on(a, local_today() + timedelta(days=20), MOONCAKE, title="我们网点的中秋月饼会（测试）")
     saved = save_event_as_template(event, "甲网点中秋模板")
     db.session.commit()
 
@@ -130,7 +130,7 @@ def test_a_real_event_of_the_outlet_demotes_that_template(client, make):
     start = next_occurrence("mid_autumn").date - timedelta(days=30)
     fresh = _item(_recommend(client, headers_fresh, start).get_json()["items"], MOONCAKE)
     stale = _item(_recommend(client, headers_used, start).get_json()["items"], MOONCAKE)
-    assert "本网点 20 天前刚办过同类活动,建议换个形式" in stale["reasons"]
+    assert "本网点 20 天前刚办过同类活动，建议换个形式" in stale["reasons"]
     assert stale["score"] < fresh["score"]
     assert not any("刚办过" in r for r in fresh["reasons"])
     # A cancelled event is not a use: the baking template is not demoted.
@@ -158,7 +158,7 @@ def test_a_published_event_counts_as_already_planned_and_a_draft_does_not(client
     draft.status = "published"
     db.session.commit()
     item = _item(_recommend(client, headers, start).get_json()["items"], MOONCAKE)
-    assert "本网点已安排 12 天后举办同类活动,建议换个形式" in item["reasons"]
+    assert "本网点已安排 12 天后举办同类活动，建议换个形式" in item["reasons"]
     assert item["score"] < fresh["score"]
 
 
@@ -202,4 +202,4 @@ def test_an_event_from_a_saved_copy_counts_for_the_builtin_it_came_from(client, 
     event_on(outlet, local_today() - timedelta(days=15), saved.key, status="finished")
     start = next_occurrence("mid_autumn").date - timedelta(days=30)
     item = _item(_recommend(client, headers, start).get_json()["items"], MOONCAKE)
-    assert "本网点 15 天前刚办过同类活动,建议换个形式" in item["reasons"]
+    assert "本网点 15 天前刚办过同类活动，建议换个形式" in item["reasons"]

@@ -40,9 +40,9 @@ def _agenda_day(page: str, day: str) -> str:
 def test_september_2026_shows_mid_autumn_on_the_25th_and_the_outlets_event_on_its_day(client, make, staff):
     outlet, _user = staff
     other = make.outlet()
-    event_on(outlet, date(2026, 9, 12), MOONCAKE, title="月饼亲子课(测试)", status="finished")
-    event_on(other, date(2026, 9, 12), MOONCAKE, title="别的网点的活动(测试)", status="finished")
-    event_on(outlet, date(2026, 9, 19), MOONCAKE, title="已取消的活动(测试)", status="cancelled")
+    event_on(outlet, date(2026, 9, 12), MOONCAKE, title="月饼亲子课（测试）", status="finished")
+    event_on(other, date(2026, 9, 12), MOONCAKE, title="别的网点的活动（测试）", status="finished")
+    event_on(outlet, date(2026, 9, 19), MOONCAKE, title="已取消的活动（测试）", status="cancelled")
     response = client.get("/planning?month=2026-09")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -54,7 +54,7 @@ def test_september_2026_shows_mid_autumn_on_the_25th_and_the_outlets_event_on_it
     assert "教师节" in _cell(page, "2026-09-10")
     assert "秋分" in _cell(page, "2026-09-23")  # solar terms as on a wall calendar
     assert "cal__dot" in _cell(page, "2026-09-12")
-    assert "月饼亲子课(测试)" in _agenda_day(page, "2026-09-12")
+    assert "月饼亲子课（测试）" in _agenda_day(page, "2026-09-12")
     assert "中秋节" in _agenda_day(page, "2026-09-25")
     assert "别的网点的活动" not in page and "已取消的活动" not in page
     # Campaign seasons are bands with their ranges.
@@ -72,7 +72,7 @@ def test_a_bad_month_falls_back_to_this_month(client, staff):
 
 def test_the_year_overview_lists_each_months_occasions(client, staff):
     outlet, _user = staff
-    event_on(outlet, date(2026, 9, 12), MOONCAKE, title="月饼亲子课(测试)", status="finished")
+    event_on(outlet, date(2026, 9, 12), MOONCAKE, title="月饼亲子课（测试）", status="finished")
     page = client.get("/planning?view=year&year=2026").get_data(as_text=True)
     months = re.findall(r'<section class="card year__month[^"]*" id="m-(2026-\d\d)"', page)
     assert months == [f"2026-{m:02d}" for m in range(1, 13)]
@@ -158,7 +158,7 @@ def test_the_template_library_filters_by_chips(client, staff):
 
 def test_saved_templates_show_in_their_outlet_only(client, auth, make, staff):
     outlet, _user = staff
-    event = event_on(outlet, local_today() + timedelta(days=20), MOONCAKE, title="月饼亲子课(测试)")
+    event = event_on(outlet, local_today() + timedelta(days=20), MOONCAKE, title="月饼亲子课（测试）")
     saved = save_event_as_template(event, "我们的中秋模板")
     db.session.commit()
     page = client.get("/planning/templates").get_data(as_text=True)
@@ -226,7 +226,7 @@ def test_track_record_counts_finished_events_attendance_and_conversions(client, 
     assert "67%" in block  # pooled as on the dashboard: 4 of 6 confirmed came (not the mean of 75% and 50%)
     assert re.search(r'stat__num">2</span><span class="stat__label">转化笔数', block)
     library = client.get("/planning/templates").get_data(as_text=True)
-    assert "往绩:办过 2 场 · 到场率 67% · 转化 2 笔" in library
+    assert "往绩：办过 2 场 · 到场率 67% · 转化 2 笔" in library
 
 
 def test_track_record_counts_held_events_the_way_the_dashboard_does(client, make, staff):
@@ -241,7 +241,7 @@ def test_track_record_counts_held_events_the_way_the_dashboard_does(client, make
     _finished_event(make, outlet, MOONCAKE, confirmed=2, attended=0, status="published", days_ago=-5)
     assert template_track_record(outlet.id)[MOONCAKE]["events"] == 2
     library = client.get("/planning/templates").get_data(as_text=True)
-    assert "往绩:办过 2 场 · 到场率 80% · 转化 0 笔" in library  # 8 of 10; the mean of 100% and 0% would say 50%
+    assert "往绩：办过 2 场 · 到场率 80% · 转化 0 笔" in library  # 8 of 10; the mean of 100% and 0% would say 50%
 
 
 def test_events_list_links_to_the_planning_pages(client, staff):

@@ -67,7 +67,7 @@ def _flat(text: str) -> str:
 
 
 def test_no_surface_a_customer_sees_carries_staff_notes(client, make, monkeypatch):
-    outlet = make.outlet(name="滨江支行(测试)")
+    outlet = make.outlet(name="滨江支行（测试）")
     headers = make.token_headers(make.user("staff", outlet=outlet))
     drawn = []
     real_png = posters.poster_png

@@ -65,7 +65,7 @@ def test_a_recent_event_of_the_same_template_is_demoted_and_said_so(templates):
     stale = recommend(templates, *WINDOW, segment="family", recent_uses=used)
     before, after = _first(fresh, "mid_autumn_family_mooncake"), _first(stale, "mid_autumn_family_mooncake")
     assert after.score <= before.score - 15
-    assert "本网点 45 天前刚办过同类活动,建议换个形式" in after.reasons
+    assert "本网点 45 天前刚办过同类活动，建议换个形式" in after.reasons
     assert stale[0].template.key != "mid_autumn_family_mooncake"
 
 
@@ -82,14 +82,14 @@ def test_the_recency_penalty_fades_over_a_quarter(templates):
 def test_an_event_already_scheduled_counts_as_recent(templates):
     used = {"mid_autumn_family_mooncake": WINDOW[0] + timedelta(days=10)}
     item = _first(recommend(templates, *WINDOW, recent_uses=used), "mid_autumn_family_mooncake")
-    assert "本网点已安排 10 天后举办同类活动,建议换个形式" in item.reasons
+    assert "本网点已安排 10 天后举办同类活动，建议换个形式" in item.reasons
 
 
 def test_a_recent_event_of_the_same_kind_nudges_other_templates_of_that_kind(templates):
     used = {"family_weekend_baking": WINDOW[0] - timedelta(days=12)}
     base = _first(recommend(templates, *WINDOW), "mid_autumn_family_mooncake")
     item = _first(recommend(templates, *WINDOW, recent_uses=used), "mid_autumn_family_mooncake")
-    assert "本网点 12 天前办过亲子类活动,可在形式上错开" in item.reasons
+    assert "本网点 12 天前办过亲子类活动，可在形式上错开" in item.reasons
     assert base.score - 10 <= item.score < base.score
 
 
@@ -99,7 +99,7 @@ def test_public_holidays_move_the_event_before_the_break(templates):
     assert mid_autumn
     for item in mid_autumn:
         assert item.suggested_date < date(2026, 9, 25)
-        assert "中秋节当天放假,建议节前 9 月 19 日（周六）举办" in item.reasons
+        assert "中秋节当天放假，建议节前 9 月 19 日（周六）举办" in item.reasons
     # A plan for the elderly needs no weekend: the last working day before the break.
     elderly = dataclasses.replace(builtin_templates()["double_ninth_health_talk"], key="elderly_mid_autumn",
                                   occasions=("mid_autumn",), preferred_days="any")
@@ -113,12 +113,12 @@ def test_workplace_visits_go_on_working_days(templates):
 
 def test_lead_time_is_judged(templates):
     early = _first(recommend(templates, date(2026, 8, 25), 35), "mid_autumn_family_mooncake")
-    assert "建议提前 21 天策划,现在还有 25 天,时间充裕" in early.reasons
+    assert "建议提前 21 天策划，现在还有 25 天，时间充裕" in early.reasons
     tight = _first(recommend(templates, date(2026, 9, 5), 21), "mid_autumn_family_mooncake")
-    assert "筹备时间偏紧(建议提前 21 天),请尽快确定场地和物料" in tight.reasons
+    assert "筹备时间偏紧（建议提前 21 天），请尽快确定场地和物料" in tight.reasons
     late = _first(recommend(templates, date(2026, 9, 16), 10), "mid_autumn_family_mooncake")
     assert late.suggested_date == date(2026, 9, 19)
-    assert "距活动仅剩 3 天,不足筹备期,建议尽快发布" in late.reasons
+    assert "距活动仅剩 3 天，不足筹备期，建议尽快发布" in late.reasons
     assert late.score < tight.score < early.score
 
 
@@ -137,7 +137,7 @@ def test_a_window_without_occasions_still_returns_evergreen_templates(templates)
     items = recommend(templates, date(2026, 10, 19), 20)
     assert items
     assert all(item.occasion is None and item.template.evergreen for item in items)
-    assert all("常规活动,不受节日限制,可随时安排" in item.reasons for item in items)
+    assert all("常规活动，不受节日限制，可随时安排" in item.reasons for item in items)
     assert len({item.template.key for item in items}) == sum(t.evergreen for t in templates)
 
 
@@ -227,7 +227,7 @@ def test_to_dict_matches_the_api_contract(templates):
 def test_recent_uses_may_be_datetimes(templates):
     used = {"mid_autumn_family_mooncake": datetime(2026, 7, 6, 6, 0, tzinfo=UTC)}
     item = _first(recommend(templates, *WINDOW, recent_uses=used), "mid_autumn_family_mooncake")
-    assert "本网点 45 天前刚办过同类活动,建议换个形式" in item.reasons
+    assert "本网点 45 天前刚办过同类活动，建议换个形式" in item.reasons
 
 
 def test_reasons_are_written_in_the_readers_language(templates):
