@@ -8,11 +8,11 @@ alliance add theirs).
 
 A registration confirmed may earn vouchers, but vouchers are the alliance's:
 alliance registers its issuer here in its `init_app` and events asks through
-it. Without an issuer (no alliance), nothing is issued. The issuer answers in
-two steps: the offer ids, looked up before the event's lock (they are the lock
-order and keep the locked part short), and the issuing itself once confirmed.
-A check-in (app.checkin.services) folds a cheap SQL pre-check (`offers_may_issue`)
-into its claiming UPDATE and issues through the same issuer.
+it. Without an issuer (no alliance), nothing is issued. Registration and
+check-in both fold a cheap SQL pre-check (`offers_may_issue`) into a statement
+they make anyway (registration: the recount under the event's lock; check-in:
+its claiming UPDATE), so an event without offers asks nothing more; when it
+may issue, the issuer looks the offer ids up (they are the lock order) and issues.
 """
 
 from __future__ import annotations
