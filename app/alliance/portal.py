@@ -31,7 +31,7 @@ def home():
     today = local_today()
     figures = stats.partner_stats(current_user.partner_id, days=today.day, today=today)
     month_redeemed = sum(d["redeemed"] for d in figures["daily"])
-    return render_template("alliance/portal/home.html", partner=partner_of(current_user), figures=figures,
+    return render_template("alliance/portal/home.html", partner=_my_partner(), figures=figures,
                            today_redeemed=figures["daily"][-1]["redeemed"], month_redeemed=month_redeemed,
                            recent=stats.recent_redemptions(current_user.partner_id, limit=5))
 
@@ -39,7 +39,7 @@ def home():
 @bp.route("/scan", methods=["GET"])
 @permission_required("partner.portal")
 def scan():
-    return render_template("alliance/portal/scan.html", partner=partner_of(current_user),
+    return render_template("alliance/portal/scan.html", partner=_my_partner(),
                            api_url=url_for("partner_portal_api.redeem"), form=RedeemForm())
 
 
@@ -50,19 +50,19 @@ def redeem():
     """Type a code (no camera needed, no JavaScript needed); the answer fills the screen."""
     form = RedeemForm()
     if not form.validate_on_submit():
-        return render_template("alliance/portal/redeem.html", form=form, partner=partner_of(current_user))
+        return render_template("alliance/portal/redeem.html", form=form, partner=_my_partner())
     try:
         voucher = services.redeem(form.code.data, current_user, form.amount_spent.data)
     except ValidationFailed as exc:
         discard()
         form.amount_spent.errors = [(exc.fields or {}).get("amount_spent", exc.message)]
-        return render_template("alliance/portal/redeem.html", form=form, partner=partner_of(current_user)), 422
+        return render_template("alliance/portal/redeem.html", form=form, partner=_my_partner()), 422
     except RedemptionRefused as exc:
         discard()
-        return render_template("alliance/portal/redeem.html", form=form, partner=partner_of(current_user),
+        return render_template("alliance/portal/redeem.html", form=form, partner=_my_partner(),
                                refused=exc), exc.status
     return render_template("alliance/portal/redeem.html", form=RedeemForm(formdata=None),
-                           partner=partner_of(current_user), redeemed=services.redemption_view(voucher)), 201
+                           partner=_my_partner(), redeemed=services.redemption_view(voucher)), 201
 
 
 @bp.route("/stats", methods=["GET"])
@@ -72,7 +72,7 @@ def stats_page():
     chart = {"dates": [f"{d['date']:%m-%d}" for d in figures["daily"]],
              "issued": [d["issued"] for d in figures["daily"]],
              "redeemed": [d["redeemed"] for d in figures["daily"]]}
-    return render_template("alliance/portal/stats.html", partner=partner_of(current_user), figures=figures,
+    return render_template("alliance/portal/stats.html", partner=_my_partner(), figures=figures,
                            chart_json=json.dumps(chart, ensure_ascii=False),
                            recent=stats.recent_redemptions(current_user.partner_id, limit=20),
                            months=statements.recent_months(6, local_today()))

@@ -29,12 +29,10 @@ from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  #
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.events import limits
-from app.fields import (  # noqa: F401  (QUESTION_PREFIX and answers_from: the registration page reads them here)
-    QUESTION_PREFIX,
+from app.fields import (
     CheckboxList,
     FormDate,
     add_question_fields,
-    answers_from,
     form_int,
     form_money,
 )

@@ -23,6 +23,7 @@ from app.events.models import Event
 from app.events.services import event_counts
 from app.events.signals import ticket_blocks
 from app.extensions import db, limiter
+from app.fields import QUESTION_PREFIX, answers_from
 from app.form_errors import show_field_errors
 from app.qr import qr_png
 from app.security import BANK_ROLES, may_see_outlet, public
@@ -90,13 +91,13 @@ def register(slug: str):
         data = service.RegistrationInput(
             name=form.name.data, phone=form.phone.data, consent=bool(form.consent.data),
             party_size=(getattr(form, "party_size", None) and form.party_size.data) or 1,
-            answers=registration_forms.answers_from(form, event), ref=ref or None)
+            answers=answers_from(form, event), ref=ref or None)
         try:
             registration = tickets.register_or_resend(event, data)
         except ValidationFailed as exc:
             discard()
             show_field_errors(form, exc.fields, flash_rest=False, field_name=lambda key: (
-                key if hasattr(form, key) else registration_forms.QUESTION_PREFIX + key))
+                key if hasattr(form, key) else QUESTION_PREFIX + key))
             error = _("请按提示修改后再提交")
         except DomainError as exc:
             discard()

@@ -26,8 +26,7 @@ import sqlalchemy as sa
 
 class VoucherIssuer(Protocol):
     def offers_may_issue(self, event_id: Any, trigger: str) -> Any: ...  # a boolean SQL expression
-    def offers_issuing(self, event_id: int, trigger: str) -> list[int]: ...
-    def issue_vouchers(self, registration: Any, trigger: str, offer_ids: list[int] | None = None) -> list: ...
+    def issue_vouchers(self, registration: Any, trigger: str) -> list: ...
 
 
 _issuer: VoucherIssuer | None = None
@@ -48,12 +47,8 @@ def offers_may_issue(event_id: Any, trigger: str) -> Any:
     return _issuer.offers_may_issue(event_id, trigger) if _issuer is not None else sa.false()
 
 
-def offers_issuing(event_id: int, trigger: str) -> list[int]:
-    return _issuer.offers_issuing(event_id, trigger) if _issuer is not None else []
-
-
-def issue_vouchers(registration: Any, trigger: str, offer_ids: list[int] | None = None) -> list:
-    return _issuer.issue_vouchers(registration, trigger, offer_ids) if _issuer is not None else []
+def issue_vouchers(registration: Any, trigger: str) -> list:
+    return _issuer.issue_vouchers(registration, trigger) if _issuer is not None else []
 
 
 # --- Which offers an event carries: stored by alliance (EventOffer), asked here by the event pages and API. ---
