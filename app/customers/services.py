@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
@@ -214,6 +215,27 @@ def _registrant(outlet_id: int, phone: str) -> Customer | None:
                              .options(_NO_SEGMENTS))
 
 
+@functools.cache
+def _prospect_insert(dialect: str):
+    """INSERT a prospect unless the number has a record (ON CONFLICT DO NOTHING), RETURNING it.
+
+    Staff and customers share one code space (a ?ref= names one of them); the unique index keeps
+    customers apart, the WHERE keeps a customer's code off every staff member's. Built once per
+    dialect with bind parameters, so SQLAlchemy reuses its compiled form and cache key.
+    """
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    code = sa.bindparam("code", type_=sa.String)
+    new_row = sa.select(sa.bindparam("outlet_id", type_=sa.Integer), sa.bindparam("name", type_=sa.String),
+                        sa.bindparam("phone", type_=sa.String), sa.bindparam("phone_last4", type_=sa.String),
+                        sa.literal("standard", sa.String), sa.literal(False, sa.Boolean), code) \
+        .where(free_elsewhere(Customer.__table__.c.referral_code, code))
+    table = Customer.__table__
+    inserted = insert(table).from_select(_PROSPECT_COLUMNS, new_row).on_conflict_do_nothing().returning(*table.c)
+    # The RETURNING row becomes the ORM record (in the identity map), as `insert(Customer).returning(Customer)`
+    # would; spelt with from_statement because the values are bind parameters, not ORM bulk rows.
+    return sa.select(Customer).from_statement(inserted).options(_NO_SEGMENTS)
+
+
 def find_or_create_prospect(outlet_id: int, name: str, phone: str) -> tuple[Customer, bool]:
     """The outlet's record for a registrant's phone, or a new prospect record; returns (record, was a customer).
 
@@ -226,19 +248,10 @@ def find_or_create_prospect(outlet_id: int, name: str, phone: str) -> tuple[Cust
     code-space check in its SELECT; a known number costs two (the INSERT that does
     nothing, then the read).
     """
-    insert = postgresql.insert if db.session.connection().dialect.name == "postgresql" else sqlite.insert
+    statement = _prospect_insert(db.session.connection().dialect.name)
     for _try in range(REFERRAL_CODE_TRIES):
-        code = readable_code(8)
-        # Staff and customers share one code space (a ?ref= names one of them); the unique
-        # index keeps customers apart, the WHERE keeps a customer's code off every staff member's.
-        new_row = sa.select(sa.literal(outlet_id, sa.Integer), sa.literal(name, sa.String),
-                            sa.literal(phone, sa.String), sa.literal(phone[-4:], sa.String),
-                            sa.literal("standard", sa.String), sa.literal(False, sa.Boolean),
-                            sa.literal(code, sa.String)) \
-            .where(free_elsewhere(Customer.__table__.c.referral_code, code))
-        customer = db.session.scalar(
-            insert(Customer).from_select(_PROSPECT_COLUMNS, new_row)
-            .on_conflict_do_nothing().returning(Customer).options(_NO_SEGMENTS))
+        customer = db.session.scalar(statement, {"outlet_id": outlet_id, "name": name, "phone": phone,
+                                                 "phone_last4": phone[-4:], "code": readable_code(8)})
         if customer is not None:
             audit.record("customer_created", obj=customer,
                          details={"source": "registration", "fields": ["name", "phone"]})

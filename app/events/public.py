@@ -60,10 +60,14 @@ def _public_or_404(event: Event | None) -> Event:
     return event
 
 
+# Built once with a bind parameter: SQLAlchemy reuses its compiled form and cache key (every public page
+# and registration starts here).
+_EVENT_BY_SLUG = sa.select(Event).options(joinedload(Event.outlet)).where(Event.slug == sa.bindparam("slug"))
+
+
 def published_event_or_404(slug: str) -> Event:
     # The outlet comes along: its name is on the page and in every message sent.
-    return _public_or_404(db.session.scalar(sa.select(Event).options(joinedload(Event.outlet))
-                                            .where(Event.slug == slug)))
+    return _public_or_404(db.session.scalar(_EVENT_BY_SLUG, {"slug": slug}))
 
 
 def ticket_or_404(token: str):

@@ -24,7 +24,7 @@ from app.events.consent import CONSENT_VERSION, consent_purpose
 from app.events.errors import AlreadyCheckedIn, EventFull, InvalidTransition, RegistrationClosed
 from app.events.models import Event, Registration
 from app.events.questions import validate_answers
-from app.events.signals import issue_vouchers, offers_may_issue
+from app.events.signals import issue_vouchers, offers_may_issue, voucher_issuer
 from app.extensions import db
 from app.input_guard import name_problem
 from app.models import utcnow
@@ -113,6 +113,26 @@ def seats_taken(event_id: int) -> int:
     return db.session.scalar(sa.select(Registration.seats_taken(event_id))) or 0
 
 
+_under_lock_statements: dict[object, sa.Select] = {}
+
+
+def _under_lock_statement() -> sa.Select:
+    """What registration asks under the event's lock, in one round trip: this phone's registration (another
+    request for it may have won the lock first), the seats taken, and whether an offer may issue.
+
+    Built once per voucher issuer (one per process, registered at start-up), with bind parameters, so
+    SQLAlchemy reuses its cache key and compiled form instead of building the query each time.
+    """
+    issuer: object = voucher_issuer()
+    statement = _under_lock_statements.get(issuer)
+    if statement is None:
+        event_id, phone = sa.bindparam("event_id", type_=sa.Integer), sa.bindparam("phone", type_=sa.String)
+        statement = _under_lock_statements[issuer] = sa.select(
+            sa.select(Registration.id).where(Registration.of_phone(event_id, phone)).scalar_subquery(),
+            Registration.seats_taken(event_id), offers_may_issue(event_id, "registration"))
+    return statement
+
+
 def register(event: Event, data: RegistrationInput, *, source: str = "public",
              allow_over_capacity: bool = False) -> tuple[Registration, bool]:
     """Register a person for an event; returns (registration, created).
@@ -139,10 +159,8 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         # The lock, refreshing what capacity decisions read (the outlet and the rest stay as loaded).
         db.session.refresh(event, _LOCKED_STATE, with_for_update=True)
         _ensure_open(event, at_door=at_door)
-        # Asked under the lock, in one round trip: another request for this phone may have won the lock first.
-        existing_id, taken, offers_may = db.session.execute(sa.select(
-            sa.select(Registration.id).where(Registration.of_phone(event.id, clean.phone)).scalar_subquery(),
-            Registration.seats_taken(event.id), offers_may_issue(event.id, "registration"))).one()
+        existing_id, taken, offers_may = db.session.execute(
+            _under_lock_statement(), {"event_id": event.id, "phone": clean.phone}).one()
         if existing_id is not None:
             return db.session.get_one(Registration, existing_id), False
         over_capacity = False
