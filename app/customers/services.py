@@ -193,7 +193,9 @@ def count_customers(outlet_id: int | None = None) -> int:
 
 def record_consent(customer: Customer, *, purpose: str, text_version: str, channel: str) -> Consent:
     """Keep what the person agreed to, with the version of the text they saw, and audit it (at the next flush)."""
-    consent = Consent(customer=customer, purpose=purpose, text_version=text_version, channel=channel)
+    # By id, not through the relationship: the customer's consents are not loaded for this, and appending
+    # to them would cost the unit of work a collection to track (the registration hot path).
+    consent = Consent(customer_id=customer.id, purpose=purpose, text_version=text_version, channel=channel)
     db.session.add(consent)
     audit.record("consent_recorded", obj=customer, actor=None,
                  details={"purpose": purpose, "text_version": text_version, "channel": channel})

@@ -176,10 +176,11 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
             record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration")
         now = utcnow()
         registration = Registration(
-            event=event, customer=customer, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
+            event=event, customer_id=customer.id, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
             party_size=clean.party_size, answers=clean.answers, status=status, source=source,
             was_customer=was_customer, ticket_token=url_token(16), ref_code=(data.ref or "").strip()[:16] or None,
-            referrer_user=referrer_user, referrer_customer=referrer_customer,
+            referrer_user_id=getattr(referrer_user, "id", None),
+            referrer_customer_id=getattr(referrer_customer, "id", None),
             consent_version=CONSENT_VERSION if source == "public" else None, over_capacity=over_capacity,
             created_at=now, confirmed_at=now if status == "confirmed" else None,
         )
