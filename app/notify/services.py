@@ -226,6 +226,10 @@ def deliver_pending(now: datetime | None = None, limit: int | None = None) -> di
                     refused.append((message, str(exc)))
                     log.warning("message %s (%s) attempt %d failed: %s", message.external_id, message.kind,
                                 message.attempts, exc)
+                except Exception as exc:  # a backend's own error: this message is retried, the batch goes on
+                    refused.append((message, f"{type(exc).__name__}: {exc}"))
+                    log.exception("message %s (%s) attempt %d: unexpected error", message.external_id,
+                                  message.kind, message.attempts)
                 else:
                     sent.append(message)
             _finish(lease, sent, refused, clock())

@@ -188,3 +188,19 @@ def test_the_log_backend_stays_the_default(app, caplog):
         assert deliver_pending()["sent"] == 1
     assert "199****0000" in caplog.text and "19900000000" not in caplog.text
     assert _row(message_id).status == "sent"
+
+
+
+def test_a_backend_error_of_its_own_is_a_retry_and_the_batch_goes_on(gateway, monkeypatch):
+    ids = _queue(3)
+    original = HttpBackend.send
+
+    def flaky(self, message):
+        if message.recipient.endswith("0001"):
+            raise KeyError("bug")
+        return original(self, message)
+
+    monkeypatch.setattr(HttpBackend, "send", flaky)
+    assert deliver_pending() == {"sent": 2, "retrying": 1, "failed": 0, "held_for_quiet_hours": 0}
+    row = _row(ids[1])
+    assert row.status == "pending" and "KeyError" in (row.error or "")
