@@ -8,6 +8,7 @@ the README lists the few additions (APP_ENV, session and proxy settings).
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import timedelta
 from pathlib import Path
@@ -95,6 +96,9 @@ def load_config(overrides: dict | None = None) -> dict:
     redis_url = overrides.get("REDIS_URL", os.environ.get("REDIS_URL", "").strip()) or None
     ratelimit_enabled = overrides.get("RATELIMIT_ENABLED", _flag("RATELIMIT_ENABLED", True))
 
+    sms_backend = (os.environ.get("SMS_BACKEND", "").strip() or os.environ.get("NOTIFY_BACKEND", "").strip()
+                   or "log").lower()
+
     config = {
         "APP_ENV": app_env,
         "PRODUCTION": production,
@@ -135,6 +139,24 @@ def load_config(overrides: dict | None = None) -> dict:
         # The daily digest of due follow-ups goes out once per local day, from this hour on.
         "DIGEST_HOUR": _int("DIGEST_HOUR", 8),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # Messages (app/notify): `log` writes SMS to the log, `http` posts them to the bank's SMS platform
+        # (NOTIFY_BACKEND is the old name of SMS_BACKEND); the secret signs both ways (X-Signature).
+        "SMS_BACKEND": sms_backend,
+        "SMS_GATEWAY_URL": os.environ.get("SMS_GATEWAY_URL", "").strip() or None,
+        "SMS_GATEWAY_SECRET": os.environ.get("SMS_GATEWAY_SECRET", "").strip() or None,
+        "SMS_GATEWAY_TIMEOUT": _int("SMS_GATEWAY_TIMEOUT", 10),
+        # Invitations and reminders due in this local window wait until it ends ("" or "off": none).
+        "QUIET_HOURS": os.environ.get("QUIET_HOURS", "21:00-08:00").strip(),
+        # Staff e-mail (the daily digest) over SMTP; unset MAIL_SERVER: staff messages go to the log.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": _int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", False),
+        "MAIL_USE_SSL": _flag("MAIL_USE_SSL", False),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", "").strip() or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", "") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or None,
+        "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
+        "MAIL_BACKEND": "smtp",  # Flask-Mailman would keep test mail in memory; ours goes to a real server
         # Requests are small forms and JSON; uploads (customer imports) stay under 5 MB.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,
@@ -151,4 +173,17 @@ def load_config(overrides: dict | None = None) -> dict:
         "OPENAPI_JSON_PATH": "openapi.json",
     }
     config.update(overrides)
+    _check_messages(config)
     return config
+
+
+def _check_messages(config: dict) -> None:
+    if config["SMS_BACKEND"] not in ("log", "http"):
+        raise ConfigError(f"SMS_BACKEND must be log or http, got {config['SMS_BACKEND']!r}")
+    if config["SMS_BACKEND"] == "http" and not (config["SMS_GATEWAY_URL"] and config["SMS_GATEWAY_SECRET"]):
+        raise ConfigError("SMS_BACKEND=http needs SMS_GATEWAY_URL and SMS_GATEWAY_SECRET")
+    if config["MAIL_SERVER"] and not config["MAIL_FROM"]:
+        raise ConfigError("MAIL_SERVER needs MAIL_FROM (the sender address of staff e-mail)")
+    quiet = config["QUIET_HOURS"].strip().lower()
+    if quiet not in ("", "off") and not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d\s*-\s*([01]\d|2[0-3]):[0-5]\d", quiet):
+        raise ConfigError(f"QUIET_HOURS must look like 21:00-08:00 (or off), got {config['QUIET_HOURS']!r}")

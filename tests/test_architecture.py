@@ -107,7 +107,7 @@ EXTRAS: dict[str, set[str]] = {
     "app.followups": {"dashboard.py", "results.py", "scripts.py"},
     "app.home": set(),
     "app.jobs": {"runner.py", "tasks.py"},
-    "app.notify": set(),
+    "app.notify": {"senders.py"},
     "app.org": {"reference.py"},
     "app.pdf": {"fonts", "print.css"},
     "app.planning": {"calendar_grid.py", "recommend.py"},

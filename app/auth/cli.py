@@ -21,12 +21,13 @@ users_cli = AppGroup("users", help="Logins and API tokens.")
 @click.option("--partner", "partner_code", help="Partner code (partner users).")
 @click.option("--password", required=True, help="At least 8 characters.")
 @click.option("--name", "display_name", help="Display name (defaults to the username).")
+@click.option("--email", default=None, help="Where staff e-mail (the daily digest) goes when MAIL_* is set.")
 @committed
-def create_user(username, role, outlet_code, partner_code, password, display_name):
+def create_user(username, role, outlet_code, partner_code, password, display_name, email):
     """Create a login."""
     try:
         user = services.create_user(username, role, password, outlet_code=outlet_code,
-                                    partner_code=partner_code, display_name=display_name)
+                                    partner_code=partner_code, display_name=display_name, email=email)
     except ValidationFailed as exc:
         for field, message in (exc.fields or {}).items():
             click.echo(f"error: {field}: {message}", err=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -24,6 +25,7 @@ from app.tokens import sha256_hex, url_token
 
 TOKEN_PREFIX = "be_"
 MIN_PASSWORD_LENGTH = 8
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 @functools.cache
@@ -37,9 +39,13 @@ def find_user(username: str) -> User | None:
 
 
 def create_user(username: str, role: str, password: str, *, outlet_code: str | None = None,
-                partner_code: str | None = None, display_name: str | None = None, actor=None) -> User:
+                partner_code: str | None = None, display_name: str | None = None, actor=None,
+                email: str | None = None) -> User:
     """Create a login; managers and staff need an outlet, partner users a partner."""
     errors: dict[str, str] = {}
+    email = (email or "").strip() or None
+    if email is not None and (len(email) > 254 or not _EMAIL.fullmatch(email)):
+        errors["email"] = _("邮箱地址格式不正确")
     username = (username or "").strip().lower()
     if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").isalnum():
         errors["username"] = _("用户名只能包含字母、数字、点和下划线")
@@ -74,6 +80,7 @@ def create_user(username: str, role: str, password: str, *, outlet_code: str | N
         outlet=outlet,
         partner_id=partner.id if partner else None,
         referral_code=new_referral_code(),
+        email=email,
     )
     db.session.add(user)
     db.session.flush()

@@ -24,6 +24,7 @@ from app.events.services import EventInput
 from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
 from app.form_errors import show_field_errors
+from app.notify.services import event_message_counts
 from app.org.services import visible_outlets
 from app.security import get_scoped_or_404, permission_required, scope_to_outlets
 from app.templating import format_date_cn
@@ -75,7 +76,8 @@ def detail(event_id: int):
     return render_template("events/detail.html", event=event, counts=services.event_counts(event),
                            registrations=registrations, q=q, referrals=registration_service.referral_counts(event),
                            share_url=share_url, status_names=STATUS_NAMES, offers=offers,
-                           template=find_template(event.template_key, event.outlet_id))
+                           template=find_template(event.template_key, event.outlet_id),
+                           message_counts=event_message_counts(event.id))
 
 
 def _event_input(form: EventForm, template_key: str | None, questions: list[dict]) -> EventInput:

@@ -82,8 +82,16 @@ def followup_digest(now: datetime) -> dict:
     return {"notified": len(by_user), "items": sum(len(v) for v in by_user.values())}
 
 
-def deliver_notifications(_now: datetime) -> dict:
-    return deliver_pending()
+def staff_email_addresses(user_ids: list[int]) -> dict[int, str]:
+    """user id → e-mail address for staff messages (app.notify.signals asks it when sending)."""
+    rows = db.session.execute(sa.select(User.id, User.email).where(User.id.in_(user_ids), User.email.is_not(None),
+                                                                   User.email != ""))
+    return {user_id: email for user_id, email in rows if email}
+
+
+def deliver_notifications(now: datetime) -> dict:
+    """Send what is due as of `now` (quiet hours are judged at that moment too)."""
+    return deliver_pending(now)
 
 
 def _digest_period(local: datetime) -> str | None:
