@@ -135,6 +135,8 @@ def load_config(overrides: dict | None = None) -> dict:
         # The daily digest of due follow-ups goes out once per local day, from this hour on.
         "DIGEST_HOUR": _int("DIGEST_HOUR", 8),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
+        # The 【签名】 every SMS starts with (app/sms_text.py), as registered with the bank's SMS platform.
+        "SMS_SIGNATURE": os.environ.get("SMS_SIGNATURE", "").strip() or "网点活动通",
         # Requests are small forms and JSON; uploads (customer imports) stay under 5 MB.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
-from app.customers.services import find_or_create_prospect, record_consent
+from app.customers.services import find_or_create_prospect, record_consent, record_marketing_consent
 from app.database import lock_for_update
 from app.errors import NotFound, ValidationFailed
 from app.events import messages
@@ -42,6 +42,8 @@ class RegistrationInput:
     party_size: int | str | None = 1
     answers: dict = field(default_factory=dict)
     ref: str | None = None
+    # The separate, unticked box "愿意接收本网点的活动邀请": invitations need it (API.md).
+    marketing_consent: bool = False
 
 
 @dataclass
@@ -156,6 +158,8 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
             raise EventFull()
         if source == "public":
             record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration")
+            if data.marketing_consent is True:  # written in the same flush: no statement when unticked
+                record_marketing_consent(customer, channel="registration")
         now = utcnow()
         registration = Registration(
             event=event, customer=customer, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],

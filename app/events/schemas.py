@@ -175,6 +175,8 @@ class RegistrationRequestSchema(Schema):
     party_size = Int(load_default=1, strict=True)
     answers = fields.Dict(load_default=dict)
     ref = fields.String(load_default=None, validate=validate.Length(max=16))
+    marketing_consent = fields.Boolean(load_default=False, metadata={
+        "description": "the separate consent to receive the outlet's invitations (an unticked box of its own)"})
 
 
 class RegistrationResultSchema(Schema):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.auth.models import User
 from app.errors import DomainError
 from app.events.models import Event
+from app.events.services import send_due_reminders
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.services import finish_event
@@ -82,6 +83,11 @@ def followup_digest(now: datetime) -> dict:
     return {"notified": len(by_user), "items": sum(len(v) for v in by_user.values())}
 
 
+def event_reminders(now: datetime) -> dict:
+    """The day-before (10:00) and 2-hours-before reminders now due, each once per registration."""
+    return send_due_reminders(now)
+
+
 def deliver_notifications(_now: datetime) -> dict:
     return deliver_pending()
 
@@ -101,4 +107,6 @@ def _minutely(local: datetime) -> str:
 register(Job("auto_finish", "finish published events AUTO_FINISH_HOURS after they end (hourly)", _hourly, auto_finish))
 register(Job("followup_digest", "each staff member's due follow-ups, once a day from DIGEST_HOUR", _digest_period,
              followup_digest))
+register(Job("event_reminders", "reminders: the day before at 10:00 and 2 hours before (every minute)",
+             _minutely, event_reminders))
 register(Job("deliver_notifications", "send pending notifications (every minute)", _minutely, deliver_notifications))

@@ -18,6 +18,7 @@ from app.extensions import db
 from app.models import utcnow
 from app.notify.models import Notification
 from app.privacy import mask_phone
+from app.sms_text import signed
 
 log = logging.getLogger("app.notify")
 
@@ -27,7 +28,10 @@ def notify(kind: str, recipient: str, body: str, *, channel: str = "sms", subjec
     """Queue a message in the outbox, in the caller's transaction (written at the next flush).
 
     `registration` may be one not written yet: the flush writes it first and gives the message its id.
+    Every SMS starts with the deployment's 【SMS_SIGNATURE】 (app/sms_text.py), put in front here once.
     """
+    if channel == "sms":
+        body = signed(body)
     message = Notification(kind=kind, channel=channel, recipient=recipient, subject=subject, body=body,
                            payload=payload or {}, event_id=getattr(event, "id", None),
                            registration=registration, user_id=getattr(user, "id", None))
