@@ -11,6 +11,7 @@ referrals in the event's statistics, and ends with 拒收请回复R.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -19,6 +20,7 @@ from flask_babel import gettext as _
 
 from app.audit import services as audit
 from app.customers.models import Customer, CustomerSegment
+from app.customers.phones import InvalidPhone, normalize_mobile
 from app.customers.queries import has_marketing_consent
 from app.database import lock_for_update
 from app.errors import ValidationFailed
@@ -46,7 +48,7 @@ class InvitationResult:
     skipped: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SKIP_REASONS, 0))
 
 
-def _clean(segments, customer_ids) -> tuple[list[str], list[int]]:
+def _clean(segments, customer_ids, *, picked_phones: bool = False) -> tuple[list[str], list[int]]:
     errors: dict[str, str] = {}
     keys = [str(s).strip() for s in (segments or []) if str(s).strip()]
     unknown = [k for k in keys if k not in SEGMENTS]
@@ -60,11 +62,33 @@ def _clean(segments, customer_ids) -> tuple[list[str], list[int]]:
         ids.append(int(str(raw).strip()))
     if len(ids) > MAX_PICKED:
         errors["customer_ids"] = _("一次最多邀请 %(n)d 位客户", n=MAX_PICKED)
-    if not keys and not ids and not errors:
+    if not keys and not ids and not picked_phones and not errors:
         errors["segments"] = _("请选择客群或客户")
     if errors:
         raise ValidationFailed(fields=errors)
     return list(dict.fromkeys(keys)), list(dict.fromkeys(ids))
+
+
+def parse_picked(text: str | None) -> tuple[list[int], list[str]]:
+    """What staff pasted on the event page: mobile numbers (any usual form) and customer numbers, one or
+    several a line (separated by spaces, commas or 、); (customer ids, normalised phones)."""
+    ids: list[int] = []
+    phones: list[str] = []
+    bad: list[str] = []
+    for token in re.split(r"[\s,，、;；]+", text or ""):
+        if not token:
+            continue
+        try:
+            phones.append(normalize_mobile(token))
+        except InvalidPhone:
+            if token.isdigit() and len(token) <= 9:
+                ids.append(int(token))
+            else:
+                bad.append(token)
+    if bad:
+        raise ValidationFailed(fields={"customers": _("无法识别：%(bad)s（请填写手机号或客户编号）",
+                                                      bad="、".join(bad[:5]))})
+    return ids, phones
 
 
 def invitable(event: Event) -> bool:
@@ -72,9 +96,12 @@ def invitable(event: Event) -> bool:
     return registration_is_open(event)
 
 
-def invite(event: Event, *, segments=None, customer_ids=None) -> InvitationResult:
-    """Queue an invitation to each chosen customer who may be invited; count the others by reason."""
-    keys, ids = _clean(segments, customer_ids)
+def invite(event: Event, *, segments=None, customer_ids=None, phones: list[str] | None = None) -> InvitationResult:
+    """Queue an invitation to each chosen customer who may be invited; count the others by reason.
+
+    Chosen: the outlet's customers in any of `segments`, plus those picked by id or by phone.
+    """
+    keys, ids = _clean(segments, customer_ids, picked_phones=bool(phones))
     event = lock_for_update(db.session, Event, event.id)  # two staff inviting at once send one text each
     if event.status != "published":
         raise InvalidTransition(_("只有已发布的活动可以邀请客户"))
@@ -87,6 +114,14 @@ def invite(event: Event, *, segments=None, customer_ids=None) -> InvitationResul
         if missing:  # another outlet's customers are as unknown as ids that do not exist
             raise ValidationFailed(fields={"customer_ids": _("本网点没有这些客户：%(ids)s",
                                                              ids="、".join(map(str, missing[:10])))})
+    if phones:
+        by_phone = dict(db.session.execute(sa.select(Customer.phone, Customer.id).where(
+            Customer.outlet_id == event.outlet_id, Customer.phone.in_(phones))).tuples().all())
+        unknown = [p for p in phones if p not in by_phone]
+        if unknown:
+            raise ValidationFailed(fields={"customers": _("本网点没有这些手机号的客户：%(p)s",
+                                                          p="、".join(unknown[:5]))})
+        ids = list(dict.fromkeys([*ids, *by_phone.values()]))
     chosen = []
     if keys:
         chosen.append(Customer.id.in_(sa.select(CustomerSegment.customer_id).where(CustomerSegment.segment.in_(keys))))

@@ -17,6 +17,7 @@ from app.errors import ValidationFailed
 from app.events import limits
 from app.events import questions as question_rules
 from app.events.errors import InvalidTransition
+from app.events.invitations import InvitationResult, invitable, invite, parse_picked  # noqa: F401  (re-exported)
 from app.events.messages import event_cancelled_message
 from app.events.messages import event_changed as event_changed_message
 from app.events.models import Event, Registration
@@ -35,6 +36,7 @@ from app.events.reminders import send_due_reminders  # noqa: F401  (re-exported:
 from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
 from app.models import utcnow
+from app.notify.models import Notification
 from app.org.models import Outlet
 from app.org.reference import SEGMENTS
 from app.security import acting_user, ensure_outlet_in_scope
@@ -409,3 +411,13 @@ def event_counts(event: Event) -> dict[str, int]:
         "walk_in_people": int(walk_in_people),
         "seats_left": max(0, event.capacity - int(taken)),
     }
+
+
+MESSAGES_SHOWN = 500
+
+
+def event_messages(event: Event, limit: int = MESSAGES_SHOWN) -> list[Notification]:
+    """The SMS of an event (confirmations, reminders, invitations …), newest first, for its staff."""
+    return list(db.session.scalars(sa.select(Notification).where(
+        Notification.event_id == event.id, Notification.channel == "sms")
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))

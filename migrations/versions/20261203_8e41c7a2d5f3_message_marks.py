@@ -1,7 +1,7 @@
 """message_marks: once-only messages per registration (the event reminders)
 
 Revision ID: 8e41c7a2d5f3
-Revises: 3f6d2c8a1b57
+Revises: 9b3e5d7a2c14
 Create Date: 2026-12-03 17:30:00
 
 """
@@ -13,7 +13,7 @@ import app.models  # noqa: F401  (custom column types such as UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '8e41c7a2d5f3'
-down_revision = '3f6d2c8a1b57'
+down_revision = '9b3e5d7a2c14'
 branch_labels = None
 depends_on = None
 
