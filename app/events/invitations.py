@@ -75,12 +75,16 @@ def parse_picked(text: str | None) -> tuple[list[int], list[str]]:
     ids: list[int] = []
     phones: list[str] = []
     bad: list[str] = []
-    for token in re.split(r"[\s,，、;；]+", text or ""):
-        if not token:
+    for piece in re.split(r"[\n,，、;；]+", text or ""):
+        piece = piece.strip()
+        if not piece:
             continue
         try:
-            phones.append(normalize_mobile(token))
+            phones.append(normalize_mobile(piece))  # "138 0013 8000", "+86 138-0013-8000"
+            continue
         except InvalidPhone:
+            pass
+        for token in piece.split():
             if token.isdigit() and len(token) <= 9:
                 ids.append(int(token))
             else:
@@ -116,7 +120,7 @@ def invite(event: Event, *, segments=None, customer_ids=None, phones: list[str] 
                                                              ids="、".join(map(str, missing[:10])))})
     if phones:
         by_phone = dict(db.session.execute(sa.select(Customer.phone, Customer.id).where(
-            Customer.outlet_id == event.outlet_id, Customer.phone.in_(phones))).tuples().all())
+            Customer.outlet_id == event.outlet_id, Customer.phone.in_(phones))).all())
         unknown = [p for p in phones if p not in by_phone]
         if unknown:
             raise ValidationFailed(fields={"customers": _("本网点没有这些手机号的客户：%(p)s",
