@@ -220,12 +220,21 @@ def count_customers(outlet_id: int | None = None) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def record_consent(customer: Customer, *, purpose: str, text_version: str, channel: str) -> Consent:
-    """Keep what the person agreed to, with the version of the text they saw, and audit it (at the next flush)."""
+def record_consent(customer: Customer, *, purpose: str, text_version: str, channel: str,
+                   marketing: bool = False) -> Consent:
+    """Keep what the person agreed to, with the version of the text they saw, and audit it (at the next flush).
+
+    `marketing`: the person also ticked the separate box for the outlet's invitations; its own consent row is
+    written beside (the same audit entry names it), so a registration that ticks it costs one more row only.
+    """
     consent = Consent(customer=customer, purpose=purpose, text_version=text_version, channel=channel)
     db.session.add(consent)
-    audit.record("consent_recorded", obj=customer, actor=None,
-                 details={"purpose": purpose, "text_version": text_version, "channel": channel})
+    details = {"purpose": purpose, "text_version": text_version, "channel": channel}
+    if marketing:
+        db.session.add(Consent(customer=customer, purpose=MARKETING_PURPOSE, text_version=MARKETING_TEXT_VERSION,
+                               channel=channel))
+        details["marketing"] = MARKETING_TEXT_VERSION
+    audit.record("consent_recorded", obj=customer, actor=None, details=details)
     return consent
 
 

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from app.auth.models import User
 from app.customers.models import Customer
 from app.customers.phones import InvalidPhone, normalize_mobile
-from app.customers.services import find_or_create_prospect, record_consent, record_marketing_consent
+from app.customers.services import find_or_create_prospect, record_consent
 from app.database import lock_for_update
 from app.errors import NotFound, ValidationFailed
 from app.events import messages
@@ -157,9 +157,9 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         else:
             raise EventFull()
         if source == "public":
-            record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration")
-            if data.marketing_consent is True:  # written in the same flush: no statement when unticked
-                record_marketing_consent(customer, channel="registration")
+            # The separate marketing box, when ticked, adds its own consent row (one INSERT more) and nothing else.
+            record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration",
+                           marketing=data.marketing_consent is True)
         now = utcnow()
         registration = Registration(
             event=event, customer=customer, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],
