@@ -133,8 +133,8 @@ def event_changed(registration, fields: list[str], key: str) -> None:
     """The time or venue of a published event changed: its new time and place, to a confirmed or waitlisted person."""
     url, when = ticket_url(registration), _span(registration.event)
     compose = lambda title, venue, outlet: _(  # noqa: E731
-        "重要变更：您报名的%(outlet)s「%(title)s」时间或地点已调整，现为 %(when)s，地点 %(venue)s，请以此为准。"
-        "详情：%(url)s", outlet=outlet, title=title, when=when, venue=venue, url=url)
+        "变更：您报名的%(outlet)s「%(title)s」改为 %(when)s，地点 %(venue)s。详情：%(url)s",
+        outlet=outlet, title=title, when=when, venue=venue, url=url)
     _send("event_changed", registration, compose, payload={"fields": fields, "key": key})
 
 

@@ -45,7 +45,7 @@ def _setup(make):
 
 
 def test_only_consenting_reachable_new_people_are_invited_and_the_others_counted(client, make):
-    outlet, staff, event, people = _setup(make)
+    _outlet, staff, event, people = _setup(make)
     assert marketing_consent_ids([c.id for c in people.values()]) == {
         people[k].id for k in ("yes", "opted", "registered", "recent")}
     headers = make.token_headers(staff)
@@ -115,7 +115,7 @@ def _post(client, url: str, data: dict) -> str:
 
 
 def test_event_page_invites_and_lists_the_messages(client, make, auth):
-    outlet, staff, event, people = _setup(make)
+    _outlet, staff, event, _people = _setup(make)
     auth.login(staff.username)
     page = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "邀请客户" in page and 'name="segments"' in page and "短信记录" in page
@@ -131,7 +131,7 @@ def test_event_page_invites_and_lists_the_messages(client, make, auth):
 
 
 def test_messages_api_masks_numbers_for_the_outlet_only(client, make):
-    outlet, staff, event, people = _setup(make)
+    _outlet, staff, event, _people = _setup(make)
     headers = make.token_headers(staff)
     items = client.get(f"/api/v1/events/{event.id}/messages", headers=headers).get_json()["items"]
     assert items and {i["kind"] for i in items} == {"registration_confirmed"}
