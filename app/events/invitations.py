@@ -75,7 +75,7 @@ def parse_picked(text: str | None) -> tuple[list[int], list[str]]:
     ids: list[int] = []
     phones: list[str] = []
     bad: list[str] = []
-    for piece in re.split(r"[\n,，、;；]+", text or ""):
+    for piece in re.split(r"[\n\x2c，、;；]+", text or ""):  # \x2c: the half-width comma
         piece = piece.strip()
         if not piece:
             continue

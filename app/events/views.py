@@ -106,16 +106,16 @@ def invite(event_id: int):
         discard()
         for message in (exc.fields or {}).values():
             flash(message, "error")
-        return redirect(url_for("events.detail", event_id=event_id, _anchor="invite"), code=303)
+        return redirect(url_for("events.detail", event_id=event_id), code=303)
     except DomainError as exc:
         discard()
         flash(exc.message, "error")
-        return redirect(url_for("events.detail", event_id=event_id, _anchor="invite"), code=303)
+        return redirect(url_for("events.detail", event_id=event_id), code=303)
     skipped = result.skipped
     flash(_("已发出邀请 %(n)d 条。未发送：未同意接收邀请 %(a)d 位，已退订 %(b)d 位，已报名 %(c)d 位，"
             "7 天内已邀请过 %(d)d 位。", n=result.queued, a=skipped["no_consent"], b=skipped["opted_out"],
             c=skipped["already_registered"], d=skipped["recently_invited"]), "success")
-    return redirect(url_for("events.detail", event_id=event_id, _anchor="invite"), code=303)
+    return redirect(url_for("events.detail", event_id=event_id), code=303)
 
 
 def _event_input(form: EventForm, template_key: str | None, questions: list[dict]) -> EventInput:

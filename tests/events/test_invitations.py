@@ -139,3 +139,10 @@ def test_messages_api_masks_numbers_for_the_outlet_only(client, make):
     assert set(items[0]) == {"id", "kind", "to", "status", "attempts", "sent_at"}
     outsider = make.token_headers(make.user("staff", outlet=make.outlet("IQ")))
     assert client.get(f"/api/v1/events/{event.id}/messages", headers=outsider).status_code == 404
+
+
+def test_pasted_numbers_are_read_in_every_usual_form(app):
+    from app.events.services import parse_picked
+
+    ids, phones = parse_picked("13900001001,139-0000-1002，+86 139 0000 1003\n12 34、56;78")
+    assert phones == ["13900001001", "13900001002", "13900001003"] and ids == [12, 34, 56, 78]
