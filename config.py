@@ -157,6 +157,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "MAIL_FROM": os.environ.get("MAIL_FROM", "").strip() or None,
         "MAIL_TIMEOUT": _int("MAIL_TIMEOUT", 10),
         "MAIL_BACKEND": "smtp",  # Flask-Mailman would keep test mail in memory; ours goes to a real server
+        # The 【签名】 every SMS starts with (app/sms_text.py), as registered with the bank's SMS platform.
+        "SMS_SIGNATURE": os.environ.get("SMS_SIGNATURE", "").strip() or "网点活动通",
         # Requests are small forms and JSON; uploads (customer imports) stay under 5 MB.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 512 * 1024,

@@ -16,9 +16,7 @@ from app.form_errors import shown, unshown_errors
 from app.org import reference
 from app.privacy import mask_name, mask_phone
 from app.security import BANK_ROLES, can
-from app.timefmt import reads_chinese, to_local
-
-WEEKDAYS = "一二三四五六日"
+from app.timefmt import date_cn, datetime_cn, reads_chinese, to_local
 
 # The staff tab bar: (key, label, endpoint, blueprints that light it up).
 # A tab appears only once its feature's endpoint exists: no placeholder entries.
@@ -49,21 +47,13 @@ def format_dt(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 
 def format_date_cn(value: date | datetime | None) -> str:
-    """`9月25日 周五`: how dates read on a phone in China (`Fri 25 Sep` in English)."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        value = to_local(value)
-    if has_request_context() and not reads_chinese():
-        return value.strftime("%a %d %b").replace(" 0", " ")
-    return f"{value.month}月{value.day}日 周{WEEKDAYS[value.weekday()]}"
+    """`9月25日 周五`: how dates read on a phone in China (`Fri 25 Sep` in English); app.timefmt.date_cn."""
+    return date_cn(value)
 
 
 def format_datetime_cn(value: datetime | None, seconds: bool = False) -> str:
     """`9月25日 周五 14:00`: a moment, in the same style as `date_cn` so a page has one date style."""
-    if value is None:
-        return ""
-    return f"{format_date_cn(value)} {format_dt(value, '%H:%M:%S' if seconds else '%H:%M')}"
+    return datetime_cn(value, seconds)
 
 
 def yuan(value) -> str:

@@ -1,7 +1,9 @@
 """Customer import from CSV or XLSX: every row is reported, good rows land.
 
 Columns (English or Chinese headers): name/姓名, phone/手机号, outlet/网点,
-segments/客群 (several separated by ";"), tier/等级, owner/负责人.
+segments/客群 (several separated by ";"), tier/等级, owner/负责人, and marketing_consent/活动邀请
+(是/否, 1/0, true/false: the customer agreed to receive the outlet's invitations; 否 withdraws it; empty
+leaves it as it is).
 Re-importing a file updates the same customers (matched by outlet and phone).
 """
 
@@ -29,6 +31,8 @@ HEADERS = {
     "segments": "segments", "客群": "segments",
     "tier": "tier", "等级": "tier", "客户等级": "tier",
     "owner": "owner", "负责人": "owner", "客户经理": "owner",
+    "marketing_consent": "marketing_consent", "活动邀请": "marketing_consent", "营销同意": "marketing_consent",
+    "接收活动邀请": "marketing_consent",
 }
 MAX_ROWS = 20_000
 
@@ -114,6 +118,7 @@ def import_customers(stream: BinaryIO, filename: str, *, default_outlet: str | N
             outlet_code=values.get("outlet") or default_outlet,
             segments=values.get("segments") if values.get("segments") else None,
             tier=values.get("tier") or None, owner=values.get("owner") or None,
+            marketing_consent=values.get("marketing_consent") or None,
         )
         # A savepoint per row: a refused row is undone alone; the good ones wait for the one commit.
         savepoint = db.session.begin_nested()
@@ -140,5 +145,5 @@ def import_customers(stream: BinaryIO, filename: str, *, default_outlet: str | N
 def _label(field_name: str) -> str:
     return {
         "name": _("姓名"), "phone": _("手机号"), "outlet_code": _("网点"), "segments": _("客群"),
-        "tier": _("等级"), "owner": _("负责人"),
+        "tier": _("等级"), "owner": _("负责人"), "marketing_consent": _("活动邀请"),
     }.get(field_name, field_name)

@@ -11,6 +11,11 @@ from app.models import IdMixin, TimestampMixin, utcnow
 from app.org.models import Outlet
 from app.referral_codes import share_code_space
 
+# The purpose of the separate consent invitations need ("愿意接收本网点的活动邀请", API.md): given at a
+# registration (its own unticked box) or recorded on import; withdrawn by setting `withdrawn_at`.
+MARKETING_PURPOSE = "marketing"
+MARKETING_TEXT_VERSION = "2026-12-v1"
+
 
 class Customer(IdMixin, TimestampMixin, Model):
     """A person an outlet knows: a customer, or a prospect (`is_customer` false).
@@ -85,3 +90,12 @@ class Consent(IdMixin, Model):
     withdrawn_at: Mapped[datetime | None]
 
     customer: Mapped[Customer] = relationship(back_populates="consents")
+
+    @classmethod
+    def marketing_given(cls, customer_id) -> sa.ColumnElement[bool]:
+        """SQL: the customer (a column or a value) holds a marketing consent not withdrawn.
+
+        Withdrawing (PIPL: the ticket's withdraw-consent, erasure) sets `withdrawn_at`, so a consent
+        counts only while that is NULL: the one rule invitations ask (`customers.queries`)."""
+        return sa.exists().where(cls.customer_id == customer_id, cls.purpose == MARKETING_PURPOSE,
+                                 cls.withdrawn_at.is_(None))

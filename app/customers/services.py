@@ -12,11 +12,12 @@ from sqlalchemy.orm import lazyload
 
 from app.audit import services as audit
 from app.auth.models import User
-from app.customers.models import Consent, Customer, CustomerSegment
+from app.customers.models import MARKETING_PURPOSE, MARKETING_TEXT_VERSION, Consent, Customer, CustomerSegment
 from app.customers.phones import InvalidPhone, normalize_mobile
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.input_guard import name_problem
+from app.models import utcnow
 from app.org import reference
 from app.org.models import Outlet
 from app.referral_codes import free_elsewhere, new_referral_code
@@ -38,7 +39,27 @@ class CustomerInput:
     owner: str | None = None
     is_customer: bool | None = None
     note: str | None = None
+    # Marketing consent as an import row records it: 是/否, 1/0, true/false, yes/no; None leaves it as it is.
+    marketing_consent: bool | str | None = None
     errors: dict[str, str] = field(default_factory=dict)
+
+
+YES = {"是", "1", "true", "yes", "y", "同意", "有"}
+NO = {"否", "0", "false", "no", "n", "不同意", "无"}
+
+
+def parse_yes_no(raw) -> bool | None:
+    """是/否, 1/0, true/false, yes/no (any case) as a bool; None for an empty cell; ValueError otherwise."""
+    if raw is None or isinstance(raw, bool):
+        return raw
+    text = str(raw).strip().lower()
+    if not text:
+        return None
+    if text in YES:
+        return True
+    if text in NO:
+        return False
+    raise ValueError(text)
 
 
 def _split_segments(raw) -> list[str]:
@@ -92,6 +113,13 @@ def validate(data: CustomerInput, *, partial: bool = False) -> dict:
         clean["is_customer"] = bool(data.is_customer)
     if data.note is not None:
         clean["note"] = data.note.strip()[:500] or None
+    try:
+        marketing = parse_yes_no(data.marketing_consent)
+    except ValueError:
+        errors["marketing_consent"] = _("活动邀请同意应填 是/否（或 1/0、true/false）")
+    else:
+        if marketing is not None:
+            clean["marketing_consent"] = marketing
     if errors:
         raise ValidationFailed(fields=errors)
     return clean
@@ -118,6 +146,8 @@ def upsert(data: CustomerInput, *, source: str = "staff") -> tuple[Customer, boo
         db.session.add(customer)
     changes = _apply(customer, clean)
     db.session.flush()
+    if "marketing_consent" in clean and set_marketing_consent(customer, clean["marketing_consent"], channel=source):
+        changes.add("marketing_consent")
     if created or changes:
         audit.record("customer_created" if created else "customer_updated", obj=customer,
                      details={"source": source, "fields": sorted(changes)})
@@ -191,15 +221,50 @@ def count_customers(outlet_id: int | None = None) -> int:
     return db.session.scalar(stmt) or 0
 
 
-def record_consent(customer: Customer, *, purpose: str, text_version: str, channel: str) -> Consent:
-    """Keep what the person agreed to, with the version of the text they saw, and audit it (at the next flush)."""
+def record_consent(customer: Customer, *, purpose: str, text_version: str, channel: str,
+                   marketing: bool = False) -> Consent:
+    """Keep what the person agreed to, with the version of the text they saw, and audit it (at the next flush).
+
+    `marketing`: the person also ticked the separate box for the outlet's invitations; its own consent row is
+    written beside (the same audit entry names it), so a registration that ticks it costs one more row only.
+    """
     # By id, not through the relationship: the customer's consents are not loaded for this, and appending
     # to them would cost the unit of work a collection to track (the registration hot path).
     consent = Consent(customer_id=customer.id, purpose=purpose, text_version=text_version, channel=channel)
     db.session.add(consent)
-    audit.record("consent_recorded", obj=customer, actor=None,
-                 details={"purpose": purpose, "text_version": text_version, "channel": channel})
+    details = {"purpose": purpose, "text_version": text_version, "channel": channel}
+    if marketing:
+        db.session.add(Consent(customer_id=customer.id, purpose=MARKETING_PURPOSE, text_version=MARKETING_TEXT_VERSION,
+                               channel=channel))
+        details["marketing"] = MARKETING_TEXT_VERSION
+    audit.record("consent_recorded", obj=customer, actor=None, details=details)
     return consent
+
+
+def record_marketing_consent(customer: Customer, *, channel: str,
+                             text_version: str = MARKETING_TEXT_VERSION) -> Consent:
+    """The separate consent to receive the outlet's invitations (written at the next flush, no read)."""
+    return record_consent(customer, purpose=MARKETING_PURPOSE, text_version=text_version, channel=channel)
+
+
+def set_marketing_consent(customer: Customer, given: bool, *, channel: str) -> bool:
+    """Make the customer's marketing consent what a trusted source (an import) says; whether anything changed.
+
+    Given: a consent row unless one is held already. Not given: every held one is withdrawn
+    (`withdrawn_at`), as the person withdrawing it would.
+    """
+    held = list(db.session.scalars(sa.select(Consent).where(
+        Consent.customer_id == customer.id, Consent.purpose == MARKETING_PURPOSE, Consent.withdrawn_at.is_(None))))
+    if given and not held:
+        record_marketing_consent(customer, channel=channel)
+        return True
+    if not given and held:
+        now = utcnow()
+        for consent in held:
+            consent.withdrawn_at = now
+        audit.record("consent_withdrawn", obj=customer, details={"purpose": MARKETING_PURPOSE, "channel": channel})
+        return True
+    return False
 
 
 REFERRAL_CODE_TRIES = 5

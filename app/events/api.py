@@ -26,6 +26,9 @@ from app.events.schemas import (
     EventQuerySchema,
     EventSchema,
     EventUpdateSchema,
+    InvitationRequestSchema,
+    InvitationResultSchema,
+    MessageListSchema,
     PartySizeRequestSchema,
     PartySizeResultSchema,
     PublicEventSchema,
@@ -41,7 +44,7 @@ from app.events.services import EventInput
 from app.events.signals import ticket_fields
 from app.extensions import db, limiter
 from app.org.models import Outlet
-from app.privacy import mask_name
+from app.privacy import mask_name, mask_phone
 from app.security import get_scoped_or_404, permission_required, public, scope_to_outlets
 from app.timefmt import local_tz
 from app.urls import external_url
@@ -142,6 +145,29 @@ def list_registrations(query, event_id: int):
     for item in items:
         item.ticket_url = external_url("public.ticket", token=item.ticket_token)
     return {"items": items}
+
+
+@blp.route("/<int:event_id>/invitations", methods=["POST"])
+@permission_required("events.edit")
+@blp.arguments(InvitationRequestSchema)
+@blp.response(202, InvitationResultSchema)
+def invite(body, event_id: int):
+    """Invite the outlet's customers by segment and/or a hand-picked list; only those with marketing consent,
+    not opted out, not registered and not invited in the last 7 days are sent a text (the others are counted
+    by reason). 409 `invalid_state` unless published, `registration_closed` once registration closed."""
+    result = services.invite(get_scoped_or_404(Event, event_id), segments=body["segments"],
+                             customer_ids=body["customer_ids"])
+    return {"queued": result.queued, "skipped": result.skipped}
+
+
+@blp.route("/<int:event_id>/messages", methods=["GET"])
+@permission_required("events.view")
+@blp.response(200, MessageListSchema)
+def list_messages(event_id: int):
+    """The SMS sent (or queued) for this event, newest first, with masked numbers."""
+    messages = services.event_messages(get_scoped_or_404(Event, event_id))
+    return {"items": [{"id": m.id, "kind": m.kind, "to": mask_phone(m.recipient), "status": m.status,
+                       "attempts": m.attempts, "sent_at": m.sent_at} for m in messages]}
 
 
 @blp.route("/<int:event_id>", methods=["DELETE"])

@@ -149,6 +149,7 @@ def registration_form(event, formdata=None):
         name = StringField(_l("姓名"), render_kw={"autocomplete": "name", "maxlength": 50})
         phone = StringField(_l("手机号"), render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 20})
         consent = BooleanField(_l("我已阅读并同意"))
+        marketing_consent = BooleanField(_l("愿意接收本网点的活动邀请"), default=False)
 
     if event.max_party_size > 1:
         RegistrationForm.party_size = SelectField(

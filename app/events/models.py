@@ -176,3 +176,21 @@ class Registration(IdMixin, Model):
         and cancelled ones hold none. What capacity decisions and the pages' 已占座位 both read."""
         return (sa.select(sa.func.coalesce(sa.func.sum(cls.party_size), 0))
                 .where(cls.event_id == event_id, cls.status == "confirmed").correlate(None).scalar_subquery())
+
+
+class MessageMark(Model):
+    """That a once-only message went to a registration: (registration, kind, key) is written once.
+
+    The reminders job inserts its marks with ON CONFLICT DO NOTHING and messages only the rows it
+    inserted, so a reminder goes exactly once however often and on how many hosts the job runs
+    (`key`: which reminder for which start time, e.g. `day_before:2026-12-05T14:00:00+08:00`;
+    an event moved to another time is reminded of again).
+    """
+
+    __tablename__ = "message_marks"
+
+    registration_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("registrations.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(40), primary_key=True)
+    key: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

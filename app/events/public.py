@@ -95,7 +95,8 @@ def register(slug: str):
         data = service.RegistrationInput(
             name=form.name.data, phone=form.phone.data, consent=bool(form.consent.data),
             party_size=(getattr(form, "party_size", None) and form.party_size.data) or 1,
-            answers=answers_from(form, event), ref=ref or None)
+            answers=answers_from(form, event), ref=ref or None,
+            marketing_consent=bool(form.marketing_consent.data))
         try:
             registration = tickets.register_or_resend(event, data)
         except ValidationFailed as exc:

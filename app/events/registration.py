@@ -42,6 +42,8 @@ class RegistrationInput:
     party_size: int | str | None = 1
     answers: dict = field(default_factory=dict)
     ref: str | None = None
+    # The separate, unticked box "愿意接收本网点的活动邀请": invitations need it (API.md).
+    marketing_consent: bool = False
 
 
 @dataclass
@@ -173,7 +175,9 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         else:
             raise EventFull()
         if source == "public":
-            record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration")
+            # The separate marketing box, when ticked, adds its own consent row (one INSERT more) and nothing else.
+            record_consent(customer, purpose=consent_purpose(), text_version=CONSENT_VERSION, channel="registration",
+                           marketing=data.marketing_consent is True)
         now = utcnow()
         registration = Registration(
             event=event, customer_id=customer.id, name=clean.name, phone=clean.phone, phone_last4=clean.phone[-4:],

@@ -175,6 +175,8 @@ class RegistrationRequestSchema(Schema):
     party_size = Int(load_default=1, strict=True)
     answers = fields.Dict(load_default=dict)
     ref = fields.String(load_default=None, validate=validate.Length(max=16))
+    marketing_consent = fields.Boolean(load_default=False, metadata={
+        "description": "the separate consent to receive the outlet's invitations (an unticked box of its own)"})
 
 
 class RegistrationResultSchema(Schema):
@@ -225,3 +227,35 @@ class TicketSchema(Schema):
     status = fields.String()
     checked_in_at = LocalDateTime(allow_none=True)
     vouchers = fields.List(fields.Nested(VoucherSchema))
+
+
+class InvitationRequestSchema(Schema):
+    segments = fields.List(fields.String(validate=validate.OneOf(list(SEGMENTS))), load_default=None,
+                           metadata={"description": "invite the outlet's customers in any of these groups"})
+    customer_ids = fields.List(Int(strict=True), load_default=None, validate=validate.Length(max=5000),
+                               metadata={"description": "invite these customers of the outlet (hand-picked)"})
+
+
+class InvitationSkippedSchema(Schema):
+    no_consent = Int(metadata={"description": "never gave or withdrew marketing consent"})
+    opted_out = Int(metadata={"description": "replied T/TD/R/退订"})
+    already_registered = Int()
+    recently_invited = Int(metadata={"description": "sent an invitation in the last 7 days"})
+
+
+class InvitationResultSchema(Schema):
+    queued = Int()
+    skipped = fields.Nested(InvitationSkippedSchema)
+
+
+class MessageSchema(Schema):
+    id = Int()
+    kind = fields.String()
+    to = fields.String(metadata={"description": "the masked number, 138****1234"})
+    status = fields.String(metadata={"description": "pending, sent, delivered, failed or cancelled"})
+    attempts = Int()
+    sent_at = Moment(allow_none=True)
+
+
+class MessageListSchema(Schema):
+    items = fields.List(fields.Nested(MessageSchema))

@@ -17,7 +17,9 @@ from app.errors import ValidationFailed
 from app.events import limits
 from app.events import questions as question_rules
 from app.events.errors import InvalidTransition
+from app.events.invitations import InvitationResult, invitable, invite, parse_picked  # noqa: F401  (re-exported)
 from app.events.messages import event_cancelled_message
+from app.events.messages import event_changed as event_changed_message
 from app.events.models import Event, Registration
 
 # Registration's rules live in registration.py; what other features call (check-in's walk-ins and
@@ -30,13 +32,15 @@ from app.events.registration import (  # noqa: F401  (re-exported)
     registrations_for,
     seats_taken,
 )
+from app.events.reminders import send_due_reminders  # noqa: F401  (re-exported: the reminders job)
 from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
 from app.models import utcnow
+from app.notify.models import Notification
 from app.org.models import Outlet
 from app.org.reference import SEGMENTS
 from app.security import acting_user, ensure_outlet_in_scope
-from app.timefmt import to_local
+from app.timefmt import iso, to_local
 
 SLUG_ALPHABET = "abcdefghijkmnpqrstuvwxyz23456789"
 SLUG_LENGTH = 10  # 32^10 ≈ 10^15: not enumerable behind the public rate limits
@@ -260,9 +264,30 @@ def update_event(event: Event, data: EventInput) -> Event:
         from_waitlist = promote_waitlist(event)
         if from_waitlist:
             changed.append(f"promoted:{len(from_waitlist)}")
+    moved = [attr for attr in CHANGE_NOTIFIED if attr in changed]
+    if moved and event.status == "published":
+        changed.append(f"notified:{notify_change(event, moved)}")
     if changed:
         audit.record("event_updated", obj=event, details={"fields": changed})
     return event
+
+
+# What registrants are told of when it changes after publishing (`event_changed`, API.md): the time and the venue.
+CHANGE_NOTIFIED = ("starts_at", "ends_at", "venue")
+
+
+def notify_change(event: Event, fields: list[str]) -> int:
+    """Tell every confirmed or waitlisted registrant the event's new time and venue, once for this change."""
+    key = f"{iso(event.starts_at)}|{iso(event.ends_at)}|{event.venue}"[:64]
+    active = db.session.scalars(sa.select(Registration).where(
+        Registration.event_id == event.id, Registration.status.in_(("confirmed", "waitlisted")))
+        .order_by(Registration.id))
+    notified = 0
+    for registration in active:
+        event_changed_message(registration, fields, key)
+        notified += 1
+    db.session.flush()
+    return notified
 
 
 # Which offers an event carries is the alliance's to store (app.events.signals.event_offers).
@@ -386,3 +411,13 @@ def event_counts(event: Event) -> dict[str, int]:
         "walk_in_people": int(walk_in_people),
         "seats_left": max(0, event.capacity - int(taken)),
     }
+
+
+MESSAGES_SHOWN = 500
+
+
+def event_messages(event: Event, limit: int = MESSAGES_SHOWN) -> list[Notification]:
+    """The SMS of an event (confirmations, reminders, invitations …), newest first, for its staff."""
+    return list(db.session.scalars(sa.select(Notification).where(
+        Notification.event_id == event.id, Notification.channel == "sms")
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))

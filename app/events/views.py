@@ -25,6 +25,7 @@ from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
 from app.form_errors import show_field_errors
 from app.notify.services import event_message_counts
+from app.org.reference import SEGMENTS
 from app.org.services import visible_outlets
 from app.security import get_scoped_or_404, permission_required, scope_to_outlets
 from app.templating import format_date_cn
@@ -77,7 +78,46 @@ def detail(event_id: int):
                            registrations=registrations, q=q, referrals=registration_service.referral_counts(event),
                            share_url=share_url, status_names=STATUS_NAMES, offers=offers,
                            template=find_template(event.template_key, event.outlet_id),
-                           message_counts=event_message_counts(event.id))
+                           message_counts=event_message_counts(event.id),
+                           invitable=services.invitable(event), segments=SEGMENTS,
+                           messages=services.event_messages(event, limit=MESSAGES_ON_PAGE),
+                           message_kinds=MESSAGE_KINDS, message_statuses=MESSAGE_STATUSES)
+
+
+MESSAGES_ON_PAGE = 50
+MESSAGE_KINDS = {
+    "registration_confirmed": _l("报名成功"), "registration_waitlisted": _l("候补"),
+    "waitlist_promoted": _l("候补转正"),
+    "ticket_resent": _l("重发凭证"), "event_reminder": _l("活动提醒"), "event_changed": _l("活动变更"),
+    "event_cancelled": _l("活动取消"), "registration_cancelled": _l("取消报名"), "voucher_issued": _l("优惠券"),
+    "invitation": _l("活动邀请"), "party_size_changed": _l("人数变更"),
+}
+MESSAGE_STATUSES = {"pending": _l("待发送"), "sent": _l("已发送"), "delivered": _l("已送达"), "failed": _l("发送失败"),
+                    "cancelled": _l("已取消")}
+
+
+@bp.route("/<int:event_id>/invitations", methods=["POST"])
+@permission_required("events.edit")
+def invite(event_id: int):
+    """The event page's invitation form: segments ticked and/or numbers pasted; the counts are flashed."""
+    event = get_scoped_or_404(Event, event_id)
+    try:
+        ids, phones = services.parse_picked(request.form.get("customers", "")[:100_000])
+        result = services.invite(event, segments=request.form.getlist("segments"), customer_ids=ids, phones=phones)
+    except ValidationFailed as exc:
+        discard()
+        for message in (exc.fields or {}).values():
+            flash(message, "error")
+        return redirect(url_for("events.detail", event_id=event_id), code=303)
+    except DomainError as exc:
+        discard()
+        flash(exc.message, "error")
+        return redirect(url_for("events.detail", event_id=event_id), code=303)
+    skipped = result.skipped
+    flash(_("已发出邀请 %(n)d 条。未发送：未同意接收邀请 %(a)d 位，已退订 %(b)d 位，已报名 %(c)d 位，"
+            "7 天内已邀请过 %(d)d 位。", n=result.queued, a=skipped["no_consent"], b=skipped["opted_out"],
+            c=skipped["already_registered"], d=skipped["recently_invited"]), "success")
+    return redirect(url_for("events.detail", event_id=event_id), code=303)
 
 
 def _event_input(form: EventForm, template_key: str | None, questions: list[dict]) -> EventInput:

@@ -24,7 +24,7 @@ def _parse_now(raw: str | None) -> datetime | None:
 
 @jobs_cli.command("run-due")
 @click.option("--at", "--now", "now_text", default=None,
-              help="Act as if it were this time (ISO 8601), for tests and replays.")
+              help="Act as if it were this time (ISO 8601; local time when no offset), for tests and replays.")
 @click.option("--job", "only", multiple=True, help="Only this job (repeatable).")
 def run_due_command(now_text: str | None, only: tuple[str, ...]) -> None:
     """Run every job whose period is due and not yet claimed by another runner."""

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from app.auth.models import User
 from app.errors import DomainError
 from app.events.models import Event
+from app.events.services import send_due_reminders
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.services import finish_event
@@ -89,6 +90,11 @@ def staff_email_addresses(user_ids: list[int]) -> dict[int, str]:
     return {user_id: email for user_id, email in rows if email}
 
 
+def event_reminders(now: datetime) -> dict:
+    """The day-before (10:00) and 2-hours-before reminders now due, each once per registration."""
+    return send_due_reminders(now)
+
+
 def deliver_notifications(now: datetime) -> dict:
     """Send what is due as of `now` (quiet hours are judged at that moment too)."""
     return deliver_pending(now)
@@ -109,4 +115,6 @@ def _minutely(local: datetime) -> str:
 register(Job("auto_finish", "finish published events AUTO_FINISH_HOURS after they end (hourly)", _hourly, auto_finish))
 register(Job("followup_digest", "each staff member's due follow-ups, once a day from DIGEST_HOUR", _digest_period,
              followup_digest))
+register(Job("event_reminders", "reminders: the day before at 10:00 and 2 hours before (every minute)",
+             _minutely, event_reminders))
 register(Job("deliver_notifications", "send pending notifications (every minute)", _minutely, deliver_notifications))

@@ -34,6 +34,7 @@ from app.models import utcnow
 from app.notify import signals
 from app.notify.models import STATUSES, Notification, OptOut
 from app.notify.senders import Backend, HttpBackend, LogBackend, MailBackend, Outgoing, SendFailed
+from app.sms_text import signed
 from app.timefmt import local_tz, to_local
 from app.unit_of_work import transaction
 
@@ -54,7 +55,10 @@ def notify(kind: str, recipient: str, body: str, *, channel: str = "sms", subjec
     """Queue a message in the outbox, in the caller's transaction (written at the next flush).
 
     `registration` may be one not written yet: the flush writes it first and gives the message its id.
+    Every SMS starts with the deployment's 【SMS_SIGNATURE】 (app/sms_text.py), put in front here once.
     """
+    if channel == "sms":
+        body = signed(body)
     message = Notification(kind=kind, channel=channel, recipient=recipient, subject=subject, body=body,
                            payload=payload or {}, event_id=getattr(event, "id", None),
                            registration=registration, user_id=getattr(user, "id", None))
