@@ -134,6 +134,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "AUTO_FINISH_HOURS": _int("AUTO_FINISH_HOURS", 24),
         # The daily digest of due follow-ups goes out once per local day, from this hour on.
         "DIGEST_HOUR": _int("DIGEST_HOUR", 8),
+        # Personal data of prospects (never customers) is erased this many days after their last event.
+        "RETENTION_DAYS": _int("RETENTION_DAYS", 730),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Requests are small forms and JSON; uploads (customer imports) stay under 5 MB.
         "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,

@@ -19,6 +19,7 @@ from app.followups.services import finish_event
 from app.followups.vocabulary import LIST_NAMES
 from app.jobs.runner import Job, register
 from app.notify.services import deliver_pending, notify
+from app.personal_data.services import purge_expired
 from app.security import OUTLET_ROLES, run_as_system
 from app.timefmt import to_local
 from app.unit_of_work import transaction
@@ -86,6 +87,17 @@ def deliver_notifications(_now: datetime) -> dict:
     return deliver_pending()
 
 
+def retention_purge(now: datetime) -> dict:
+    """Erase prospects past RETENTION_DAYS (app.personal_data); each erasure and the run are audited."""
+    run_as_system()
+    result = purge_expired(now)
+    return {"erased": len(result.customer_ids), "customer_ids": result.customer_ids[:50]}
+
+
+def _daily(local: datetime) -> str:
+    return local.date().isoformat()
+
+
 def _digest_period(local: datetime) -> str | None:
     return local.date().isoformat() if local.hour >= current_app.config["DIGEST_HOUR"] else None
 
@@ -102,3 +114,4 @@ register(Job("auto_finish", "finish published events AUTO_FINISH_HOURS after the
 register(Job("followup_digest", "each staff member's due follow-ups, once a day from DIGEST_HOUR", _digest_period,
              followup_digest))
 register(Job("deliver_notifications", "send pending notifications (every minute)", _minutely, deliver_notifications))
+register(Job("retention_purge", "erase prospects past RETENTION_DAYS (daily)", _daily, retention_purge))
