@@ -24,6 +24,8 @@ class User(UserMixin, IdMixin, TimestampMixin, Model):
 
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     display_name: Mapped[str] = mapped_column(sa.String(64))
+    # Where staff messages (the daily digest of follow-ups) go when MAIL_* is set; none: the log only.
+    email: Mapped[str | None] = mapped_column(sa.String(254))
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16))
     outlet_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outlets.id"), index=True)

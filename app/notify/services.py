@@ -9,14 +9,18 @@ nothing. `deliver_pending()` hands pending rows to the configured backend
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Protocol
 
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app.extensions import db
 from app.models import utcnow
-from app.notify.models import Notification
+from app.notify import signals
+from app.notify.models import Notification, OptOut
 from app.privacy import mask_phone
 
 log = logging.getLogger("app.notify")
@@ -74,3 +78,32 @@ def deliver_pending(limit: int = 200) -> dict[str, int]:
             sent += 1
     db.session.flush()  # committed by the caller's unit of work (the job runner)
     return {"sent": sent, "failed": failed}
+
+
+# --- opt-outs (replies T / TD / R / 退订) ---------------------------------------------------------------
+
+def record_opt_out(phone: str, keyword: str) -> OptOut:
+    """Record that this phone wants no more invitations; idempotent (the first reply's keyword is kept).
+
+    Sends `signals.phone_opted_out` (phone=) in the caller's transaction every time, so a feature above
+    may withdraw its consents; a receiver only flushes.
+    """
+    insert = pg_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    db.session.execute(insert(OptOut).values(phone=phone, keyword=keyword[:16], created_at=utcnow())
+                       .on_conflict_do_nothing(index_elements=["phone"]))
+    opt_out = db.session.scalars(sa.select(OptOut).where(OptOut.phone == phone)).one()
+    signals.phone_opted_out.send(current_app._get_current_object(), phone=phone)  # type: ignore[attr-defined]
+    return opt_out
+
+
+def is_opted_out(phone: str) -> bool:
+    return db.session.scalar(sa.select(sa.exists().where(OptOut.phone == phone))) or False
+
+
+def opted_out_phones(phones: Iterable[str]) -> set[str]:
+    """Which of these phones opted out (one query per 1,000 numbers)."""
+    wanted = sorted(set(phones))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 1000):
+        found.update(db.session.scalars(sa.select(OptOut.phone).where(OptOut.phone.in_(wanted[start:start + 1000]))))
+    return found
