@@ -33,7 +33,7 @@ from app.events.services import registration_by_token
 from app.extensions import db
 from app.followups.models import FollowUp, FollowUpContact
 from app.models import utcnow
-from app.notify.models import Notification
+from app.notify.models import Notification, OptOut
 from app.personal_data.models import PrivacyRequest
 from app.privacy import mask_name, mask_phone
 from app.security import acting_user, scope_to_outlets
@@ -285,8 +285,17 @@ def _scrub_audit(customer: Customer, registrations: list[Registration], followup
 
 
 def _forget_opt_outs(phones: set[str]) -> int:
-    """Hook for notify's opt-out list (app.notify): none until it exists. Without consent nobody is invited."""
-    return 0
+    """notify's opt-out rows of these numbers go too: an erased person has no consent left, so nobody
+    invites them, and a number kept to honour the opt-out would be their data kept."""
+    if not phones:
+        return 0
+    result = db.session.execute(sa.delete(OptOut).where(OptOut.phone.in_(sorted(phones))))
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+def on_phone_opted_out(_sender, phone: str, **_extra) -> None:
+    """notify's `phone_opted_out` (an SMS reply T/TD/R/退订): withdraw that phone's marketing consent."""
+    withdraw_consent(phone, channel="sms")
 
 
 # --- Withdrawing consent ----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """personal data (PIPL): privacy requests, customers.erased_at, followups.closed_reason
 
 Revision ID: 9c4e1a7d2b63
-Revises: 3f6d2c8a1b57
+Revises: 9b3e5d7a2c14
 Create Date: 2026-12-03 17:20:00
 
 """
@@ -13,7 +13,7 @@ import app.models  # noqa: F401  (custom column types such as UTCDateTime)
 
 # revision identifiers, used by Alembic.
 revision = '9c4e1a7d2b63'
-down_revision = '3f6d2c8a1b57'
+down_revision = '9b3e5d7a2c14'
 branch_labels = None
 depends_on = None
 

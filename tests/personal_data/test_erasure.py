@@ -78,7 +78,6 @@ def story(make, happen):
     make.registration(upcoming, name=NAME, phone=PHONE)
     make.registration(upcoming, name="李四", phone="19900000002")
     # The morning digest names the person in a staff message.
-    db.session.scalars(sa.select(FollowUp).where(FollowUp.status == "open")).all()
     for f in db.session.scalars(sa.select(FollowUp).where(FollowUp.status == "open")):
         f.due_date = local_today()
     followup_digest(utcnow())
@@ -131,7 +130,7 @@ def test_erasure_removes_the_person_from_every_table_page_export_and_pdf(client,
     auth.login("pd.manager")
     past, upcoming = story["past"].id, story["upcoming"].id
     for url in (f"/customers/{story['customer_id']}", "/customers", "/customers?q=欧阳", f"/events/{past}",
-                f"/events/{upcoming}", "/followups", "/followups?status=closed", "/", f"/events/{past}/checkin",
+                f"/events/{upcoming}", "/followups", "/followups?status=closed", "/today", f"/events/{past}/checkin",
                 "/followups/prospects", f"/followups/{closed[0].id}", "/admin/audit"):
         response = client.get(url)
         assert response.status_code == 200, url
@@ -140,7 +139,8 @@ def test_erasure_removes_the_person_from_every_table_page_export_and_pdf(client,
         book = openpyxl.load_workbook(io.BytesIO(client.get(url).data))
         cells = " ".join(str(c.value) for sheet in book for row in sheet.iter_rows() for c in row if c.value)
         assert _leaks(cells) == [] and "已删除" in cells, url
-    for url in (f"/events/{past}/signin-sheet.pdf", f"/events/{past}/report.pdf", f"/events/{upcoming}/signin-sheet.pdf"):
+    for url in (f"/events/{past}/signin-sheet.pdf", f"/events/{past}/report.pdf",
+                f"/events/{upcoming}/signin-sheet.pdf"):
         response = client.get(url)
         assert response.status_code == 200 and _leaks(pdf_text(response.data)) == [], url
     assert _leaks(client.get(f"/customers/{story['customer_id']}/personal-data.json").get_data(as_text=True)) == []
