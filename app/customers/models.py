@@ -11,6 +11,11 @@ from app.models import IdMixin, TimestampMixin, utcnow
 from app.org.models import Outlet
 from app.referral_codes import share_code_space
 
+# The purpose of the separate consent invitations need ("愿意接收本网点的活动邀请", API.md): given at a
+# registration (its own unticked box) or recorded on import; withdrawn by setting `withdrawn_at`.
+MARKETING_PURPOSE = "marketing"
+MARKETING_TEXT_VERSION = "2026-12-v1"
+
 
 class Customer(IdMixin, TimestampMixin, Model):
     """A person an outlet knows: a customer, or a prospect (`is_customer` false).

@@ -11,7 +11,7 @@ from sqlalchemy.orm import lazyload
 
 from app.audit import services as audit
 from app.auth.models import User
-from app.customers.models import Consent, Customer, CustomerSegment
+from app.customers.models import MARKETING_PURPOSE, Consent, Customer, CustomerSegment
 from app.customers.phones import InvalidPhone, normalize_mobile
 from app.errors import ValidationFailed
 from app.extensions import db
@@ -249,10 +249,6 @@ def find_or_create_prospect(outlet_id: int, name: str, phone: str) -> tuple[Cust
             return customer, customer.is_customer
     raise RuntimeError("no free referral code after several tries")
 
-
-# Marketing consent (invitations, follow-up outreach): remind records it at registration; personal_data
-# withdraws it. "Has marketing consent" is a row of this purpose with withdrawn_at NULL.
-MARKETING_PURPOSE = "marketing"
 
 
 def marketing_withdrawn(customer_ids: list[int]) -> set[int]:

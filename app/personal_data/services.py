@@ -24,8 +24,7 @@ from app.alliance.models import Voucher
 from app.audit import services as audit
 from app.audit.models import AuditEntry
 from app.catalogue.queries import is_working_day
-from app.customers.models import Consent, Customer
-from app.customers.services import MARKETING_PURPOSE
+from app.customers.models import MARKETING_PURPOSE, Consent, Customer
 from app.database import lock_for_update
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.events.models import Event, Registration

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from app.customers.models import Consent, Customer
-from app.customers.services import MARKETING_PURPOSE
+from app.customers.models import MARKETING_PURPOSE, Consent, Customer
 from app.extensions import db
 from app.models import utcnow
 from app.personal_data.models import PrivacyRequest

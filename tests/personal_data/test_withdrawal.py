@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from app.customers.models import Consent, Customer
-from app.customers.services import MARKETING_PURPOSE, marketing_withdrawn
+from app.customers.models import MARKETING_PURPOSE, Consent, Customer
+from app.customers.services import marketing_withdrawn
 from app.extensions import db
 from app.followups.models import FollowUp
 from app.followups.services import finish_event
