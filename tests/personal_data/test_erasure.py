@@ -131,7 +131,7 @@ def test_erasure_removes_the_person_from_every_table_page_export_and_pdf(client,
     past, upcoming = story["past"].id, story["upcoming"].id
     for url in (f"/customers/{story['customer_id']}", "/customers", "/customers?q=欧阳", f"/events/{past}",
                 f"/events/{upcoming}", "/followups", "/followups?status=closed", "/today", f"/events/{past}/checkin",
-                "/followups/prospects", f"/followups/{closed[0].id}", "/admin/audit"):
+                "/followups/prospects", f"/followups/{closed[0].id}", "/admin/audit", "/dashboard"):
         response = client.get(url)
         assert response.status_code == 200, url
         assert _leaks(response.get_data(as_text=True)) == [], url

@@ -89,6 +89,7 @@ def test_the_ticket_page_files_requests_and_the_managers_page_highlights_overdue
     db.session.add(old)
     db.session.commit()
     auth.login("pr.manager")
+    assert "/privacy-requests" in client.get("/me").get_data(as_text=True)
     page = client.get("/privacy-requests").get_data(as_text=True)
     assert page.count("privacy-request--overdue") == 1 and "已逾期" in page and "杨过" in page
     home = client.get("/today").get_data(as_text=True)
