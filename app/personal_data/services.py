@@ -34,7 +34,7 @@ from app.followups.models import FollowUp, FollowUpContact
 from app.models import utcnow
 from app.notify.models import Notification, OptOut
 from app.personal_data.models import PrivacyRequest
-from app.privacy import mask_name, mask_phone
+from app.privacy import mask_phone
 from app.security import acting_user, scope_to_outlets
 from app.timefmt import iso, local_today, to_local
 from app.tokens import url_token
@@ -185,8 +185,10 @@ def _scrub_text(text: str, secrets: list[str]) -> str:
 
 
 def _secrets(names: set[str], phones: set[str]) -> list[str]:
-    found = {n for n in names if n and n != ERASED}
-    found |= {mask_name(n) for n in found if len(n) >= 2}
+    """What must not survive anywhere: the full names (two characters or more: a lone character would
+    match unrelated text), the numbers and their masked forms. A masked name (张*) is too common to
+    search for; the entries that hold one name their registration and are cleared by that (_scrub_audit)."""
+    found = {n for n in names if n and len(n) >= 2 and n != ERASED}
     found |= phones | {mask_phone(p) for p in phones}
     return sorted(found)
 
