@@ -27,7 +27,7 @@ WEEKDAYS = "一二三四五六日"
 TABS = [
     ("today", _l("今日"), "home.index", {"home", "followups", "results"}),
     ("events", _l("活动"), "events.index", {"events", "planning", "checkin"}),
-    ("customers", _l("客户"), "customers.index", {"customers"}),
+    ("customers", _l("客户"), "customers.index", {"customers", "personal_data"}),
     ("me", _l("我的"), "auth.account", {"auth", "audit", "alliance"}),
 ]
 

@@ -54,7 +54,7 @@ def downgrade():
         batch_op.drop_index('ix_privacy_requests_outlet_status_due')
         batch_op.drop_index(batch_op.f('ix_privacy_requests_customer_id'))
     op.drop_table('privacy_requests')
-    with op.batch_alter_table('followups', schema=None) as batch_op:
-        batch_op.drop_column('closed_reason')
-    with op.batch_alter_table('customers', schema=None) as batch_op:
-        batch_op.drop_column('erased_at')
+    # Not batch mode: on SQLite it rebuilds the table, and dropping `customers` while registrations
+    # point at it fails with foreign keys on. ALTER TABLE … DROP COLUMN (SQLite 3.35+) drops in place.
+    op.execute('ALTER TABLE followups DROP COLUMN closed_reason')
+    op.execute('ALTER TABLE customers DROP COLUMN erased_at')
