@@ -138,6 +138,8 @@ def load_config(overrides: dict | None = None) -> dict:
         "AUTO_FINISH_HOURS": _int("AUTO_FINISH_HOURS", 24),
         # The daily digest of due follow-ups goes out once per local day, from this hour on.
         "DIGEST_HOUR": _int("DIGEST_HOUR", 8),
+        # Personal data of prospects (never customers) is erased this many days after their last event.
+        "RETENTION_DAYS": _int("RETENTION_DAYS", 730),
         "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         # Messages (app/notify): `log` writes SMS to the log, `http` posts them to the bank's SMS platform
         # (NOTIFY_BACKEND is the old name of SMS_BACKEND); the secret signs both ways (X-Signature).

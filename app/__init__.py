@@ -113,7 +113,7 @@ def _init_login(app: Flask) -> None:
 
 # Feature packages that wire themselves in: each has `init_app(app)` in its __init__.py
 # (blueprints, API blueprints via app.api.api, CLI commands, home panels).
-FEATURES = ("notify", "planning", "checkin", "alliance", "followups", "jobs")
+FEATURES = ("notify", "planning", "checkin", "alliance", "followups", "personal_data", "jobs")
 
 
 def _init_features(app: Flask) -> None:

@@ -11,8 +11,9 @@ from app.followups import models as followups_models
 from app.jobs import models as jobs_models
 from app.notify import models as notify_models
 from app.org import models as org_models
+from app.personal_data import models as personal_data_models
 
 __all__ = [
     "alliance_models", "audit_models", "auth_models", "catalogue_models", "checkin_models", "customers_models",
-    "events_models", "followups_models", "jobs_models", "notify_models", "org_models",
+    "events_models", "followups_models", "jobs_models", "notify_models", "org_models", "personal_data_models",
 ]

@@ -33,7 +33,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "customers.view": BANK_ROLES,
     "customers.edit": BANK_ROLES,
     "customers.import": frozenset({ADMIN, MANAGER}),
-    "audit.view": frozenset({ADMIN}),
+    "audit.view": frozenset({ADMIN, MANAGER}),  # managers: their outlet's entries (scoped in the view)
     "users.manage": frozenset({ADMIN}),
     "home.view": BANK_ROLES,
     # planning and events
@@ -58,6 +58,10 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "followups.work": BANK_ROLES,
     "followups.assign": frozenset({ADMIN, MANAGER}),
     "dashboard.view": frozenset({ADMIN, MANAGER}),
+    # personal data (PIPL): a person's export, erasure, their requests (branch too, added at the merge)
+    "personal_data.export": frozenset({ADMIN, MANAGER}),
+    "personal_data.erase": frozenset({ADMIN, MANAGER}),
+    "privacy_requests.manage": frozenset({ADMIN, MANAGER}),
 }
 
 

@@ -25,7 +25,7 @@ from app.timefmt import date_cn, datetime_cn, reads_chinese, to_local
 TABS = [
     ("today", _l("今日"), "home.index", {"home", "followups", "results"}),
     ("events", _l("活动"), "events.index", {"events", "planning", "checkin"}),
-    ("customers", _l("客户"), "customers.index", {"customers"}),
+    ("customers", _l("客户"), "customers.index", {"customers", "personal_data"}),
     ("me", _l("我的"), "auth.account", {"auth", "audit", "alliance"}),
 ]
 

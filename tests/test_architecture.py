@@ -37,13 +37,13 @@ import import_graph as graph  # noqa: E402
 ORDER = [
     "app.audit", "app.notify", "app.pdf",
     "app.org", "app.auth", "app.customers", "app.catalogue", "app.events", "app.checkin", "app.alliance",
-    "app.followups", "app.planning",
+    "app.followups", "app.planning", "app.personal_data",
     "app.home", "app.jobs", "app.demo",
 ]
 # The domain features (the dependency picture in docs/architecture.md is drawn between these).
 FEATURES = [
     "app.org", "app.auth", "app.customers", "app.catalogue", "app.events", "app.checkin", "app.alliance",
-    "app.followups", "app.planning", "app.home",
+    "app.followups", "app.planning", "app.personal_data", "app.home",
 ]
 
 # The composition root wires everything together: create_app (app/__init__.py) registers the
@@ -110,6 +110,7 @@ EXTRAS: dict[str, set[str]] = {
     "app.notify": {"senders.py"},
     "app.org": {"reference.py"},
     "app.pdf": {"fonts", "print.css"},
+    "app.personal_data": set(),
     "app.planning": {"calendar_grid.py", "recommend.py"},
 }
 # Modules that play a role under another name (a forms module not called forms.py …), to rename.

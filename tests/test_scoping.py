@@ -82,9 +82,16 @@ def test_manager_import_into_another_outlet_reports_rows_as_forbidden(client, au
     assert db.session.scalar(sa.select(sa.func.count(Customer.id)).where(Customer.name == "越权导入")) == 0
 
 
-def test_only_admins_see_the_audit_log(client, auth, make, two_outlets):
+def test_managers_see_their_outlets_audit_entries_and_admins_all(client, auth, make, two_outlets):
     auth.login("b.manager")
+    own = client.get("/admin/audit?action=login").get_data(as_text=True)  # managers: their outlet's (issue 15)
+    assert "b.manager" in own
+    other = client.get("/admin/audit?object_type=customers").get_data(as_text=True)
+    assert f"customers #{two_outlets['customer_a'].id}" not in other  # outlet A's customer: not B's to read
+    auth.logout()
+    auth.login("b.staff")
     assert client.get("/admin/audit").status_code == 403
+    auth.logout()
     make.user("admin", username="root")
     auth.logout()
     auth.login("root")

@@ -16,7 +16,7 @@ from tests.followups.conftest import Happenings
 APP_CSS = Path(__file__).resolve().parents[1] / "app/static/css/app.css"
 # Blueprints whose pages are not staff pages: the public registration and ticket pages (and the
 # ticket's voucher images) and the partner portal (its own bar); API blueprints answer JSON.
-NO_STAFF_TAB = {"public", "checkin_public", "alliance_public", "partner_portal"}
+NO_STAFF_TAB = {"public", "checkin_public", "alliance_public", "partner_portal", "personal_data_public"}
 
 
 def _active_tab(html: str) -> list[tuple[str, str]]:

@@ -27,6 +27,12 @@ ACTIONS = {
     "customers_imported": _l("导入客户"),
     "consent_recorded": _l("记录授权"),
     "export": _l("导出"),
+    "customer_viewed": _l("查看客户档案"),
+    "customer_erased": _l("删除个人信息"),
+    "consent_withdrawn": _l("撤回营销授权"),
+    "privacy_request_filed": _l("提交个人信息申请"),
+    "privacy_request_completed": _l("处理个人信息申请"),
+    "retention_purge": _l("保存期满删除"),
 }
 
 

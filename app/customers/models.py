@@ -42,6 +42,8 @@ class Customer(IdMixin, TimestampMixin, Model):
     is_customer: Mapped[bool] = mapped_column(default=True)
     referral_code: Mapped[str] = mapped_column(sa.String(16), unique=True)
     note: Mapped[str | None] = mapped_column(sa.String(500))
+    # Set when the person's data was erased (app.personal_data): the row stays so figures stay, its data is gone.
+    erased_at: Mapped[datetime | None]
 
     outlet: Mapped[Outlet] = relationship()
     owner: Mapped[User | None] = relationship()

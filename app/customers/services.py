@@ -328,3 +328,19 @@ def find_or_create_prospect(outlet_id: int, name: str, phone: str) -> tuple[Cust
         if customer is not None:
             return customer, customer.is_customer
     raise RuntimeError("no free referral code after several tries")
+
+
+
+def marketing_withdrawn(customer_ids: list[int]) -> set[int]:
+    """Those of `customer_ids` who withdrew marketing consent: a withdrawn row and no standing one.
+
+    Follow-up outreach skips them (finishing an event closes their items as `consent_withdrawn`).
+    """
+    if not customer_ids:
+        return set()
+    standing = sa.select(Consent.customer_id).where(Consent.purpose == MARKETING_PURPOSE,
+                                                     Consent.withdrawn_at.is_(None))
+    rows = db.session.scalars(sa.select(Consent.customer_id).distinct().where(
+        Consent.customer_id.in_(customer_ids), Consent.purpose == MARKETING_PURPOSE,
+        Consent.withdrawn_at.is_not(None), Consent.customer_id.not_in(standing)))
+    return set(rows)

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from wtforms.fields.choices import SelectChoice  # type: ignore[attr-defined]  # new in WTForms 3.3; types-WTForms is 3.2
 
+from app.audit import services as audit
 from app.auth.models import User
 from app.customers import services
 from app.customers.forms import CustomerForm, ImportForm
@@ -47,6 +48,7 @@ def index():
 @permission_required("customers.view")
 def detail(customer_id: int):
     customer = get_scoped_or_404(Customer, customer_id)
+    audit.record("customer_viewed", obj=customer)  # who opened a person's full record (PIPL: who saw what)
     return render_template("customers/detail.html", customer=customer, segments=reference.SEGMENTS,
                            tiers=reference.TIERS)
 

@@ -7,7 +7,7 @@ link; every page works without JavaScript and reads well at 360 px.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -204,4 +204,5 @@ def cancel(token: str):
 @bp.route("/privacy", methods=["GET"])
 @public
 def privacy():
-    return render_template("public/privacy.html", purpose=consent_purpose(), version=CONSENT_VERSION)
+    return render_template("public/privacy.html", purpose=consent_purpose(), version=CONSENT_VERSION,
+                           retention_days=current_app.config["RETENTION_DAYS"])

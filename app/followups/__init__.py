@@ -20,7 +20,7 @@ def init_app(app: Flask) -> None:
     from app.followups.api import blp, events_blp
     from app.followups.queries import customer_history
     from app.followups.views import bp, results_bp
-    from app.followups.vocabulary import CONTACT_METHODS, LIST_NAMES, STATUS_NAMES, product_name
+    from app.followups.vocabulary import CLOSED_REASONS, CONTACT_METHODS, LIST_NAMES, STATUS_NAMES, product_name
 
     app.register_blueprint(bp)
     app.register_blueprint(results_bp)
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters.update(
         followup_list_name=lambda key: str(LIST_NAMES.get(key, key)),
         followup_status_name=lambda key: str(STATUS_NAMES.get(key, key)),
+        followup_closed_reason=lambda key: str(CLOSED_REASONS.get(key, key)),
         product_name=product_name,
         contact_method_name=lambda key: str(CONTACT_METHODS.get(key, key)),
     )

@@ -47,6 +47,8 @@ class FollowUp(IdMixin, TimestampMixin, Model):
     outcome_product: Mapped[str | None] = mapped_column(sa.String(32))
     outcome_amount: Mapped[Decimal | None] = mapped_column(sa.Numeric(14, 2))
     note: Mapped[str | None] = mapped_column(sa.Text)
+    # Why it was closed without outreach: "erased" (the person's data was erased) or "consent_withdrawn".
+    closed_reason: Mapped[str | None] = mapped_column(sa.String(32))
     done_at: Mapped[datetime | None]
 
     event: Mapped[Event] = relationship()

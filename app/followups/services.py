@@ -21,6 +21,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from app.audit import services as audit
 from app.auth.models import User
 from app.customers.models import Customer
+from app.customers.services import marketing_withdrawn
 from app.database import lock_for_update
 from app.errors import ValidationFailed
 from app.events.errors import InvalidTransition
@@ -97,6 +98,9 @@ def finish_event(event: Event) -> int:
         .order_by(Registration.id)).all()
     staff = _outlet_staff_ids(event.outlet_id)
     today = local_today()
+    # No outreach to someone who withdrew marketing consent or whose data was erased: their item is
+    # made (the event's lists and figures stay whole) but closed at once, with the reason staff see.
+    withdrawn = marketing_withdrawn([customer.id for _registration, customer in registrations])
     rows = []
     for registration, customer in registrations:
         list_name = list_for(registration)
@@ -104,10 +108,13 @@ def finish_event(event: Event) -> int:
             continue
         days, points = _playbook_entry(event, list_name)
         assignee = customer.owner_id if customer.owner_id in staff else event.owner_id
+        reason = "erased" if customer.erased_at is not None else (
+            "consent_withdrawn" if customer.id in withdrawn else None)
         rows.append({
             "event_id": event.id, "registration_id": registration.id, "customer_id": customer.id,
             "outlet_id": event.outlet_id, "list": list_name, "sequence": 1, "assignee_id": assignee,
-            "due_date": today + timedelta(days=days), "status": "open",
+            "due_date": today + timedelta(days=days), "status": "closed" if reason else "open",
+            "closed_reason": reason, "done_at": now if reason else None,
             # As written ({customer}, {staff} …): filled when shown, for whoever sends it (scripts.py).
             "talking_points": points,
             "created_at": now, "updated_at": now,

@@ -25,6 +25,11 @@ STATUS_NAMES = {
     "closed": _l("已关闭"),
 }
 assert set(STATUS_NAMES) == set(STATUSES)
+# Why an item was closed without outreach (followups.closed_reason; set by app.personal_data and finishing).
+CLOSED_REASONS = {
+    "erased": _l("本人信息已删除"),
+    "consent_withdrawn": _l("本人已撤回营销授权，不再跟进"),
+}
 # What a person records; "open" is only the state before anything was recorded.
 RECORD_STATUSES = ("contacted", "converted", "unreachable", "closed")
 DONE_STATUSES = frozenset(RECORD_STATUSES)

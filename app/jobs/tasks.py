@@ -20,6 +20,7 @@ from app.followups.services import finish_event
 from app.followups.vocabulary import LIST_NAMES
 from app.jobs.runner import Job, register
 from app.notify.services import deliver_pending, notify
+from app.personal_data.services import purge_expired
 from app.security import OUTLET_ROLES, run_as_system
 from app.timefmt import to_local
 from app.unit_of_work import transaction
@@ -100,6 +101,17 @@ def deliver_notifications(now: datetime) -> dict:
     return deliver_pending(now)
 
 
+def retention_purge(now: datetime) -> dict:
+    """Erase prospects past RETENTION_DAYS (app.personal_data); each erasure and the run are audited."""
+    run_as_system()
+    result = purge_expired(now)
+    return {"erased": len(result.customer_ids), "customer_ids": result.customer_ids[:50]}
+
+
+def _daily(local: datetime) -> str:
+    return local.date().isoformat()
+
+
 def _digest_period(local: datetime) -> str | None:
     return local.date().isoformat() if local.hour >= current_app.config["DIGEST_HOUR"] else None
 
@@ -118,3 +130,4 @@ register(Job("followup_digest", "each staff member's due follow-ups, once a day 
 register(Job("event_reminders", "reminders: the day before at 10:00 and 2 hours before (every minute)",
              _minutely, event_reminders))
 register(Job("deliver_notifications", "send pending notifications (every minute)", _minutely, deliver_notifications))
+register(Job("retention_purge", "erase prospects past RETENTION_DAYS (daily)", _daily, retention_purge))

@@ -78,9 +78,10 @@ def test_concurrent_runners_run_each_job_once(app, due_work):
         thread.join(timeout=120)
     assert errors == []
     ran = sorted(o.job for o in outcomes if o.state == "ran")
-    assert ran == ["auto_finish", "deliver_notifications", "event_reminders", "followup_digest"]
-    assert sum(o.state == "already_ran" for o in outcomes) == 20
-    assert _runs() == {"auto_finish": 1, "deliver_notifications": 1, "event_reminders": 1, "followup_digest": 1}
+    assert ran == ["auto_finish", "deliver_notifications", "event_reminders", "followup_digest", "retention_purge"]
+    assert sum(o.state == "already_ran" for o in outcomes) == 25
+    assert _runs() == {"auto_finish": 1, "deliver_notifications": 1, "event_reminders": 1, "followup_digest": 1,
+                       "retention_purge": 1}
     assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
         Notification.kind == "followup_digest")) == 1
     assert db.session.get(Event, due_work["stale_id"]).status == "finished"
@@ -97,8 +98,9 @@ def test_runner_processes_started_together_never_double_run(database_url, due_wo
     outputs = [p.communicate(timeout=180) for p in processes]
     assert [p.returncode for p in processes] == [0] * 4, outputs
     lines = [line for out, _err in outputs for line in out.splitlines()]
-    assert sum(" ran " in f"{line} " for line in lines) == 4
-    assert _runs() == {"auto_finish": 1, "deliver_notifications": 1, "event_reminders": 1, "followup_digest": 1}
+    assert sum(" ran " in f"{line} " for line in lines) == 5
+    assert _runs() == {"auto_finish": 1, "deliver_notifications": 1, "event_reminders": 1, "followup_digest": 1,
+                       "retention_purge": 1}
     assert db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
         Notification.kind == "followup_digest")) == 1
 
