@@ -138,14 +138,15 @@ def invite(event: Event, *, segments=None, customer_ids=None, phones: list[str] 
     rows = db.session.execute(
         sa.select(Customer.id, Customer.phone, has_marketing_consent(Customer.id), registered, invited)
         .where(Customer.outlet_id == event.outlet_id, sa.or_(*chosen)).order_by(Customer.id)).all()
-    opted_out = opted_out_phones(phone for _id, phone, consent, *_rest in rows if consent)
+    # An opt-out by reply also withdraws the consent (personal_data listens): it is counted as the opt-out it is.
+    opted_out = opted_out_phones(phone for _id, phone, *_rest in rows)
     actor = acting_user()
     ref = getattr(actor, "referral_code", None)
     url = external_url("public.register", slug=event.slug, ref=ref)
     text = invitation_text(event, url)
     result = InvitationResult()
     for customer_id, phone, consent, is_registered, was_invited in rows:
-        reason = ("no_consent" if not consent else "opted_out" if phone in opted_out
+        reason = ("opted_out" if phone in opted_out else "no_consent" if not consent
                   else "already_registered" if is_registered else "recently_invited" if was_invited else None)
         if reason:
             result.skipped[reason] += 1

@@ -104,3 +104,30 @@ def test_the_ticket_page_links_to_withdrawal_and_the_form_withdraws(client, make
     assert _standing(PHONE) == 0
     assert client.get("/t/nosuchtoken0000000000/privacy").status_code == 404
     assert client.post("/t/nosuchtoken0000000000/withdraw-consent").status_code == 404
+
+
+def test_a_withdrawal_stops_the_next_invitation(client, make):
+    """Withdrawn by ticket, or by replying R to an SMS: the outlet's next invitation skips that person."""
+    outlet = make.outlet()
+    staff = make.user("staff", outlet=outlet, username="wd.inviter")
+    past = make.event(outlet)
+    by_ticket = make.registration(past, name="周芷若", phone=PHONE)
+    by_reply = make.customer(outlet, name="殷离", phone="19912340003", segments=["family"])
+    staying = make.customer(outlet, name="小昭", phone="19912340004", segments=["family"])
+    for customer in (by_ticket.customer, by_reply, staying):
+        _marketing(customer)
+    upcoming = make.event(outlet)
+    headers = make.token_headers(staff)
+    ids = [by_ticket.customer_id, by_reply.id, staying.id]
+
+    assert client.post(f"/api/v1/public/tickets/{by_ticket.ticket_token}/withdraw-consent").status_code == 200
+    record_opt_out("19912340003", "R")  # what the signed reply endpoint records
+    db.session.commit()
+
+    response = client.post(f"/api/v1/events/{upcoming.id}/invitations", json={"customer_ids": ids}, headers=headers)
+    assert response.status_code == 202, response.get_json()
+    assert response.get_json() == {"queued": 1, "skipped": {
+        "no_consent": 1, "opted_out": 1, "already_registered": 0, "recently_invited": 0}}
+    invited = db.session.scalars(sa.select(Notification.recipient).where(
+        Notification.kind == "invitation", Notification.event_id == upcoming.id)).all()
+    assert invited == ["19912340004"]
