@@ -26,9 +26,9 @@ WEEKDAYS = "一二三四五六日"
 # Every blueprint that renders staff pages belongs to exactly one tab (tests/test_tabbar.py).
 TABS = [
     ("today", _l("今日"), "home.index", {"home", "followups", "results"}),
-    ("events", _l("活动"), "events.index", {"events", "planning", "checkin"}),
+    ("events", _l("活动"), "events.index", {"events", "planning", "checkin", "campaigns"}),
     ("customers", _l("客户"), "customers.index", {"customers"}),
-    ("me", _l("我的"), "auth.account", {"auth", "audit", "alliance"}),
+    ("me", _l("我的"), "auth.account", {"auth", "audit", "alliance", "org"}),
 ]
 
 
