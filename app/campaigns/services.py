@@ -81,6 +81,11 @@ def _existing(request_key: str | None) -> Campaign | None:
     return campaign_or_404(campaign.id)  # another branch's key answers 404, never its campaign
 
 
+def _event_input(data: CampaignInput, outlet: Outlet, title: str) -> events.EventInput:
+    return events.EventInput(template_key=data.template_key, outlet_code=outlet.code, starts_at=data.starts_at,
+                             ends_at=data.ends_at, capacity=data.capacity, waitlist=data.waitlist, title=title)
+
+
 def create_campaign(data: CampaignInput, request_key: str | None = None) -> tuple[Campaign, bool]:
     """Create a campaign and one draft event per chosen outlet; returns (campaign, created).
 
@@ -106,10 +111,14 @@ def create_campaign(data: CampaignInput, request_key: str | None = None) -> tupl
         errors["outlet_codes"] = _("请至少选择一个网点")
     elif unknown:
         errors["outlet_codes"] = _("网点不存在：%(codes)s", codes="、".join(unknown))
-    if errors:
-        raise ValidationFailed(fields=errors)
     for outlet in outlets:
         ensure_outlet_in_scope(outlet.id)  # 403: pushing into another branch's outlet, as for one event
+    if outlets and template is not None:
+        # The event's own rules (dates, capacity, title), asked once for all the drafts alike.
+        for key, message in events.validation_errors(_event_input(data, outlets[0], title), None).items():
+            errors.setdefault(key, message)
+    if errors:
+        raise ValidationFailed(fields=errors)
     actor = acting_user()
     branches = {o.branch_id for o in outlets}
     branch_id = actor.branch_id if getattr(actor, "role", None) == BRANCH else (
@@ -132,9 +141,7 @@ def create_campaign(data: CampaignInput, request_key: str | None = None) -> tupl
     else:
         db.session.add(campaign)
     for outlet in outlets:
-        event = events.create_event(events.EventInput(
-            template_key=campaign.template_key, outlet_code=outlet.code, starts_at=data.starts_at,
-            ends_at=data.ends_at, capacity=data.capacity, waitlist=data.waitlist, title=title))
+        event = events.create_event(_event_input(data, outlet, title))
         campaign.items.append(CampaignEvent(outlet=outlet, event=event))
     db.session.flush()
     audit.record("campaign_created", obj=campaign, details={
