@@ -102,7 +102,7 @@ EXTRAS: dict[str, set[str]] = {
                       "validation.py"},
     "app.checkin": {"links.py", "selfcheckin.py"},
     "app.customers": {"importer.py", "phones.py"},
-    "app.demo": {"alliance.py", "events.py", "org.py"},
+    "app.demo": {"alliance.py", "campaigns.py", "events.py", "org.py"},
     "app.events": {"consent.py", "ics.py", "limits.py", "messages.py", "posters.py",
                    "questions.py", "registration.py", "tickets.py"},
     "app.followups": {"dashboard.py", "results.py", "scripts.py"},

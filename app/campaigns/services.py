@@ -71,6 +71,10 @@ def _by_key(request_key: str) -> Campaign | None:
     return db.session.scalar(sa.select(Campaign).where(Campaign.request_key == request_key))
 
 
+def find_by_request_key(request_key: str) -> Campaign | None:
+    return _by_key(request_key)
+
+
 def _existing(request_key: str | None) -> Campaign | None:
     """The campaign an earlier submit of the same form (same key) made, if it is the caller's to see."""
     if not request_key:
