@@ -7,7 +7,7 @@ and to the logins of its branch, and to no one else.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -90,16 +90,8 @@ def _event_input(data: CampaignInput, outlet: Outlet, title: str) -> events.Even
                              ends_at=data.ends_at, capacity=data.capacity, waitlist=data.waitlist, title=title)
 
 
-def create_campaign(data: CampaignInput, request_key: str | None = None) -> tuple[Campaign, bool]:
-    """Create a campaign and one draft event per chosen outlet; returns (campaign, created).
-
-    The same `request_key` again (a form posted twice, an API call retried, even two at once)
-    answers the campaign the first one made and creates nothing.
-    """
-    request_key = (request_key or "").strip()[:REQUEST_KEY_MAX] or None
-    existing = _existing(request_key)
-    if existing is not None:
-        return existing, False
+def _check(data: CampaignInput):
+    """(template, title, outlets, field errors): every problem of the input at once; 403 out of scope."""
     errors: dict[str, str] = {}
     template = builtin_templates().get(data.template_key or "")
     if template is None:
@@ -117,10 +109,32 @@ def create_campaign(data: CampaignInput, request_key: str | None = None) -> tupl
         errors["outlet_codes"] = _("网点不存在：%(codes)s", codes="、".join(unknown))
     for outlet in outlets:
         ensure_outlet_in_scope(outlet.id)  # 403: pushing into another branch's outlet, as for one event
-    if outlets and template is not None:
-        # The event's own rules (dates, capacity, title), asked once for all the drafts alike.
-        for key, message in events.validation_errors(_event_input(data, outlets[0], title), None).items():
-            errors.setdefault(key, message)
+    if outlets:
+        # The event's own rules (dates, capacity, title), asked once for all the drafts alike; without a
+        # valid template yet, still against one, so that every problem shows on the first submit.
+        probe = replace(data, template_key=template.key if template else next(iter(sorted(builtin_templates()))))
+        for key, message in events.validation_errors(_event_input(probe, outlets[0], title or "-"), None).items():
+            if key not in ("template_key", "outlet_code"):
+                errors.setdefault(key, message)
+    return template, title, outlets, errors
+
+
+def campaign_errors(data: CampaignInput) -> dict[str, str]:
+    """Every field error `create_campaign` would raise, without writing (for a page showing all at once)."""
+    return _check(data)[3]
+
+
+def create_campaign(data: CampaignInput, request_key: str | None = None) -> tuple[Campaign, bool]:
+    """Create a campaign and one draft event per chosen outlet; returns (campaign, created).
+
+    The same `request_key` again (a form posted twice, an API call retried, even two at once)
+    answers the campaign the first one made and creates nothing.
+    """
+    request_key = (request_key or "").strip()[:REQUEST_KEY_MAX] or None
+    existing = _existing(request_key)
+    if existing is not None:
+        return existing, False
+    _template, title, outlets, errors = _check(data)
     if errors:
         raise ValidationFailed(fields=errors)
     actor = acting_user()

@@ -44,21 +44,28 @@ def create():
         if template is not None:
             form.template_key.data, form.title.data = template.key, template.name
             form.capacity.data = template.default_capacity
-    elif form.validate_on_submit():
+    else:
+        form_ok = form.validate_on_submit()
         data = services.CampaignInput(
             template_key=form.template_key.data, title=form.title.data, outlet_codes=form.outlet_codes.data or [],
             starts_at=aware(form.starts_at.data) if form.starts_at.data else None,
             ends_at=aware(form.ends_at.data) if form.ends_at.data else None, capacity=form.capacity.data,
             waitlist=bool(form.waitlist.data))
-        try:
-            campaign, created = services.create_campaign(data, request_key=form.request_key.data)
-        except ValidationFailed as exc:
-            discard()
-            show_field_errors(form, exc.fields)
+        if not form_ok:  # the service's rules too, so every problem shows on the first submit
+            for key, message in services.campaign_errors(data).items():
+                field = getattr(form, key, None)
+                if field is not None and not field.errors:
+                    field.errors = [*(field.errors or []), message]
         else:
-            flash(_("已向 %(n)d 个网点推送活动草稿，请各网点调整场地和时间后发布", n=len(campaign.items))
-                  if created else _("这个活动已经创建过，没有重复创建"), "success")
-            return redirect(url_for("campaigns.detail", campaign_id=campaign.id), code=303)
+            try:
+                campaign, created = services.create_campaign(data, request_key=form.request_key.data)
+            except ValidationFailed as exc:
+                discard()
+                show_field_errors(form, exc.fields)
+            else:
+                flash(_("已向 %(n)d 个网点推送活动草稿，请各网点调整场地和时间后发布", n=len(campaign.items))
+                      if created else _("这个活动已经创建过，没有重复创建"), "success")
+                return redirect(url_for("campaigns.detail", campaign_id=campaign.id), code=303)
     return render_template("campaigns/form.html", form=form, today=local_today())
 
 

@@ -82,7 +82,7 @@ def test_the_campaign_form_shows_errors_in_chinese_and_creates_nothing(client, a
                                                     "starts_at": "", "ends_at": "", "capacity": "0"})
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    for message in ("请填写活动名称", "请填写开始时间", "名额至少 1 人"):
+    for message in ("请填写活动名称", "请填写开始时间", "名额至少 1 人", "请选择模板", "请至少选择一个网点"):
         assert message in html
     response = client.post("/campaigns/new", data={"request_key": "k2", "template_key": "nope", "title": "某活动",
                                                     "starts_at": "2030-01-01T10:00", "ends_at": "2030-01-01T12:00",
