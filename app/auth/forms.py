@@ -34,7 +34,7 @@ class UserEditForm(FlaskForm):
     role = SelectField(_l("角色"), choices=[])
     outlet_code = SelectField(_l("网点（网点负责人、营销人员）"), choices=[])
     partner_code = SelectField(_l("联盟商户（商户账号）"), choices=[])
-    branch_code = SelectField(_l("支行（支行账号）"), choices=[])
+    branch_code = SelectField(_l("支行（支行账号）"), choices=[], validate_choice=False)  # the service checks it
     active = BooleanField(_l("账号启用"))
 
     def fill_choices(self, outlets, partners, branches=()) -> None:
