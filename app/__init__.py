@@ -37,6 +37,7 @@ from app.headers import init_headers
 from app.home.views import bp as home_bp
 from app.input_guard import init_input_guard
 from app.org.api import blp as org_api
+from app.org.views import bp as org_bp
 from app.templating import init_templating
 from app.unit_of_work import init_app as init_unit_of_work
 from config import ROOT, load_config
@@ -113,7 +114,7 @@ def _init_login(app: Flask) -> None:
 
 # Feature packages that wire themselves in: each has `init_app(app)` in its __init__.py
 # (blueprints, API blueprints via app.api.api, CLI commands, home panels).
-FEATURES = ("notify", "planning", "checkin", "alliance", "followups", "personal_data", "jobs")
+FEATURES = ("notify", "planning", "checkin", "alliance", "followups", "personal_data", "campaigns", "jobs")
 
 
 def _init_features(app: Flask) -> None:
@@ -127,7 +128,7 @@ def _init_features(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     for api_blueprint in (auth_api, org_api, customers_api, events_api, public_api):
         api.register_blueprint(api_blueprint)
-    for blueprint in (home_bp, auth_bp, customers_bp, audit_bp, events_bp, public_bp):
+    for blueprint in (home_bp, auth_bp, customers_bp, audit_bp, events_bp, public_bp, org_bp):
         app.register_blueprint(blueprint)
 
 

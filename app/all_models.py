@@ -3,6 +3,7 @@
 from app.alliance import models as alliance_models
 from app.audit import models as audit_models
 from app.auth import models as auth_models
+from app.campaigns import models as campaigns_models
 from app.catalogue import models as catalogue_models
 from app.checkin import models as checkin_models
 from app.customers import models as customers_models
@@ -14,6 +15,7 @@ from app.org import models as org_models
 from app.personal_data import models as personal_data_models
 
 __all__ = [
-    "alliance_models", "audit_models", "auth_models", "catalogue_models", "checkin_models", "customers_models",
-    "events_models", "followups_models", "jobs_models", "notify_models", "org_models", "personal_data_models",
+    "alliance_models", "audit_models", "auth_models", "campaigns_models", "catalogue_models", "checkin_models",
+    "customers_models", "events_models", "followups_models", "jobs_models", "notify_models", "org_models",
+    "personal_data_models",
 ]

@@ -19,9 +19,11 @@ from flask_login import current_user
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 
-ADMIN, MANAGER, STAFF, PARTNER = "admin", "manager", "staff", "partner"
-ROLES = (ADMIN, MANAGER, STAFF, PARTNER)
-BANK_ROLES = frozenset({ADMIN, MANAGER, STAFF})
+ADMIN, MANAGER, STAFF, PARTNER, BRANCH = "admin", "manager", "staff", "partner", "branch"
+ROLES = (ADMIN, MANAGER, STAFF, PARTNER, BRANCH)
+BANK_ROLES = frozenset({ADMIN, BRANCH, MANAGER, STAFF})
+# Roles that belong to one outlet (users.outlet_id); a branch (支行) login belongs to a branch and
+# sees that branch's outlets (users.branch_id, outlets.branch_id).
 OUTLET_ROLES = frozenset({MANAGER, STAFF})
 
 # The permission table. A view names one key; nothing else decides access.
@@ -32,8 +34,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "outlets.create": frozenset({ADMIN}),
     "customers.view": BANK_ROLES,
     "customers.edit": BANK_ROLES,
-    "customers.import": frozenset({ADMIN, MANAGER}),
-    "audit.view": frozenset({ADMIN, MANAGER}),  # managers: their outlet's entries (scoped in the view)
+    "customers.import": frozenset({ADMIN, BRANCH, MANAGER}),
+    "audit.view": frozenset({ADMIN, BRANCH, MANAGER}),  # branch, managers: their outlets (scoped in the view)
     "users.manage": frozenset({ADMIN}),
     "home.view": BANK_ROLES,
     # planning and events
@@ -42,26 +44,31 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "events.view": BANK_ROLES,
     "events.edit": BANK_ROLES,
     "events.publish": BANK_ROLES,
-    "events.cancel": frozenset({ADMIN, MANAGER}),
+    "events.cancel": frozenset({ADMIN, BRANCH, MANAGER}),
     "events.finish": BANK_ROLES,
     "events.export": BANK_ROLES,
     # check-in at the door
     "checkin.scan": BANK_ROLES,
-    "checkin.undo": frozenset({ADMIN, MANAGER}),
+    "checkin.undo": frozenset({ADMIN, BRANCH, MANAGER}),
     # alliance
     "partners.view": BANK_ROLES,
     "partners.manage": frozenset({ADMIN}),
-    "offers.manage": frozenset({ADMIN, MANAGER}),
-    "partners.performance": frozenset({ADMIN, MANAGER}),
+    "offers.manage": frozenset({ADMIN, BRANCH, MANAGER}),
+    "partners.performance": frozenset({ADMIN, BRANCH, MANAGER}),
     "partner.portal": frozenset({PARTNER}),
     # follow-ups and results
     "followups.work": BANK_ROLES,
-    "followups.assign": frozenset({ADMIN, MANAGER}),
-    "dashboard.view": frozenset({ADMIN, MANAGER}),
-    # personal data (PIPL): a person's export, erasure, their requests (branch too, added at the merge)
-    "personal_data.export": frozenset({ADMIN, MANAGER}),
-    "personal_data.erase": frozenset({ADMIN, MANAGER}),
-    "privacy_requests.manage": frozenset({ADMIN, MANAGER}),
+    "followups.assign": frozenset({ADMIN, BRANCH, MANAGER}),
+    "dashboard.view": frozenset({ADMIN, BRANCH, MANAGER}),
+    # personal data (PIPL): a person's export, erasure, their requests
+    "personal_data.export": frozenset({ADMIN, BRANCH, MANAGER}),
+    "personal_data.erase": frozenset({ADMIN, BRANCH, MANAGER}),
+    "privacy_requests.manage": frozenset({ADMIN, BRANCH, MANAGER}),
+    # branches (支行) and the campaigns they push to their outlets
+    "branches.view": frozenset({ADMIN, BRANCH}),
+    "branches.manage": frozenset({ADMIN}),
+    "campaigns.view": frozenset({ADMIN, BRANCH}),
+    "campaigns.create": frozenset({ADMIN, BRANCH}),
 }
 
 
@@ -107,6 +114,7 @@ class SystemActor:
     username = "system"
     role = ADMIN
     outlet_id = None
+    branch_id = None
     partner_id = None
     is_authenticated = True
     is_active = True
@@ -139,7 +147,28 @@ def visible_outlet_ids(user=None) -> frozenset[int] | None:
         return None
     if user.role in OUTLET_ROLES and user.outlet_id is not None:
         return frozenset({user.outlet_id})
+    if user.role == BRANCH and user.branch_id is not None:
+        return branch_outlet_ids(user.branch_id)
     return frozenset()
+
+
+# Read here by table name: security is core and imports no feature (org owns the model).
+_outlets = sa.table("outlets", sa.column("id", sa.Integer), sa.column("branch_id", sa.Integer))
+
+
+def branch_outlet_ids(branch_id: int) -> frozenset[int]:
+    """The outlets of a branch: one small query, remembered for the rest of the request (g)."""
+    cache: dict[int, frozenset[int]] = g.setdefault("branch_outlet_ids", {}) if has_app_context() else {}
+    if branch_id not in cache:
+        cache[branch_id] = frozenset(db.session.scalars(
+            sa.select(_outlets.c.id).where(_outlets.c.branch_id == branch_id)))
+    return cache[branch_id]
+
+
+def forget_branch_outlets() -> None:
+    """Outlets were regrouped: the next scoping question reads the branches again."""
+    if has_app_context():
+        g.pop("branch_outlet_ids", None)
 
 
 def scope_to_outlets(stmt: sa.Select, outlet_column, user=None) -> sa.Select:

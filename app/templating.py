@@ -24,9 +24,9 @@ from app.timefmt import date_cn, datetime_cn, reads_chinese, to_local
 # Every blueprint that renders staff pages belongs to exactly one tab (tests/test_tabbar.py).
 TABS = [
     ("today", _l("今日"), "home.index", {"home", "followups", "results"}),
-    ("events", _l("活动"), "events.index", {"events", "planning", "checkin"}),
+    ("events", _l("活动"), "events.index", {"events", "planning", "checkin", "campaigns"}),
     ("customers", _l("客户"), "customers.index", {"customers", "personal_data"}),
-    ("me", _l("我的"), "auth.account", {"auth", "audit", "alliance"}),
+    ("me", _l("我的"), "auth.account", {"auth", "audit", "alliance", "org"}),
 ]
 
 

@@ -8,7 +8,7 @@ from app.alliance.models import Partner
 from app.auth import services as auth_services
 from app.customers.services import CustomerInput, upsert
 from app.extensions import db
-from app.org.models import Outlet
+from app.org.models import Branch, Outlet
 
 _counter = itertools.count(1)
 
@@ -23,6 +23,19 @@ class Factories:
         db.session.commit()
         return outlet
 
+    def branch(self, code: str | None = None, outlets: list[Outlet] | tuple = (), name: str | None = None) -> Branch:
+        """A branch (支行) over these outlets (they move into it)."""
+        from app.security import forget_branch_outlets
+
+        n = next(_counter)
+        branch = Branch(code=code or f"B{n:03d}", name=name or f"测试支行{n}（测试）")
+        db.session.add(branch)
+        for outlet in outlets:
+            outlet.branch = branch
+        db.session.commit()
+        forget_branch_outlets()
+        return branch
+
     def partner(self, code: str | None = None, category: str = "bakery", name: str | None = None) -> Partner:
         n = next(_counter)
         partner = Partner(code=code or f"P{n:03d}", name=name or f"测试商户{n}", category=category)
@@ -31,15 +44,19 @@ class Factories:
         return partner
 
     def user(self, role: str = "staff", outlet: Outlet | None = None, partner: Partner | None = None,
-             username: str | None = None, password: str | None = None, name: str | None = None):
+             username: str | None = None, password: str | None = None, name: str | None = None,
+             branch: Branch | None = None):
         if role in ("staff", "manager") and outlet is None:
             outlet = self.outlet()
+        if role == "branch" and branch is None:
+            branch = self.branch(outlets=[outlet] if outlet is not None else [self.outlet()])
+            outlet = None
         if role == "partner" and partner is None:
             partner = self.partner()
         user = auth_services.create_user(
             username or f"{role}{next(_counter)}", role, password or self.PASSWORD,
             outlet_code=outlet.code if outlet else None, partner_code=partner.code if partner else None,
-            display_name=name,
+            display_name=name, branch_code=branch.code if branch else None,
         )
         db.session.commit()
         return user

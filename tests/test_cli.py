@@ -63,7 +63,7 @@ def test_seed_demo_is_idempotent_and_synthetic(app):
     before = counts()
     assert before[0] == 3 and before[2] >= 200 and before[3] == 4
     roles = set(db.session.scalars(sa.select(User.role)))
-    assert roles == {"admin", "manager", "staff", "partner"}
+    assert roles == {"admin", "manager", "staff", "partner", "branch"}
     assert runner.invoke(args=["seed-demo"]).exit_code == 0
     assert counts() == before
     phones = list(db.session.scalars(sa.select(Customer.phone)))

@@ -43,7 +43,7 @@ def create_token(body):
 @permission_required("me.view")
 @blp.response(200, MeSchema)
 def me():
-    """The caller: role, outlet or partner, and the referral code for share links."""
+    """The caller: role, outlet, branch or partner, and the referral code for share links."""
     user = current_user
     partner = signals.partner_of(user)
     return {
@@ -51,6 +51,7 @@ def me():
         "display_name": user.display_name,
         "role": user.role,
         "outlet_code": user.outlet.code if user.outlet else None,
+        "branch_code": user.branch.code if user.branch else None,
         "partner_code": partner.code if partner else None,
         "referral_code": user.referral_code if user.role in BANK_ROLES else None,
     }

@@ -19,15 +19,17 @@ users_cli = AppGroup("users", help="Logins and API tokens.")
 @click.option("--role", type=click.Choice(ROLES), required=True)
 @click.option("--outlet", "outlet_code", help="Outlet code (managers and staff).")
 @click.option("--partner", "partner_code", help="Partner code (partner users).")
+@click.option("--branch", "branch_code", help="Branch code (branch logins).")
 @click.option("--password", required=True, help="At least 8 characters.")
 @click.option("--name", "display_name", help="Display name (defaults to the username).")
 @click.option("--email", default=None, help="Where staff e-mail (the daily digest) goes when MAIL_* is set.")
 @committed
-def create_user(username, role, outlet_code, partner_code, password, display_name, email):
+def create_user(username, role, outlet_code, partner_code, branch_code, password, display_name, email):
     """Create a login."""
     try:
         user = services.create_user(username, role, password, outlet_code=outlet_code,
-                                    partner_code=partner_code, display_name=display_name, email=email)
+                                    partner_code=partner_code, display_name=display_name,
+                                    branch_code=branch_code, email=email)
     except ValidationFailed as exc:
         for field, message in (exc.fields or {}).items():
             click.echo(f"error: {field}: {message}", err=True)
@@ -56,7 +58,8 @@ def list_users():
     partners = signals.partners_by_id(user.partner_id for user in users)
     for user in users:
         partner = partners.get(user.partner_id) if user.partner_id is not None else None
-        where = user.outlet.code if user.outlet else (partner.code if partner else "-")
+        where = user.outlet.code if user.outlet else (
+            partner.code if partner else (user.branch.code if user.branch else "-"))
         click.echo(f"{user.username}\t{user.role}\t{where}\t{'active' if user.active else 'inactive'}")
 
 

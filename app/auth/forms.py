@@ -34,14 +34,17 @@ class UserEditForm(FlaskForm):
     role = SelectField(_l("角色"), choices=[])
     outlet_code = SelectField(_l("网点（网点负责人、营销人员）"), choices=[])
     partner_code = SelectField(_l("联盟商户（商户账号）"), choices=[])
+    branch_code = SelectField(_l("支行（支行账号）"), choices=[], validate_choice=False)  # the service checks it
     active = BooleanField(_l("账号启用"))
 
-    def fill_choices(self, outlets, partners) -> None:
+    def fill_choices(self, outlets, partners, branches=()) -> None:
         self.role.choices = [SelectChoice(key, str(name)) for key, name in ROLE_NAMES.items()]
         self.outlet_code.choices = [SelectChoice("", "—")] + [
             SelectChoice(o.code, f"{o.name}（{o.code}）") for o in outlets]
         self.partner_code.choices = [SelectChoice("", "—")] + [
             SelectChoice(p.code, f"{p.name}（{p.code}）") for p in partners]
+        self.branch_code.choices = [SelectChoice("", "—")] + [
+            SelectChoice(b.code, f"{b.name}（{b.code}）") for b in branches]
 
 
 class PasswordResetForm(FlaskForm):
@@ -49,4 +52,5 @@ class PasswordResetForm(FlaskForm):
                              render_kw={"autocomplete": "new-password"})
 
 
-ROLE_NAMES = {"admin": _l("管理员"), "manager": _l("网点负责人"), "staff": _l("营销人员"), "partner": _l("联盟商户")}
+ROLE_NAMES = {"admin": _l("管理员"), "manager": _l("网点负责人"), "staff": _l("营销人员"), "partner": _l("联盟商户"),
+              "branch": _l("支行")}

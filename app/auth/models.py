@@ -8,18 +8,19 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import Model
 from app.models import IdMixin, TimestampMixin
-from app.org.models import Outlet
+from app.org.models import Branch, Outlet
 from app.referral_codes import share_code_space
 
 
 class User(UserMixin, IdMixin, TimestampMixin, Model):
-    """A login. Staff and managers belong to an outlet, partner users to a partner."""
+    """A login. Staff and managers belong to an outlet, branch logins to a branch, partner users to a partner."""
 
     __tablename__ = "users"
     __table_args__ = (
-        sa.CheckConstraint("role IN ('admin', 'manager', 'staff', 'partner')", name="role"),
+        sa.CheckConstraint("role IN ('admin', 'manager', 'staff', 'partner', 'branch')", name="role"),
         sa.CheckConstraint("role NOT IN ('manager', 'staff') OR outlet_id IS NOT NULL", name="outlet_role"),
         sa.CheckConstraint("role <> 'partner' OR partner_id IS NOT NULL", name="partner_role"),
+        sa.CheckConstraint("role <> 'branch' OR branch_id IS NOT NULL", name="branch_role"),
     )
 
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
@@ -29,6 +30,8 @@ class User(UserMixin, IdMixin, TimestampMixin, Model):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     role: Mapped[str] = mapped_column(sa.String(16))
     outlet_id: Mapped[int | None] = mapped_column(sa.ForeignKey("outlets.id"), index=True)
+    # A branch (支行) login's branch: it sees the outlets of that branch (app.security).
+    branch_id: Mapped[int | None] = mapped_column(sa.ForeignKey("branches.id"), index=True)
     # The partner merchant a partner login acts for. Partners are the alliance's: auth keeps only
     # the id (no relationship), and asks alliance for codes and names through app.auth.signals.
     partner_id: Mapped[int | None] = mapped_column(sa.ForeignKey("partners.id"), index=True)
@@ -43,6 +46,7 @@ class User(UserMixin, IdMixin, TimestampMixin, Model):
     session_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
 
     outlet: Mapped[Outlet | None] = relationship()
+    branch: Mapped[Branch | None] = relationship()
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -20,5 +20,6 @@ class MeSchema(Schema):
     display_name = fields.String()
     role = fields.String()
     outlet_code = fields.String(allow_none=True)
+    branch_code = fields.String(allow_none=True)
     partner_code = fields.String(allow_none=True)
     referral_code = fields.String(allow_none=True)

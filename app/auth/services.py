@@ -18,9 +18,9 @@ from app.auth.models import ApiToken, User
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import utcnow
-from app.org.models import Outlet
+from app.org.models import Branch, Outlet
 from app.referral_codes import new_referral_code
-from app.security import OUTLET_ROLES, PARTNER, ROLES
+from app.security import BRANCH, OUTLET_ROLES, PARTNER, ROLES
 from app.tokens import sha256_hex, url_token
 
 TOKEN_PREFIX = "be_"
@@ -40,8 +40,8 @@ def find_user(username: str) -> User | None:
 
 def create_user(username: str, role: str, password: str, *, outlet_code: str | None = None,
                 partner_code: str | None = None, display_name: str | None = None, actor=None,
-                email: str | None = None) -> User:
-    """Create a login; managers and staff need an outlet, partner users a partner."""
+                branch_code: str | None = None, email: str | None = None) -> User:
+    """Create a login; managers and staff need an outlet, branch logins a branch, partner users a partner."""
     errors: dict[str, str] = {}
     email = (email or "").strip() or None
     if email is not None and (len(email) > 254 or not _EMAIL.fullmatch(email)):
@@ -52,10 +52,12 @@ def create_user(username: str, role: str, password: str, *, outlet_code: str | N
     elif find_user(username):
         errors["username"] = _("用户名已存在")
     if role not in ROLES:
-        errors["role"] = _("角色应为 admin、manager、staff 或 partner")
+        errors["role"] = _("角色应为 admin、branch、manager、staff 或 partner")
     if len(password or "") < MIN_PASSWORD_LENGTH:
         errors["password"] = _("密码至少 %(n)d 位", n=MIN_PASSWORD_LENGTH)
-    outlet = partner = None
+    outlet = partner = branch = None
+    if role == BRANCH:
+        branch = _branch(branch_code, errors, "branch", _("支行账号必须指定支行（--branch）"))
     if role in OUTLET_ROLES:
         if not outlet_code:
             errors["outlet"] = _("网点负责人和营销人员必须指定网点（--outlet）")
@@ -78,6 +80,7 @@ def create_user(username: str, role: str, password: str, *, outlet_code: str | N
         password_hash=generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"]),
         role=role,
         outlet=outlet,
+        branch=branch,
         partner_id=partner.id if partner else None,
         referral_code=new_referral_code(),
         email=email,
@@ -87,6 +90,16 @@ def create_user(username: str, role: str, password: str, *, outlet_code: str | N
     audit.record("user_created", obj=user, actor=actor, outlet_id=user.outlet_id,
                  details={"username": username, "role": role})
     return user
+
+
+def _branch(code: str | None, errors: dict[str, str], field: str, missing: str) -> Branch | None:
+    if not code:
+        errors[field] = missing
+        return None
+    branch = db.session.scalar(sa.select(Branch).where(Branch.code == code.strip()))
+    if branch is None:
+        errors[field] = _("支行 %(code)s 不存在", code=code)
+    return branch
 
 
 def authenticate(username: str | None, password: str | None) -> User | None:
@@ -210,7 +223,7 @@ def reset_password(user: User, new: str, *, actor) -> None:
 
 
 def update_user(user: User, *, role: str, outlet_code: str | None, partner_code: str | None,
-                active: bool, display_name: str | None, actor) -> dict:
+                active: bool, display_name: str | None, actor, branch_code: str | None = None) -> dict:
     """An admin changes a login's role, outlet, partner or active flag; returns what changed.
 
     A change of role, outlet, partner or active ends every session of that person, so that
@@ -218,8 +231,10 @@ def update_user(user: User, *, role: str, outlet_code: str | None, partner_code:
     """
     errors: dict[str, str] = {}
     if role not in ROLES:
-        errors["role"] = _("角色应为 admin、manager、staff 或 partner")
-    outlet = partner = None
+        errors["role"] = _("角色应为 admin、branch、manager、staff 或 partner")
+    outlet = partner = branch = None
+    if role == BRANCH:
+        branch = _branch(branch_code, errors, "branch_code", _("支行账号必须指定支行"))
     if role in OUTLET_ROLES:
         outlet = db.session.scalar(sa.select(Outlet).where(Outlet.code == outlet_code)) if outlet_code else None
         if outlet is None:
@@ -242,11 +257,12 @@ def update_user(user: User, *, role: str, outlet_code: str | None, partner_code:
         raise ValidationFailed(fields=errors)
     was_partner = signals.partner_of(user)
     before = {"role": user.role, "outlet": user.outlet.code if user.outlet else None,
+              "branch": user.branch.code if user.branch else None,
               "partner": was_partner.code if was_partner else None, "active": user.active,
               "display_name": user.display_name}
-    user.role, user.outlet, user.active, user.display_name = role, outlet, active, name
+    user.role, user.outlet, user.branch, user.active, user.display_name = role, outlet, branch, active, name
     user.partner_id = partner.id if partner else None
-    after = {"role": role, "outlet": outlet.code if outlet else None,
+    after = {"role": role, "outlet": outlet.code if outlet else None, "branch": branch.code if branch else None,
              "partner": partner.code if partner else None, "active": active, "display_name": name}
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     if not changes:

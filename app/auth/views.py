@@ -16,7 +16,7 @@ from app.auth.sessions import start_session
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db, limiter
 from app.form_errors import show_field_errors
-from app.org.services import visible_outlets
+from app.org.services import list_branches, visible_outlets
 from app.security import PARTNER, permission_required, public
 from app.unit_of_work import discard, keep_on_error
 
@@ -176,8 +176,9 @@ def _user_page(user: User, form: UserEditForm | None = None, reset_form: Passwor
     partner = signals.partner_of(user)
     if form is None:
         form = UserEditForm(formdata=None, obj=user, outlet_code=user.outlet.code if user.outlet else "",
-                            partner_code=partner.code if partner else "")
-    form.fill_choices(visible_outlets(), signals.partners())
+                            partner_code=partner.code if partner else "",
+                            branch_code=user.branch.code if user.branch else "")
+    form.fill_choices(visible_outlets(), signals.partners(), list_branches())
     return render_template("auth/admin_user.html", account=user, partner=partner, form=form, role_names=ROLE_NAMES,
                            reset_form=reset_form or PasswordResetForm(formdata=None),
                            tokens=services.active_tokens(user)), status
@@ -198,13 +199,14 @@ def user_detail(user_id: int):
     if request.method == "GET":
         return _user_page(user)
     form = UserEditForm()
-    form.fill_choices(visible_outlets(), signals.partners())
+    form.fill_choices(visible_outlets(), signals.partners(), list_branches())
     if not form.validate_on_submit():
         return _user_page(user, form, status=422)
     try:
         changes = services.update_user(user, role=form.role.data, outlet_code=form.outlet_code.data or None,
                                        partner_code=form.partner_code.data or None, active=form.active.data,
-                                       display_name=form.display_name.data, actor=current_user)
+                                       display_name=form.display_name.data, actor=current_user,
+                                       branch_code=form.branch_code.data or None)
     except ValidationFailed as exc:
         discard()
         show_field_errors(form, exc.fields)

@@ -13,6 +13,7 @@ import click
 from flask.cli import with_appcontext
 
 from app.demo.alliance import seed_alliance
+from app.demo.campaigns import seed_campaigns
 from app.demo.events import seed_events
 from app.demo.org import seed_org
 from app.security import run_as_system
@@ -20,13 +21,13 @@ from app.timefmt import local_now
 from app.unit_of_work import transaction
 
 # Features add their own steps (events, partners' offers …) after the organisation.
-SEED_STEPS = [seed_org, seed_alliance, seed_events]
+SEED_STEPS = [seed_org, seed_alliance, seed_events, seed_campaigns]
 
 
 def seed_demo(now: datetime | None = None) -> list[tuple[str, str, str]]:
     """Every demo step, dated relative to `now` (the current local time unless given, for tests)."""
     now = now or local_now()
-    return [*seed_org(), *seed_alliance(now.date()), *seed_events(now)]
+    return [*seed_org(), *seed_alliance(now.date()), *seed_events(now), *seed_campaigns(now)]
 
 
 @click.command("seed-demo")

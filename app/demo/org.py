@@ -72,10 +72,10 @@ def _ensure_partners() -> None:
     db.session.flush()
 
 
-def _ensure_user(username, role, password, *, outlet=None, partner=None, name=None) -> None:
+def _ensure_user(username, role, password, *, outlet=None, partner=None, name=None, branch=None) -> None:
     if auth_services.find_user(username) is None:
         auth_services.create_user(username, role, password, outlet_code=outlet, partner_code=partner,
-                                  display_name=name)
+                                  display_name=name, branch_code=branch)
 
 
 def seed_org() -> list[tuple[str, str, str]]:

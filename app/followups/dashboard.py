@@ -70,11 +70,14 @@ class Period:
     by_template: list[Row]
     by_segment: list[Row]
     partners: list[dict]
+    # Outlets ranked by the same figures (a branch or an admin comparing its outlets).
+    by_outlet: list[Row] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"key": self.key, "label": self.label, "from": self.start.isoformat(), "to": self.end.isoformat(),
                 "total": self.total.as_dict(), "by_template": [r.as_dict() for r in self.by_template],
-                "by_segment": [r.as_dict() for r in self.by_segment], "partners": self.partners}
+                "by_segment": [r.as_dict() for r in self.by_segment], "partners": self.partners,
+                "by_outlet": [r.as_dict() for r in self.by_outlet]}
 
 
 def period_bounds(today: date) -> dict[str, tuple[date, date]]:
@@ -143,9 +146,11 @@ def period_figures(key: str, label: str, start: date, end: date, outlet_id: int 
     total = Row(key=key, name=label)
     by_template: dict[str, Row] = {}
     by_segment: dict[str, Row] = {}
+    by_outlet: dict[str, Row] = {}
     names: dict[str, str] = {}
     for event, row in events:
         total.add(row)
+        by_outlet.setdefault(event.outlet.code, Row(key=event.outlet.code, name=event.outlet.name)).add(row)
         if event.template_key not in names:
             template = find_template(event.template_key, event.outlet_id)
             names[event.template_key] = template["name"] if template else event.template_key
@@ -154,7 +159,8 @@ def period_figures(key: str, label: str, start: date, end: date, outlet_id: int 
             by_segment.setdefault(segment, Row(key=segment, name=str(reference.SEGMENTS.get(segment, segment)))).add(
                 row)
     return Period(key=key, label=label, start=start, end=end, total=total, by_template=_sorted(by_template),
-                  by_segment=_sorted(by_segment), partners=best_partners(int(r.key) for _e, r in events))
+                  by_segment=_sorted(by_segment), partners=best_partners(int(r.key) for _e, r in events),
+                  by_outlet=_sorted(by_outlet))
 
 
 def dashboard(outlet_id: int | None = None, today: date | None = None) -> dict[str, Period]:
@@ -167,7 +173,9 @@ def dashboard(outlet_id: int | None = None, today: date | None = None) -> dict[s
 
 def chart_data(periods: dict[str, Period]) -> dict:
     """What the dashboard's charts draw (JSON in a data- attribute; the JS only draws it)."""
-    return {key: {"templates": [{"name": r.name, "checked_in": r.checked_in, "conversions": r.conversions,
+    return {key: {"outlets": [{"name": r.name, "checked_in": r.checked_in, "conversions": r.conversions,
+                               "amount": float(r.amount)} for r in p.by_outlet[:12]],
+                  "templates": [{"name": r.name, "checked_in": r.checked_in, "conversions": r.conversions,
                                  "amount": float(r.amount)} for r in p.by_template[:8]],
                   "segments": [{"name": r.name, "checked_in": r.checked_in, "conversions": r.conversions,
                                 "amount": float(r.amount)} for r in p.by_segment],

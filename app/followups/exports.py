@@ -66,7 +66,10 @@ def _sheet_rows(period: Period) -> list[list]:
                 row.attendees, row.newcomers, row.conversions, float(row.amount)]
 
     rows: list[list] = [[period.label, f"{period.start.isoformat()} – {period.end.isoformat()}"], [],
-                        [_("合计")], head, line(period.total), [], [_("按模板")], head]
+                        [_("合计")], head, line(period.total), []]
+    if len(period.by_outlet) > 1:
+        rows += [[_("按网点（排名）")], head, *[line(r) for r in period.by_outlet], []]
+    rows += [[_("按模板")], head]
     rows += [line(r) for r in period.by_template] or [[_("暂无")]]
     rows += [[], [_("按客群")], head]
     rows += [line(r) for r in period.by_segment] or [[_("暂无")]]

@@ -17,7 +17,9 @@ from app.customers.models import Customer
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.followups.models import FollowUp
-from app.followups.results import CENT, ratio
+
+# An event's results, defined once in results.py; campaigns compare outlets by exactly these figures.
+from app.followups.results import CENT, EventStats, event_stats, ratio  # noqa: F401  (re-exported)
 from app.models import utcnow
 from app.security import OUTLET_ROLES, scope_to_outlets
 from app.timefmt import local_today, local_tz

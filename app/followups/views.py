@@ -195,10 +195,11 @@ def dashboard_file():
     outlet = _outlet()
     day = _day()
     periods = figures.dashboard(outlet.id if outlet else None, today=day)
-    label = outlet.name if outlet else _("全部网点")
+    branch = getattr(current_user, "branch", None)
+    label = outlet.name if outlet else (branch.name if branch else _("全部网点"))
     body = dashboard_xlsx(periods, label)
     audit.record("export", object_type="dashboard", outlet_id=outlet.id if outlet else None,
                  details={"what": "dashboard", "format": "xlsx", "outlet": outlet.code if outlet else None})
-    filename = f"dashboard-{outlet.code if outlet else 'all'}-{day:%Y-%m}.xlsx"
+    filename = f"dashboard-{outlet.code if outlet else (branch.code if branch else 'all')}-{day:%Y-%m}.xlsx"
     return Response(body, mimetype=XLSX, headers={"Content-Disposition": f"attachment; filename={filename}",
                                                   "Cache-Control": "private, no-store"})

@@ -22,7 +22,8 @@ def _summary_panel(user) -> dict:
         sa.select(AuditEntry).where(AuditEntry.actor_id == user.id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(8)
     ))
-    return {"outlet": user.outlet, "customers": count_customers(), "recent": recent, "actions": ACTIONS}
+    return {"outlet": user.outlet, "branch": getattr(user, "branch", None), "customers": count_customers(),
+            "recent": recent, "actions": ACTIONS}
 
 
 register_panel(90, "home/_summary.html", _summary_panel)

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from flask_login import current_user
+
 from app.api import api_blueprint
 from app.org import reference, services
-from app.org.schemas import KeyNameListSchema, OutletListSchema, OutletSchema
+from app.org.schemas import BranchListSchema, BranchSchema, KeyNameListSchema, OutletListSchema, OutletSchema
 from app.security import permission_required
 
 blp = api_blueprint("org_api", __name__, "", "Outlets and reference data")
@@ -24,6 +26,28 @@ def create_outlet(body):
     """Create an outlet (admin)."""
     outlet = services.create_outlet(body["code"], body["name"], body.get("address"))
     return outlet
+
+
+def branch_payload(branch) -> dict:
+    return {"code": branch.code, "name": branch.name, "outlet_codes": [o.code for o in branch.outlets]}
+
+
+@blp.route("/branches", methods=["GET"])
+@permission_required("branches.view")
+@blp.response(200, BranchListSchema)
+def list_branches():
+    """Branches (支行) with their outlets: every one for an admin, its own for a branch login."""
+    return {"items": [branch_payload(b) for b in services.list_branches(current_user)]}
+
+
+@blp.route("/branches", methods=["POST"])
+@permission_required("branches.manage")
+@blp.arguments(BranchSchema)
+@blp.response(201, BranchSchema)
+def create_branch(body):
+    """Create a branch over these outlets (admin); an outlet in another branch moves to this one."""
+    branch = services.create_branch(body["code"], body["name"], body["outlet_codes"])
+    return branch_payload(branch)
 
 
 @blp.route("/segments", methods=["GET"])

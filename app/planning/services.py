@@ -7,6 +7,7 @@ The templates themselves (built-in and saved, finding and saving them) are the c
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 import sqlalchemy as sa
@@ -73,11 +74,56 @@ def occasion_recommendations(item: OccasionDate, *, segment: str | None = None,
             and rec.occasion.date == item.date]
 
 
-def events_between(first: date, last: date) -> list[Event]:
-    """The caller's outlets' events starting on local days first..last, cancelled ones left out."""
+def events_between(first: date, last: date, outlet_id: int | None = None) -> list[Event]:
+    """The caller's outlets' events (or one of them) starting on local days first..last, cancelled ones left out."""
     tz = local_tz()
     stmt = scope_to_outlets(sa.select(Event), Event.outlet_id).where(
         Event.status != "cancelled",
         Event.starts_at >= datetime.combine(first, time.min, tz),
         Event.starts_at < datetime.combine(last + timedelta(days=1), time.min, tz))
+    if outlet_id is not None:
+        stmt = stmt.where(Event.outlet_id == outlet_id)
     return list(db.session.scalars(stmt.order_by(Event.starts_at, Event.id)))
+
+
+@dataclass
+class Clash:
+    """Several outlets doing the same thing (one template, or one occasion) in the same week."""
+
+    week_of: date  # the Monday
+    what: str  # the template's or the occasion's name
+    events: list[Event]
+
+    @property
+    def outlet_names(self) -> list[str]:
+        return sorted({e.outlet.name for e in self.events})
+
+    @property
+    def weekend(self) -> bool:
+        return all(to_local(e.starts_at).weekday() >= 5 for e in self.events)
+
+
+def clashes(events: Iterable[Event], occasion_names: dict[str, str] | None = None) -> list[Clash]:
+    """Where two or more outlets run the same template, or templates for the same occasion, in one week."""
+    templates = builtin_templates()
+    groups: dict[tuple[date, str, str], list[Event]] = {}
+    for event in events:
+        day = to_local(event.starts_at).date()
+        monday = day - timedelta(days=day.weekday())
+        groups.setdefault((monday, "template", event.template_key), []).append(event)
+        template = templates.get(event.template_key)
+        for occasion in template.occasions if template else ():
+            groups.setdefault((monday, "occasion", occasion), []).append(event)
+    found: list[Clash] = []
+    seen: set[frozenset[int]] = set()
+    for (monday, kind, key), items in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1] != "template")):
+        if len({e.outlet_id for e in items}) < 2:
+            continue
+        ids = frozenset(e.id for e in items)
+        if ids in seen:  # the same events clash by template and by its occasion: say it once
+            continue
+        seen.add(ids)
+        template = templates.get(key) if kind == "template" else None
+        what = template.name if template else (occasion_names or {}).get(key, key)
+        found.append(Clash(week_of=monday, what=what, events=sorted(items, key=lambda e: e.starts_at)))
+    return found

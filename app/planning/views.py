@@ -25,6 +25,7 @@ from app.catalogue.queries import (
 from app.catalogue.vocabulary import CATEGORIES, LENSES
 from app.followups.queries import template_track_record
 from app.org.reference import PARTNER_CATEGORIES, SEGMENTS
+from app.org.services import visible_outlets
 from app.planning import services
 from app.planning.calendar_grid import month_grid, short_name, year_overview
 from app.security import permission_required
@@ -77,8 +78,15 @@ def calendar_page():
         return render_template("planning/year.html", year=year, months=months, today=today,
                                kind_names=KIND_NAMES)
     year, month = _month_arg(today)
-    grid = month_grid(year, month, today, services.events_between)
+    # A branch (or an admin) sees every outlet's events; ?outlet=CODE shows one of them.
+    outlets = visible_outlets() if current_user.outlet_id is None else []
+    outlet = next((o for o in outlets if o.code == request.args.get("outlet")), None)
+    grid = month_grid(year, month, today, lambda first, last: services.events_between(
+        first, last, outlet.id if outlet else None))
+    clashes = services.clashes(grid.events, {o.key: str(o.name) for o in OCCASIONS}) \
+        if len(outlets) > 1 and outlet is None else []
     return render_template("planning/calendar.html", grid=grid, year=year, month=month, today=today,
+                           outlets=outlets, outlet=outlet, clashes=clashes,
                            prev_month=_shift(year, month, -1), next_month=_shift(year, month, 1),
                            this_month=f"{today.year:04d}-{today.month:02d}", kind_names=KIND_NAMES,
                            short_name=short_name, weekday_name=weekday_name,
