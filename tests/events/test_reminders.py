@@ -150,14 +150,16 @@ def test_moving_a_published_event_tells_confirmed_and_waitlisted_once_per_change
     new_start = _local(9, 9, 30)
     services.update_event(event, EventInput(starts_at=new_start, ends_at=new_start + timedelta(hours=2)))
     db.session.commit()
-    changed = list(db.session.scalars(sa.select(Notification).where(Notification.kind == "event_changed")))
+    changed = list(db.session.scalars(sa.select(Notification).where(Notification.kind == "event_changed")
+                                      .order_by(Notification.id)))
     assert sorted(m.recipient for m in changed) == ["13900005001", "13900005002"]
     assert f"{new_start.month}月{new_start.day}日 周{WEEKDAYS[new_start.weekday()]} 09:30–11:30" in changed[0].body
     assert changed[0].body.startswith("【网点活动通】") and len(changed[0].body) <= MAX_SMS_CHARS
     services.update_event(event, EventInput(title="新名字（测试）", capacity=1))  # neither time nor venue
     services.update_event(event, EventInput(venue="网点三楼会议室（测试）"))
     db.session.commit()
-    changed = list(db.session.scalars(sa.select(Notification).where(Notification.kind == "event_changed")))
+    changed = list(db.session.scalars(sa.select(Notification).where(Notification.kind == "event_changed")
+                                      .order_by(Notification.id)))
     assert len(changed) == 4 and "网点三楼会议室（测试）" in changed[-1].body
 
 
