@@ -81,6 +81,16 @@ def is_working_day(day: date) -> bool:
     return not is_day_off(day) and (day.weekday() < 5 or is_makeup_workday(day))
 
 
+def add_working_days(start: date, days: int) -> date:
+    """The day `days` working days after `start` (days off skipped, make-up days counted)."""
+    day, left = start, days
+    while left > 0:
+        day += ONE_DAY
+        if is_working_day(day):
+            left -= 1
+    return day
+
+
 def break_start(day: date) -> date:
     """The first day of the holiday break containing `day` (`day` itself when it is not a day off)."""
     if not is_day_off(day):

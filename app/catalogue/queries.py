@@ -9,7 +9,14 @@ front door, so events, followups, planning and demo never reach into those modul
 from __future__ import annotations
 
 from app.catalogue.builtin import PLAYBOOK_LISTS, Template, builtin_templates
-from app.catalogue.holidays import break_start, is_day_off, is_free_weekend, is_makeup_workday, is_working_day
+from app.catalogue.holidays import (
+    add_working_days,
+    break_start,
+    is_day_off,
+    is_free_weekend,
+    is_makeup_workday,
+    is_working_day,
+)
 from app.catalogue.occasions import ALL as OCCASIONS
 from app.catalogue.occasions import Occasion, OccasionDate, date_of, occasion_dates, occurrences
 from app.catalogue.occasions import get as get_occasion
@@ -35,6 +42,7 @@ __all__ = [
     "Occasion",
     "OccasionDate",
     "Template",
+    "add_working_days",
     "break_start",
     "builtin_templates",
     "date_of",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,8 +23,9 @@ from flask_babel import lazy_gettext as _l
 from app.alliance.models import Voucher
 from app.audit import services as audit
 from app.audit.models import AuditEntry
-from app.catalogue.queries import is_working_day
+from app.catalogue.queries import add_working_days
 from app.customers.models import MARKETING_PURPOSE, Consent, Customer
+from app.customers.queries import marketing_consent_ids
 from app.database import lock_for_update
 from app.errors import DomainError, NotFound, ValidationFailed
 from app.events.models import Event, Registration
@@ -134,35 +135,6 @@ def export_person(customer: Customer, *, file_format: str = "json") -> dict[str,
     }
     audit.record("export", obj=customer, details={"what": "personal_data", "format": file_format})
     return data
-
-
-def personal_data_xlsx(data: dict[str, Any]) -> bytes:
-    """The same export as a workbook: one sheet per part, one row per item."""
-    from openpyxl import Workbook
-
-    from app.spreadsheets import workbook_bytes, xlsx_row
-
-    book = Workbook()
-    if book.active is not None:
-        book.remove(book.active)
-    titles = {"customer": _("客户"), "registrations": _("报名"), "consents": _("授权"), "followups": _("跟进"),
-              "vouchers": _("优惠券"), "messages": _("消息")}
-    for key, title in titles.items():
-        sheet = book.create_sheet(title)
-        rows = [data[key]] if isinstance(data[key], dict) else data[key]
-        columns = list(rows[0]) if rows else []
-        sheet.append(columns)
-        for row in rows:
-            sheet.append(xlsx_row(sheet, [_cell(row[c]) for c in columns]))
-    return workbook_bytes(book)
-
-
-def _cell(value):
-    if isinstance(value, list):
-        return "；".join(_cell(v) for v in value)
-    if isinstance(value, dict):
-        return "，".join(f"{k}：{_cell(v)}" for k, v in value.items())
-    return value
 
 
 # --- Erasure ----------------------------------------------------------------------------------------
@@ -340,20 +312,10 @@ def withdraw_by_ticket(token: str) -> Registration:
 
 
 def has_marketing_consent(customer: Customer) -> bool:
-    return any(c.purpose == MARKETING_PURPOSE and c.withdrawn_at is None for c in customer.consents)
+    return customer.id in marketing_consent_ids([customer.id])
 
 
 # --- Requests from the person -----------------------------------------------------------------------
-
-def add_working_days(start: date, days: int) -> date:
-    """The day `days` working days after `start` (the mainland's calendar: days off, make-up days)."""
-    day, left = start, days
-    while left > 0:
-        day += timedelta(days=1)
-        if is_working_day(day):
-            left -= 1
-    return day
-
 
 def create_request(kind: str | None, token: str | None) -> PrivacyRequest:
     """A person asks for their data or its deletion; their ticket token proves who they are."""

@@ -11,6 +11,7 @@ from app.customers.models import Customer
 from app.errors import DomainError, ValidationFailed
 from app.form_errors import show_field_errors
 from app.personal_data import services
+from app.personal_data.exports import personal_data_xlsx
 from app.personal_data.forms import EraseForm
 from app.personal_data.models import PrivacyRequest
 from app.security import get_scoped_or_404, permission_required
@@ -35,7 +36,7 @@ def export_json(customer_id: int):
 @permission_required("personal_data.export")
 def export_xlsx(customer_id: int):
     data = services.export_person(get_scoped_or_404(Customer, customer_id), file_format="xlsx")
-    return Response(services.personal_data_xlsx(data),
+    return Response(personal_data_xlsx(data),
                     mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={**_NO_STORE,
                              "Content-Disposition": f"attachment; filename=personal-data-{customer_id}.xlsx"})
