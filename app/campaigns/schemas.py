@@ -43,23 +43,20 @@ class Conversions(Schema):
     amount = fields.Float()
 
 
-class CampaignOutletStatsSchema(Schema):
+class CampaignTotalSchema(Schema):
+    """The figures compared, for the whole campaign and (below) for each outlet's event."""
+
+    confirmed = Int()
+    checked_in = Int()
+    attendance_rate = fields.Float(allow_none=True)
+    newcomers = Int()
+    conversions = fields.Nested(Conversions)
+
+
+class CampaignOutletStatsSchema(CampaignTotalSchema):
     outlet_code = fields.String()
     event_id = Int()
     status = fields.String()
-    confirmed = Int()
-    checked_in = Int()
-    attendance_rate = fields.Float(allow_none=True)
-    newcomers = Int()
-    conversions = fields.Nested(Conversions)
-
-
-class CampaignTotalSchema(Schema):
-    confirmed = Int()
-    checked_in = Int()
-    attendance_rate = fields.Float(allow_none=True)
-    newcomers = Int()
-    conversions = fields.Nested(Conversions)
 
 
 class CampaignStatsSchema(Schema):
