@@ -58,6 +58,9 @@ REGISTRANTS = (160, 256)  # per event, uniform: ~208 on average
 CUSTOMERS_PER_EVENT = 83  # the outlet's known customers, per event it holds (~12,000 per outlet at the default)
 NEWCOMERS = 0.27  # share of an event's registrants who are new to the outlet (~8,000 prospects per outlet)
 STAFF_PER_OUTLET = 3
+# The tables of a million rows or so, whose indexes are rebuilt once at the end (PostgreSQL).
+BULK_TABLES = ("customers", "customer_segments", "consents", "registrations", "checkins", "followups",
+               "followup_contacts")
 
 
 @dataclass(frozen=True)
@@ -156,6 +159,8 @@ def seed_scale(plan: Plan, now: datetime | None = None, *, echo=lambda _msg: Non
     now = now or datetime.now(UTC)
     w = Writer(COLUMNS)
     w.start_ids()
+    echo(f"foreign keys checked per row: {'no' if w.skip_foreign_key_triggers() else 'yes'}")
+    w.drop_indexes(BULK_TABLES)
     codes = Codes(taken=_taken_codes())
     password_hash = generate_password_hash(PASSWORD, method=current_app.config["PASSWORD_HASH_METHOD"])
     templates = _templates()
@@ -174,6 +179,8 @@ def seed_scale(plan: Plan, now: datetime | None = None, *, echo=lambda _msg: Non
         echo(f"  {outlet.code}: {len(outlet.ids):,} people, {time.monotonic() - started:.0f} s")
     ids = plant(run, outlets[0], plan.fixture_scale)
     w.flush()
+    echo(f"  rows written, {time.monotonic() - started:.0f} s; rebuilding indexes")
+    w.restore_indexes()
     w.reset_sequences()
     forget_branch_outlets()
     fixtures = describe(ids, outlets[0], BRANCH_LOGIN)
