@@ -44,8 +44,8 @@ from app.demo.scale_rows import (
     write_org,
 )
 from app.demo.scale_writer import Writer, analyze
-from app.events.consent import consent_purpose
 from app.events.models import Event as EventRow
+from app.events.services import consent_purpose
 from app.extensions import db
 from app.org.models import Branch
 from app.org.models import Outlet as OutletRow
@@ -144,8 +144,8 @@ def _run_event(run: Run, ev: Event) -> None:
     follow_up(run, ev, confirmed, "worked")
 
 
-def _answer_variants(templates: list[dict], rng: random.Random) -> dict[str, list[dict]]:
-    return {t["key"]: [_answers(t.get("questions") or [], rng) for _ in range(4)] for t in templates}
+def _answer_variants(w: Writer, templates: list[dict], rng: random.Random) -> dict[str, list[dict]]:
+    return {t["key"]: [w.shared(_answers(t.get("questions") or [], rng)) for _ in range(4)] for t in templates}
 
 
 def _taken_codes() -> set[str]:
@@ -165,7 +165,7 @@ def seed_scale(plan: Plan, now: datetime | None = None, *, echo=lambda _msg: Non
     password_hash = generate_password_hash(PASSWORD, method=current_app.config["PASSWORD_HASH_METHOD"])
     templates = _templates()
     run = Run(w=w, rng=rng, people=People(rng), codes=codes, now=now, tz=local_tz(), templates=templates,
-              purpose=consent_purpose(), answers=_answer_variants(templates, rng))
+              purpose=consent_purpose(), answers=_answer_variants(w, templates, rng))
     months = _month_starts(plan, now.astimezone(run.tz))
     first_event = datetime(*months[0], 1, tzinfo=run.tz).astimezone(UTC)
     outlets = write_org(w, plan.outlets, STAFF_PER_OUTLET, password_hash, codes,

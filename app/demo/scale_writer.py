@@ -40,6 +40,7 @@ class Writer:
         self.next_ids: dict[str, int] = {}
         self._rebuild: list[str] = []
         self._thread: threading.Thread | None = None
+        self._shared: dict[int, tuple[object, str]] = {}
         self._error: BaseException | None = None
         self._json_at = {name: [i for i, c in enumerate(self.columns[name])
                                 if isinstance(self.tables[name].c[c].type, JSONType)] for name in columns}
@@ -83,6 +84,11 @@ class Writer:
         for statement in self._rebuild:
             self.session.execute(sa.text(statement))
         self._rebuild = []
+
+    def shared(self, value):
+        """A JSON value many rows share (answers, talking points): dumped once. Held here, so its id() stays its."""
+        self._shared[id(value)] = (value, json.dumps(value, ensure_ascii=False))
+        return value
 
     def start_ids(self) -> None:
         """The first id to give in each table: one past the largest there (the database may hold other data)."""
@@ -140,13 +146,14 @@ class Writer:
 
     def _copy(self, raw, name: str, rows: list[tuple]) -> None:
         # COPY's text format reads a JSON column from its text: the values go as JSON strings.
-        at, columns = self._json_at[name], self.columns[name]
+        at, columns, shared = self._json_at[name], self.columns[name], self._shared
         with raw.cursor() as cursor, cursor.copy(f"COPY {name} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 if at:
                     values = list(row)
                     for i in at:
-                        values[i] = json.dumps(values[i], ensure_ascii=False)
+                        known = shared.get(id(values[i]))
+                        values[i] = known[1] if known else json.dumps(values[i], ensure_ascii=False)
                     copy.write_row(values)
                 else:
                     copy.write_row(row)
