@@ -112,7 +112,7 @@ EXTRAS: dict[str, set[str]] = {
     "app.notify": {"senders.py"},
     "app.org": {"reference.py"},
     "app.pdf": {"fonts", "print.css"},
-    "app.personal_data": {"exports.py"},
+    "app.personal_data": {"exports.py", "erasure.py", "retention.py"},
     "app.planning": {"calendar_grid.py", "recommend.py"},
 }
 # Modules that play a role under another name (a forms module not called forms.py …), to rename.

@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from app.customers.models import MARKETING_PURPOSE, MARKETING_TEXT_VERSION
 from app.demo.scale_rows import MARK, Codes, Outlet, People, weighted, write_person
 from app.demo.scale_writer import Writer
+from app.events.models import PUBLIC_STATUSES
 from app.events.services import CONSENT_VERSION, SLUG_ALPHABET, SLUG_LENGTH, agenda_at
 
 METHODS = (("scan", 70), ("search", 15), ("link", 10), ("self", 5))
@@ -151,8 +152,8 @@ def hold(run: Run, ev: Event, turnout: Turnout, opens: datetime, closes: datetim
     rng.shuffle(order)
     most = 1 if turnout.singles else int(ev.template.get("max_party_size") or 1)
     variants = run.answers[ev.template["key"]]
-    # People come to an event that has begun (a published one that is under way or not finished yet too).
-    came_by = ev.status in ("published", "finished") and ev.starts < run.now
+    # People come to a public event that has begun (one under way or not finished yet too).
+    came_by = ev.status in PUBLIC_STATUSES and ev.starts < run.now
     taken, confirmed, registered = 0, [], set()
     for person, at in zip(order, _times(rng, len(order), opens, closes), strict=True):
         if person is None:
