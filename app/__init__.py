@@ -26,6 +26,7 @@ from app.customers.api import blp as customers_api
 from app.customers.cli import customers_cli
 from app.customers.views import bp as customers_bp
 from app.demo import seed_demo_command
+from app.demo.scale import seed_scale_command
 from app.errors import error_response, register_error_handlers
 from app.events import home as events_home  # noqa: F401  (registers the 今日 panel)
 from app.events.api import blp as events_api
@@ -136,3 +137,4 @@ def _register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(customers_cli)
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_scale_command)
