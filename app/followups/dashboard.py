@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from app.alliance.models import Offer, Partner, Voucher
-from app.catalogue.services import find_template
+from app.catalogue.services import template_name
 from app.events.models import Event, Registration
 from app.extensions import db
 from app.followups.models import FollowUp
@@ -144,8 +144,14 @@ def _sorted(rows: dict[str, Row]) -> list[Row]:
     return sorted(rows.values(), key=lambda r: (-r.conversions, -float(r.amount), -r.checked_in, r.name))
 
 
-def period_figures(key: str, label: str, start: date, end: date, outlet_id: int | None = None) -> Period:
-    events = _event_rows(start, end, outlet_id)
+def period_figures(key: str, label: str, start: date, end: date, outlet_id: int | None = None,
+                   within: list[tuple[Event, Row]] | None = None) -> Period:
+    """A period's figures; `within`: the rows of a longer period that holds this one, to pick from
+    instead of asking the database again (the month is inside the year)."""
+    if within is None:
+        events = _event_rows(start, end, outlet_id)
+    else:
+        events = [(e, row) for e, row in within if _start(start) <= e.starts_at < _start(end)]
     total = Row(key=key, name=label)
     by_template: dict[str, Row] = {}
     by_segment: dict[str, Row] = {}
@@ -155,8 +161,7 @@ def period_figures(key: str, label: str, start: date, end: date, outlet_id: int 
         total.add(row)
         by_outlet.setdefault(event.outlet.code, Row(key=event.outlet.code, name=event.outlet.name)).add(row)
         if event.template_key not in names:
-            template = find_template(event.template_key, event.outlet_id)
-            names[event.template_key] = template["name"] if template else event.template_key
+            names[event.template_key] = template_name(event.template_key, event.outlet_id) or event.template_key
         by_template.setdefault(event.template_key, Row(key=event.template_key, name=names[event.template_key])).add(row)
         for segment in event.segments or []:  # an event aimed at two groups counts for both
             by_segment.setdefault(segment, Row(key=segment, name=str(reference.SEGMENTS.get(segment, segment)))).add(
@@ -171,7 +176,9 @@ def dashboard(outlet_id: int | None = None, today: date | None = None) -> dict[s
     today = today or local_today()
     bounds = period_bounds(today)
     labels = {"month": date_text(today, "yMMMM"), "year": date_text(today, "y")}
-    return {key: period_figures(key, labels[key], *bounds[key], outlet_id=outlet_id) for key in ("month", "year")}
+    year = _event_rows(*bounds["year"], outlet_id)  # one pass over the year's events; the month is inside it
+    return {key: period_figures(key, labels[key], *bounds[key], outlet_id=outlet_id, within=year)
+            for key in ("month", "year")}
 
 
 def chart_data(periods: dict[str, Period]) -> dict:
