@@ -47,6 +47,7 @@ from tests.server import gunicorn  # noqa: E402
 
 SIZES = {"tenth": 5, "full": 50}
 PAGE_TARGET_MS, PDF_TARGET_MS, FINISH_TARGET_MS, EXPORT_MB = 300, 3000, 5000, 200
+NO_TIME_TARGET = float("inf")  # exports: the target is their memory (the rise of a worker's RSS), not a time
 
 
 @dataclass
@@ -301,11 +302,11 @@ def run_size(url: str, t: Targets, total: int, clients: int) -> list[Timing]:
                                warm=0))
         results.append(measure(base, pids, f"registrations XLSX, {t.xlsx_rows} rows", tok["admin"],
                                f"/events/{t.xlsx_event}/registrations.xlsx", max(4, total // 10), clients,
-                               PDF_TARGET_MS, memory=True))
+                               NO_TIME_TARGET, memory=True))
         results.append(measure(base, pids, "dashboard XLSX, manager", tok["manager"], "/dashboard.xlsx",
-                               max(8, total // 5), clients, PDF_TARGET_MS, memory=True))
+                               max(8, total // 5), clients, NO_TIME_TARGET, memory=True))
         results.append(measure(base, pids, "dashboard XLSX, branch over its outlets", tok.get("branch", tok["admin"]),
-                               "/dashboard.xlsx", max(8, total // 5), clients, PDF_TARGET_MS, memory=True))
+                               "/dashboard.xlsx", max(8, total // 5), clients, NO_TIME_TARGET, memory=True))
     return results
 
 

@@ -12,7 +12,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 import sqlalchemy as sa
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from app.alliance.models import Offer, Partner, Voucher
 from app.catalogue.services import template_name
@@ -93,11 +93,18 @@ def _start(day: date) -> datetime:
 def _event_rows(start: date, end: date, outlet_id: int | None) -> list[tuple[Event, Row]]:
     # The outlet comes with each event: the rows are grouped by outlet, and a lazy load per event would be a
     # query per event once the identity map has let go of an outlet (measured: 96 queries for an admin's year).
-    stmt = scope_to_outlets(sa.select(Event).options(joinedload(Event.outlet)), Event.outlet_id).where(
-        Event.is_public, Event.starts_at >= _start(start), Event.starts_at < _start(end))
+    # Only the columns the rows need: an event's seven JSON columns, decoded for each of a branch's 2,300
+    # events of a year, were half of the page's CPU.
+    where = [Event.is_public, Event.starts_at >= _start(start), Event.starts_at < _start(end)]
     if outlet_id is not None:
-        stmt = stmt.where(Event.outlet_id == outlet_id)
-    events = {e.id: e for e in db.session.scalars(stmt)}
+        where.append(Event.outlet_id == outlet_id)
+    stmt = scope_to_outlets(sa.select(Event).options(
+        joinedload(Event.outlet), load_only(Event.id, Event.outlet_id, Event.title, Event.template_key,
+                                            Event.segments, Event.status, Event.starts_at)), Event.outlet_id)
+    events = {e.id: e for e in db.session.scalars(stmt.where(*where))}
+    # The figures ask for the same events by a subquery: a branch's year is 2,300 events, and as a list of
+    # bound ids each query was parsed and planned with 2,300 parameters.
+    ids = scope_to_outlets(sa.select(Event.id), Event.outlet_id).where(*where).scalar_subquery()
     if not events:
         return []
     reg = Registration
@@ -107,11 +114,11 @@ def _event_rows(start: date, end: date, outlet_id: int | None) -> list[tuple[Eve
                   sa.func.count(reg.id).filter(attended),
                   sa.func.coalesce(sa.func.sum(reg.party_size).filter(attended), 0),
                   sa.func.count(reg.id).filter(attended, reg.was_customer.is_(False)))
-        .where(reg.event_id.in_(list(events))).group_by(reg.event_id))}
+        .where(reg.event_id.in_(ids)).group_by(reg.event_id))}
     conversions = {row[0]: row[1:] for row in db.session.execute(
-        sa.select(FollowUp.event_id, sa.func.count(FollowUp.id),
+        sa.select(FollowUp.event_id, sa.func.count(),  # count(*): answered from ix_followups_event_status
                   sa.func.coalesce(sa.func.sum(FollowUp.outcome_amount), 0))
-        .where(FollowUp.event_id.in_(list(events)), FollowUp.status == "converted").group_by(FollowUp.event_id))}
+        .where(FollowUp.event_id.in_(ids), FollowUp.status == "converted").group_by(FollowUp.event_id))}
     result = []
     now = utcnow()
     for event_id, event in events.items():

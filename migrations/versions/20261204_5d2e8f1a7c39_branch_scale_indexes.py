@@ -19,7 +19,11 @@ def upgrade():
     # An invitation asks, for each chosen customer, whether that phone was invited in the last 7 days:
     # without it, a scan of every message (docs/performance.md, "Branch-scale data").
     op.create_index('ix_notifications_recipient_kind_created', 'notifications', ['recipient', 'kind', 'created_at'])
+    # The dashboard's conversions per event (status = 'converted', the amounts) from the index alone.
+    op.create_index('ix_followups_event_status', 'followups', ['event_id', 'status'],
+                    postgresql_include=['outcome_amount'])
 
 
 def downgrade():
+    op.drop_index('ix_followups_event_status', table_name='followups')
     op.drop_index('ix_notifications_recipient_kind_created', table_name='notifications')
