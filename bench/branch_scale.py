@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/branch_scale.py [--sizes tenth,full] [--reuse] [--requests 40] [--clients 4]
         [--pg-url postgresql+psycopg://postgres@127.0.0.1:5432/bench_scale] [--seed seed-scale|seed-demo]
+        [--app-root CHECKOUT]   # serve another checkout's code on the same data, e.g. main before a change
 
 For each size (tenth: `flask seed-scale --outlets 5`, full: `--outlets 50`) a PostgreSQL database of its
 own (`<pg-url>_<outlets>`, e.g. bench_scale_5 and bench_scale_50) is made fresh (`flask db upgrade`, the
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import importlib.util
 import json
 import os
 import subprocess
@@ -270,7 +272,18 @@ def measure(base: str, pids: list[int], name: str, token: str, path: str, total:
     return timing
 
 
-def run_size(url: str, t: Targets, total: int, clients: int) -> list[Timing]:
+def server_from(app_root: str | None):
+    """tests/server.py's gunicorn, serving this checkout or another one (`--app-root`, e.g. main before a change)."""
+    if not app_root:
+        return gunicorn
+    spec = importlib.util.spec_from_file_location("other_server", Path(app_root) / "tests" / "server.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.gunicorn
+
+
+def run_size(url: str, t: Targets, total: int, clients: int, app_root: str | None = None) -> list[Timing]:
     tok = t.tokens
     pages = [
         ("dashboard, manager (month + year)", "manager", "/dashboard"),
@@ -288,7 +301,7 @@ def run_size(url: str, t: Targets, total: int, clients: int) -> list[Timing]:
         ("API event stats", "manager", f"/api/v1/events/{t.stats_event}/stats"),
     ]
     results: list[Timing] = []
-    with gunicorn(url, workers=2) as base:
+    with server_from(app_root)(url, workers=2) as base:
         pids = workers(int(base.rsplit(":", 1)[1]))
         start_rss = ", ".join(f"{_kb(pid, 'VmRSS') / 1024:.0f}" for pid in pids)
         print(f"  gunicorn workers {pids}, RSS at start {start_rss} MB", flush=True)
@@ -335,6 +348,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=40, help="requests per page or API answer")
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--database", help="time this database as it is (no seeding), instead of --sizes")
+    parser.add_argument("--app-root", help="serve the app from this checkout (e.g. `git archive` of main)")
     args = parser.parse_args()
     runs = {}
     for size in ["given"] if args.database else args.sizes.split(","):
@@ -347,7 +361,7 @@ def main() -> None:
         print(f"data: {targets.customers:,} customers, {targets.events:,} events, {targets.registrations:,} "
               f"registrations, {targets.followups:,} follow-ups; outlet {targets.outlet_code}; "
               f"{args.clients} users, {args.requests} requests each", flush=True)
-        runs[size] = run_size(url, targets, args.requests, args.clients)
+        runs[size] = run_size(url, targets, args.requests, args.clients, args.app_root)
     if {"tenth", "full"} <= set(runs):
         side_by_side(runs)
 
