@@ -44,8 +44,8 @@ from app.demo.scale_rows import (
     write_org,
 )
 from app.demo.scale_writer import Writer, analyze
-from app.events.consent import consent_purpose
 from app.events.models import Event as EventRow
+from app.events.services import consent_purpose
 from app.extensions import db
 from app.org.models import Branch
 from app.org.models import Outlet as OutletRow
@@ -58,6 +58,9 @@ REGISTRANTS = (160, 256)  # per event, uniform: ~208 on average
 CUSTOMERS_PER_EVENT = 83  # the outlet's known customers, per event it holds (~12,000 per outlet at the default)
 NEWCOMERS = 0.27  # share of an event's registrants who are new to the outlet (~8,000 prospects per outlet)
 STAFF_PER_OUTLET = 3
+# The tables of a million rows or so, whose indexes are rebuilt once at the end (PostgreSQL).
+BULK_TABLES = ("customers", "customer_segments", "consents", "registrations", "checkins", "followups",
+               "followup_contacts")
 
 
 @dataclass(frozen=True)
@@ -141,8 +144,8 @@ def _run_event(run: Run, ev: Event) -> None:
     follow_up(run, ev, confirmed, "worked")
 
 
-def _answer_variants(templates: list[dict], rng: random.Random) -> dict[str, list[dict]]:
-    return {t["key"]: [_answers(t.get("questions") or [], rng) for _ in range(4)] for t in templates}
+def _answer_variants(w: Writer, templates: list[dict], rng: random.Random) -> dict[str, list[dict]]:
+    return {t["key"]: [w.shared(_answers(t.get("questions") or [], rng)) for _ in range(4)] for t in templates}
 
 
 def _taken_codes() -> set[str]:
@@ -156,11 +159,13 @@ def seed_scale(plan: Plan, now: datetime | None = None, *, echo=lambda _msg: Non
     now = now or datetime.now(UTC)
     w = Writer(COLUMNS)
     w.start_ids()
+    echo(f"foreign keys checked per row: {'no' if w.skip_foreign_key_triggers() else 'yes'}")
+    w.drop_indexes(BULK_TABLES)
     codes = Codes(taken=_taken_codes())
     password_hash = generate_password_hash(PASSWORD, method=current_app.config["PASSWORD_HASH_METHOD"])
     templates = _templates()
     run = Run(w=w, rng=rng, people=People(rng), codes=codes, now=now, tz=local_tz(), templates=templates,
-              purpose=consent_purpose(), answers=_answer_variants(templates, rng))
+              purpose=consent_purpose(), answers=_answer_variants(w, templates, rng))
     months = _month_starts(plan, now.astimezone(run.tz))
     first_event = datetime(*months[0], 1, tzinfo=run.tz).astimezone(UTC)
     outlets = write_org(w, plan.outlets, STAFF_PER_OUTLET, password_hash, codes,
@@ -174,6 +179,8 @@ def seed_scale(plan: Plan, now: datetime | None = None, *, echo=lambda _msg: Non
         echo(f"  {outlet.code}: {len(outlet.ids):,} people, {time.monotonic() - started:.0f} s")
     ids = plant(run, outlets[0], plan.fixture_scale)
     w.flush()
+    echo(f"  rows written, {time.monotonic() - started:.0f} s; rebuilding indexes")
+    w.restore_indexes()
     w.reset_sequences()
     forget_branch_outlets()
     fixtures = describe(ids, outlets[0], BRANCH_LOGIN)

@@ -10,25 +10,42 @@ carry their contact row.
 
 from __future__ import annotations
 
+import base64
+import os
 import random
-import secrets
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from app.customers.models import MARKETING_PURPOSE, MARKETING_TEXT_VERSION
-from app.demo.scale_rows import MARK, Codes, Outlet, People, write_person
+from app.demo.scale_rows import MARK, Codes, Outlet, People, weighted, write_person
 from app.demo.scale_writer import Writer
-from app.events.consent import CONSENT_VERSION
-from app.events.services import SLUG_ALPHABET, SLUG_LENGTH, agenda_at
+from app.events.services import CONSENT_VERSION, SLUG_ALPHABET, SLUG_LENGTH, agenda_at
 
 METHODS = (("scan", 70), ("search", 15), ("link", 10), ("self", 5))
 DONE = (("contacted", 40), ("converted", 20), ("unreachable", 15), ("closed", 25))
 PRODUCTS = (("deposit", "100000"), ("wealth", "50000"), ("fund", "20000"), ("insurance", "12000"),
             ("mobile_banking", None), ("credit_card", None))
+METHOD_DRAW, DONE_DRAW = weighted(METHODS), weighted(DONE)
+NO_DETAILS: dict = {}
 NOTES = {"contacted": "合成数据：已沟通，再约时间", "converted": "合成数据：客户已办理",
          "unreachable": "合成数据：电话未接通", "closed": "合成数据：客户暂无需求"}
+
+
+class Tokens:
+    """Unguessable URL tokens (as `app.tokens.url_token`) cut from one large read of the system's random source:
+    an `os.urandom` call per ticket cost more than the rest of the registration row here."""
+
+    def __init__(self) -> None:
+        self._pool, self._at = b"", 0
+
+    def url(self, nbytes: int = 16) -> str:
+        if self._at + nbytes > len(self._pool):
+            self._pool, self._at = os.urandom(1 << 16), 0
+        chunk = self._pool[self._at:self._at + nbytes]
+        self._at += nbytes
+        return base64.urlsafe_b64encode(chunk).rstrip(b"=").decode()
 
 
 @dataclass
@@ -45,10 +62,21 @@ class Run:
     purpose: str
     answers: dict[str, list[dict]]
     slugs: set[str] = field(default_factory=set)
+    tokens: Tokens = field(default_factory=Tokens)
+    _playbooks: dict[tuple[str, str], tuple[int, list[str]]] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
         return self.now.astimezone(self.tz).date()
+
+    def playbook(self, template: dict, list_name: str) -> tuple[int, list[str]]:
+        """The list's due days and talking points, one shared list per template (written as JSON once)."""
+        key = (template["key"], list_name)
+        if key not in self._playbooks:
+            entry = (template.get("playbook") or {}).get(list_name) or {}
+            points = self.w.shared([str(p) for p in entry.get("talking_points") or []])
+            self._playbooks[key] = (max(0, int(entry.get("due_days", 3))), points)
+        return self._playbooks[key]
 
     def slug(self) -> str:
         while True:
@@ -98,7 +126,7 @@ def write_event(run: Run, ev: Event) -> int:
         list(t.get("segments", [])), list(t.get("questions", [])), agenda_at(t.get("agenda", []), ev.starts),
         list(t.get("materials", [])), list(t.get("gifts", [])), dict(t.get("playbook", {})),
         dict(t.get("goals", {})), None, ev.status, run.slug() if public else None,
-        secrets.token_urlsafe(24) if public else None, ev.published_at, ev.finished_at, ev.cancelled_at,
+        run.tokens.url(24) if public else None, ev.published_at, ev.finished_at, ev.cancelled_at,
         created, ev.finished_at or ev.cancelled_at or ev.published_at or created))
     return ev.id
 
@@ -162,10 +190,10 @@ def _registration(run: Run, ev: Event, person: int, at: datetime, party: int, st
     checked = method = None
     if came:
         checked = ev.starts + timedelta(minutes=rng.randint(-20, 40)) if source == "public" else at
-        method = rng.choices([m for m, _ in METHODS], [n for _, n in METHODS])[0] if source == "public" else "walk_in"
+        method = rng.choice(METHOD_DRAW) if source == "public" else "walk_in"
     w.add("registrations", (
-        reg_id, ev.id, person, name, phone, phone[-4:], party, rng.choice(variants) if variants else {}, status,
-        source, was_customer, secrets.token_urlsafe(16), ev.outlet.staff_codes[ref_user] if ref_user else None,
+        reg_id, ev.id, person, name, phone, phone[-4:], party, rng.choice(variants) if variants else NO_DETAILS, status,
+        source, was_customer, run.tokens.url(16), ev.outlet.staff_codes[ref_user] if ref_user else None,
         ref_user, CONSENT_VERSION if source == "public" else None, False, at,
         at if status != "waitlisted" else None,
         (ev.cancelled_at or at + timedelta(hours=rng.randint(1, 72))) if status == "cancelled" else None,
@@ -198,9 +226,8 @@ def follow_up(run: Run, ev: Event, confirmed: list[tuple], mode: str) -> None:
     finished_on = ev.finished_at.astimezone(run.tz).date()
     for i, (reg_id, person, was_customer, came) in enumerate(confirmed):
         list_name = "winback" if not came else "maintain" if was_customer else "prospect"
-        entry = (ev.template.get("playbook") or {}).get(list_name) or {}
-        points = [str(p) for p in entry.get("talking_points") or []]
-        due = finished_on + timedelta(days=max(0, int(entry.get("due_days", 3))))
+        days, points = run.playbook(ev.template, list_name)
+        due = finished_on + timedelta(days=days)
         owner = outlet.people[person][3]
         assignee = owner if owner in outlet.staff_codes else ev.owner_id
         if mode == "open":
@@ -210,7 +237,7 @@ def follow_up(run: Run, ev: Event, confirmed: list[tuple], mode: str) -> None:
         item_id = w.new_id("followups")
         status, product, amount, note, done_at = "open", None, None, None, None
         if done:
-            status = rng.choices([s for s, _ in DONE], [n for _, n in DONE])[0]
+            status = rng.choice(DONE_DRAW)
             if status == "converted":
                 product, amount = rng.choice(PRODUCTS)
             note = NOTES[status]
@@ -222,6 +249,6 @@ def follow_up(run: Run, ev: Event, confirmed: list[tuple], mode: str) -> None:
                             done_at or ev.finished_at))
         if done:
             details = {"product": product, "amount": f"{amount}.00"} if amount else (
-                {"product": product} if product else {})
+                {"product": product} if product else NO_DETAILS)
             w.add("followup_contacts", (w.new_id("followup_contacts"), item_id, done_at, assignee,
                                         rng.choice(("phone", "phone", "wechat", "visit")), status, note, details))

@@ -16,6 +16,7 @@ from app.database import lock_for_update
 from app.errors import ValidationFailed
 from app.events import limits
 from app.events import questions as question_rules
+from app.events.consent import CONSENT_VERSION, consent_purpose  # noqa: F401  (re-exported: what a registration records)
 from app.events.errors import InvalidTransition
 from app.events.invitations import InvitationResult, invitable, invite, parse_picked  # noqa: F401  (re-exported)
 from app.events.messages import event_cancelled_message
