@@ -36,6 +36,22 @@ def find_template(key: str | None, outlet_id: int | None = None) -> dict | None:
     return {**saved.data, "key": saved.key, "name": saved.name, "outlet_id": saved.outlet_id} if saved else None
 
 
+def template_name(key: str | None, outlet_id: int | None = None) -> str | None:
+    """The name `find_template` would give, without copying the whole template (the dashboard names one
+    row per template; copying each built-in's scripts and questions to read its name was most of its CPU)."""
+    if not key:
+        return None
+    builtin = builtin_templates().get(key)
+    if builtin is not None:
+        return builtin.name
+    stmt = sa.select(OutletTemplate.name).where(OutletTemplate.key == key)
+    if outlet_id is not None:
+        stmt = stmt.where(OutletTemplate.outlet_id == outlet_id)
+    else:
+        stmt = scope_to_outlets(stmt, OutletTemplate.outlet_id)
+    return db.session.scalar(stmt)
+
+
 def outlet_templates() -> list[OutletTemplate]:
     stmt = scope_to_outlets(sa.select(OutletTemplate), OutletTemplate.outlet_id)
     return list(db.session.scalars(stmt.order_by(OutletTemplate.created_at.desc())))

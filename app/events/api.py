@@ -18,6 +18,7 @@ from app.events.public import (
     published_event_or_404,
     ticket_or_404,
 )
+from app.events.queries import event_counts_many
 from app.events.schemas import (
     AlreadyRegisteredSchema,
     CancelEventSchema,
@@ -52,10 +53,10 @@ from app.urls import external_url
 blp = api_blueprint("events_api", __name__, "/events", "Events: drafts, publishing, registrations")
 
 
-def event_payload(event: Event) -> Event:
+def event_payload(event: Event, counts: dict[str, int] | None = None, offer_ids: list[int] | None = None) -> Event:
     """Attach what API.md shows beside the columns: live counts, offers, the public address."""
-    event.counts = services.event_counts(event)
-    event.offer_ids = services.offer_ids(event)
+    event.counts = counts if counts is not None else services.event_counts(event)
+    event.offer_ids = offer_ids if offer_ids is not None else services.offer_ids(event)
     event.registration_url = external_url("public.register", slug=event.slug) if event.slug else None
     return event
 
@@ -89,9 +90,11 @@ def list_events(query):
         stmt = stmt.where(Event.starts_at >= datetime.combine(query["from_"], time.min, local_tz()))
     if query["to"]:
         stmt = stmt.where(Event.starts_at < datetime.combine(query["to"] + timedelta(days=1), time.min, local_tz()))
-    events = db.session.scalars(stmt.order_by(Event.starts_at, Event.id).limit(query["limit"])
-                                .offset(query["offset"]))
-    return {"items": [event_payload(e) for e in events]}
+    events = list(db.session.scalars(stmt.order_by(Event.starts_at, Event.id).limit(query["limit"])
+                                     .offset(query["offset"])))
+    counts = event_counts_many(events)  # one query each for the page, not one per event
+    offers = services.offer_ids_many(events)
+    return {"items": [event_payload(e, counts[e.id], offers[e.id]) for e in events]}
 
 
 @blp.route("/<int:event_id>", methods=["GET"])

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 import sqlalchemy as sa
 
 from app.events.models import Event
-from app.events.services import event_counts
+from app.events.queries import event_counts_many
 from app.extensions import db
 from app.panels import register_panel
 from app.security import scope_to_outlets
@@ -22,9 +22,10 @@ def events_panel(user) -> dict:
     stmt = scope_to_outlets(sa.select(Event), Event.outlet_id, user).where(
         Event.status.in_(("published", "draft")), Event.ends_at >= start, Event.starts_at < week_end)
     events = list(db.session.scalars(stmt.order_by(Event.starts_at)))
+    counts = event_counts_many(events)
     return {
-        "today": [(e, event_counts(e)) for e in events if e.starts_at < tomorrow],
-        "week": [(e, event_counts(e)) for e in events if e.starts_at >= tomorrow],
+        "today": [(e, counts[e.id]) for e in events if e.starts_at < tomorrow],
+        "week": [(e, counts[e.id]) for e in events if e.starts_at >= tomorrow],
     }
 
 

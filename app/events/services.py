@@ -22,6 +22,7 @@ from app.events.invitations import InvitationResult, invitable, invite, parse_pi
 from app.events.messages import event_cancelled_message
 from app.events.messages import event_changed as event_changed_message
 from app.events.models import Event, Registration
+from app.events.queries import event_counts  # noqa: F401  (re-exported: pages, API and panels import it here)
 
 # Registration's rules live in registration.py; what other features call (check-in's walk-ins and
 # lookups, the demo) is offered here, at events' front door.
@@ -306,6 +307,10 @@ def offer_ids(event: Event) -> list[int]:
     return event_offers().event_offer_ids(event.id)
 
 
+def offer_ids_many(events: list[Event]) -> dict[int, list[int]]:
+    return event_offers().events_offer_ids([event.id for event in events])
+
+
 def _copy_title(title: str) -> str:
     suffix = _("（副本）")
     return title[:limits.TITLE_MAX - len(suffix)] + suffix
@@ -383,35 +388,6 @@ def cancel_event(event: Event, reason: str | None = None) -> Event:
     db.session.flush()
     audit.record("event_cancelled", obj=event, details={"notified": notified, "reason": reason or ""})
     return event
-
-
-def event_counts(event: Event) -> dict[str, int]:
-    """The live counts of API.md: registrations by status, check-ins, seats.
-
-    `confirmed`, `checked_in` and `walk_ins` count registrations (API.md); pages count people:
-    `seats_taken` (people confirmed), `people_checked_in` and `walk_in_people` (party sizes).
-    """
-    reg = Registration
-    rows = db.session.execute(
-        sa.select(reg.status, sa.func.count(reg.id), reg.seats_taken(event.id),
-                  sa.func.count(reg.id).filter(reg.attended),
-                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.attended), 0),
-                  sa.func.count(reg.id).filter(reg.source == "walk_in"),
-                  sa.func.coalesce(sa.func.sum(reg.party_size).filter(reg.source == "walk_in"), 0))
-        .where(reg.event_id == event.id).group_by(reg.status)).all()
-    by_status = {status: rest for status, *rest in rows}
-    confirmed, taken, checked_in, people_in, walk_ins, walk_in_people = by_status.get("confirmed", (0,) * 6)
-    return {
-        "confirmed": confirmed,
-        "waitlisted": by_status.get("waitlisted", (0,))[0],
-        "cancelled": by_status.get("cancelled", (0,))[0],
-        "checked_in": checked_in,
-        "walk_ins": walk_ins or 0,
-        "seats_taken": int(taken),
-        "people_checked_in": int(people_in),
-        "walk_in_people": int(walk_in_people),
-        "seats_left": max(0, event.capacity - int(taken)),
-    }
 
 
 MESSAGES_SHOWN = 500

@@ -66,6 +66,7 @@ class EventOffers(Protocol):
     def attachable_offers(self) -> list[OfferChoice]: ...
     def known_offer_ids(self, ids: list[int]) -> list[int]: ...  # those of `ids` that name an offer, once each
     def event_offer_ids(self, event_id: int) -> list[int]: ...
+    def events_offer_ids(self, event_ids: list[int]) -> dict[int, list[int]]: ...  # a page of events at once
     def set_event_offers(self, event_id: int, offer_ids: list[int]) -> None: ...
     def event_offer_labels(self, event_id: int) -> list[str]: ...
     def event_partner_names(self, event_id: int) -> list[str]: ...
@@ -82,6 +83,9 @@ class _NoOffers:
 
     def event_offer_ids(self, event_id: int) -> list[int]:
         return []
+
+    def events_offer_ids(self, event_ids: list[int]) -> dict[int, list[int]]:
+        return {event_id: [] for event_id in event_ids}
 
     def set_event_offers(self, event_id: int, offer_ids: list[int]) -> None:
         return None

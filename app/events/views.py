@@ -20,6 +20,7 @@ from app.events import registration as registration_service
 from app.events.forms import EventForm
 from app.events.models import Event
 from app.events.posters import PosterContent
+from app.events.queries import event_counts_many
 from app.events.services import EventInput
 from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
@@ -61,7 +62,7 @@ def index():
     if owner == "me":
         stmt = stmt.where(Event.owner_id == current_user.id)
     events = list(db.session.scalars(stmt.limit(200)))
-    counts = {e.id: services.event_counts(e) for e in events}
+    counts = event_counts_many(events)
     return render_template("events/index.html", events=events, counts=counts, status=status, when=when,
                            owner=owner, status_names=STATUS_NAMES)
 

@@ -32,6 +32,9 @@ class FollowUp(IdMixin, TimestampMixin, Model):
         sa.CheckConstraint("status IN ('open', 'contacted', 'converted', 'unreachable', 'closed')", name="status"),
         sa.Index("ix_followups_assignee_due", "assignee_id", "status", "due_date"),
         sa.Index("ix_followups_outlet_due", "outlet_id", "due_date"),
+        # an event's (or a period's) conversions: the converted items of each event with their amounts, read
+        # from the index alone on PostgreSQL (the dashboard over a branch's year, docs/performance.md)
+        sa.Index("ix_followups_event_status", "event_id", "status", postgresql_include=["outcome_amount"]),
     )
 
     event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)

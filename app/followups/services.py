@@ -33,17 +33,20 @@ from app.models import utcnow
 from app.security import OUTLET_ROLES, acting_user
 from app.timefmt import local_today
 
-INSERT_CHUNK = 500
 MAX_AMOUNT = Decimal("9999999999.99")
 
 
 def list_for(registration: Registration) -> str | None:
     """Which list a registration lands on when its event finishes, or None."""
-    if registration.status != "confirmed":
+    return _list_of(registration.status, registration.checked_in_at, registration.was_customer)
+
+
+def _list_of(status: str, checked_in_at, was_customer: bool) -> str | None:
+    if status != "confirmed":
         return None
-    if registration.checked_in_at is None:
+    if checked_in_at is None:
         return "winback"
-    return "maintain" if registration.was_customer else "prospect"
+    return "maintain" if was_customer else "prospect"
 
 
 def _playbook_entry(event: Event, list_name: str) -> tuple[int, list[str]]:
@@ -68,13 +71,12 @@ def _insert_ignoring_duplicates(rows: list[dict]) -> int:
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     table = FollowUp.__table__
-    inserted = 0
-    for start in range(0, len(rows), INSERT_CHUNK):
-        stmt = (insert(table).values(rows[start:start + INSERT_CHUNK])
-                .on_conflict_do_nothing(index_elements=["registration_id", "list", "sequence"])
-                .returning(table.c.id))
-        inserted += len(db.session.execute(stmt).all())
-    return inserted
+    # One statement with the rows as parameters (SQLAlchemy's insertmanyvalues batches them): compiled once
+    # and cached, where a VALUES list built per chunk compiled 14 bind parameters per row every time (most
+    # of a 2,000-attendee finish's time).
+    stmt = (insert(table).on_conflict_do_nothing(index_elements=["registration_id", "list", "sequence"])
+            .returning(table.c.id))
+    return len(db.session.execute(stmt, rows).all())
 
 
 def finish_event(event: Event) -> int:
@@ -92,26 +94,30 @@ def finish_event(event: Event) -> int:
     if event.status == "published" and event.starts_at > now:
         raise InvalidTransition(_("活动尚未开始，不能结束"))
     has_followup = sa.exists().where(FollowUp.registration_id == Registration.id)
+    # Only the columns the lists need: loading whole rows (answers, names …) of 2,000 attendees cost more
+    # than deciding their lists.
     registrations = db.session.execute(
-        sa.select(Registration, Customer).join(Customer, Customer.id == Registration.customer_id)
+        sa.select(Registration.id, Registration.status, Registration.checked_in_at, Registration.was_customer,
+                  Customer.id.label("customer_id"), Customer.owner_id, Customer.erased_at)
+        .join(Customer, Customer.id == Registration.customer_id)
         .where(Registration.event_id == event.id, Registration.status == "confirmed", ~has_followup)
         .order_by(Registration.id)).all()
     staff = _outlet_staff_ids(event.outlet_id)
     today = local_today()
     # No outreach to someone who withdrew marketing consent or whose data was erased: their item is
     # made (the event's lists and figures stay whole) but closed at once, with the reason staff see.
-    withdrawn = marketing_withdrawn([customer.id for _registration, customer in registrations])
+    withdrawn = marketing_withdrawn([r.customer_id for r in registrations])
     rows = []
-    for registration, customer in registrations:
-        list_name = list_for(registration)
+    for r in registrations:
+        list_name = _list_of(r.status, r.checked_in_at, r.was_customer)
         if list_name is None:
             continue
         days, points = _playbook_entry(event, list_name)
-        assignee = customer.owner_id if customer.owner_id in staff else event.owner_id
-        reason = "erased" if customer.erased_at is not None else (
-            "consent_withdrawn" if customer.id in withdrawn else None)
+        assignee = r.owner_id if r.owner_id in staff else event.owner_id
+        reason = "erased" if r.erased_at is not None else (
+            "consent_withdrawn" if r.customer_id in withdrawn else None)
         rows.append({
-            "event_id": event.id, "registration_id": registration.id, "customer_id": customer.id,
+            "event_id": event.id, "registration_id": r.id, "customer_id": r.customer_id,
             "outlet_id": event.outlet_id, "list": list_name, "sequence": 1, "assignee_id": assignee,
             "due_date": today + timedelta(days=days), "status": "closed" if reason else "open",
             "closed_reason": reason, "done_at": now if reason else None,

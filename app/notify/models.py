@@ -36,6 +36,8 @@ class Notification(IdMixin, Model):
         sa.Index("ix_notifications_registration_kind", "registration_id", "kind"),
         # the sender's question: pending rows that are due (next_attempt_at null or past)
         sa.Index("ix_notifications_status_next_attempt", "status", "next_attempt_at"),
+        # invitations: "was this phone invited in the last 7 days?" (app/events/invitations.py), asked per customer
+        sa.Index("ix_notifications_recipient_kind_created", "recipient", "kind", "created_at"),
     )
 
     kind: Mapped[str] = mapped_column(sa.String(40))
