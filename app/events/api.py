@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from flask import jsonify
 
 from app.api import api_blueprint
+from app.events import queries, services, tickets
 from app.events import registration as registration_service
-from app.events import services, tickets
 from app.events.models import Event
 from app.events.public import (
     limit_body,
@@ -168,7 +168,7 @@ def invite(body, event_id: int):
 @blp.response(200, MessageListSchema)
 def list_messages(event_id: int):
     """The SMS sent (or queued) for this event, newest first, with masked numbers."""
-    messages = services.event_messages(get_scoped_or_404(Event, event_id))
+    messages = queries.event_messages(get_scoped_or_404(Event, event_id))
     return {"items": [{"id": m.id, "kind": m.kind, "to": mask_phone(m.recipient), "status": m.status,
                        "attempts": m.attempts, "sent_at": m.sent_at} for m in messages]}
 

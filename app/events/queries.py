@@ -1,4 +1,5 @@
-"""Reads about events shared by pages, the API and other features: the live counts of one event or many."""
+"""Reads about events shared by pages, the API and other features: the live counts of one event or many,
+an event's messages."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sqlalchemy as sa
 
 from app.events.models import Event, Registration
 from app.extensions import db
+from app.notify.models import Notification
 
 
 def event_counts(event: Event) -> dict[str, int]:
@@ -52,3 +54,13 @@ def _counts(event: Event, by_status: dict[str, tuple]) -> dict[str, int]:
         "walk_in_people": int(walk_in_people),
         "seats_left": max(0, event.capacity - int(taken)),
     }
+
+
+MESSAGES_SHOWN = 500
+
+
+def event_messages(event: Event, limit: int = MESSAGES_SHOWN) -> list[Notification]:
+    """The SMS of an event (confirmations, reminders, invitations …), newest first, for its staff."""
+    return list(db.session.scalars(sa.select(Notification).where(
+        Notification.event_id == event.id, Notification.channel == "sms")
+        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))

@@ -38,7 +38,6 @@ from app.events.reminders import send_due_reminders  # noqa: F401  (re-exported:
 from app.events.signals import OfferChoice, event_offers
 from app.extensions import db
 from app.models import utcnow
-from app.notify.models import Notification
 from app.org.models import Outlet
 from app.org.reference import SEGMENTS
 from app.security import acting_user, ensure_outlet_in_scope
@@ -388,13 +387,3 @@ def cancel_event(event: Event, reason: str | None = None) -> Event:
     db.session.flush()
     audit.record("event_cancelled", obj=event, details={"notified": notified, "reason": reason or ""})
     return event
-
-
-MESSAGES_SHOWN = 500
-
-
-def event_messages(event: Event, limit: int = MESSAGES_SHOWN) -> list[Notification]:
-    """The SMS of an event (confirmations, reminders, invitations …), newest first, for its staff."""
-    return list(db.session.scalars(sa.select(Notification).where(
-        Notification.event_id == event.id, Notification.channel == "sms")
-        .order_by(Notification.created_at.desc(), Notification.id.desc()).limit(limit)))

@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.catalogue.queries import template_schedule
 from app.catalogue.services import find_template, save_event_as_template
 from app.errors import DomainError, ValidationFailed
-from app.events import limits, posters, services
+from app.events import limits, posters, queries, services
 from app.events import questions as question_rules
 from app.events import registration as registration_service
 from app.events.forms import EventForm
@@ -81,7 +81,7 @@ def detail(event_id: int):
                            template=find_template(event.template_key, event.outlet_id),
                            message_counts=event_message_counts(event.id),
                            invitable=services.invitable(event), segments=SEGMENTS,
-                           messages=services.event_messages(event, limit=MESSAGES_ON_PAGE),
+                           messages=queries.event_messages(event, limit=MESSAGES_ON_PAGE),
                            message_kinds=MESSAGE_KINDS, message_statuses=MESSAGE_STATUSES)
 
 
