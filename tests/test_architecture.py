@@ -103,7 +103,7 @@ EXTRAS: dict[str, set[str]] = {
     "app.checkin": {"links.py", "selfcheckin.py"},
     "app.customers": {"importer.py", "phones.py"},
     "app.demo": {"alliance.py", "campaigns.py", "events.py", "org.py"},
-    "app.events": {"consent.py", "ics.py", "invitations.py", "limits.py", "messages.py", "posters.py",
+    "app.events": {"consent.py", "ics.py", "invitations.py", "limits.py", "messages.py", "page_cache.py", "posters.py",
                    "questions.py", "registration.py", "reminders.py", "tickets.py"},
     "app.followups": {"dashboard.py", "results.py", "scripts.py"},
     "app.home": set(),
