@@ -15,8 +15,8 @@ What the key holds, and why the page never says anything wrong:
   notice differ between them). The seat *count* is not in the key: it is read per request, in the same
   statement as the version, and written into the page, so it is never stale and a registration does
   not throw the page away;
-- the locale (session["lang"], the locale switch) and the request's host (og:image and og:url name it
-  when BASE_URL is unset).
+- the locale (session["lang"], the locale switch), the request's host (og:image and og:url name it
+  when BASE_URL is unset), BASE_URL and whether CSRF is on.
 Templates, translations and asset fingerprints are fixed for a worker's life (a deploy restarts it).
 Anything else on the page comes from the request and takes the full render instead: a signed-in user
 (the staff tab bar), flashed messages, a POST (typed values, field errors), debug mode (templates
@@ -79,8 +79,9 @@ def cacheable() -> bool:
 
 
 def _key(event_id, updated_at, outlet_updated_at, status, closed: bool, seat_state: str) -> tuple:
+    config = current_app.config  # settings the page is rendered from (tests change them at run time)
     return (event_id, updated_at, outlet_updated_at, status, closed, seat_state, str(get_locale()),
-            request.host_url)
+            request.host_url, config.get("BASE_URL"), config.get("WTF_CSRF_ENABLED", True))
 
 
 def _pages() -> dict:
