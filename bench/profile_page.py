@@ -54,6 +54,7 @@ def main() -> None:
     parser.add_argument("--count", type=int, default=500)
     parser.add_argument("--no-prepare", action="store_true", help="reuse the database as it is")
     parser.add_argument("--profile", action="store_true", help="print a cProfile summary of the GETs")
+    parser.add_argument("--profile-post", action="store_true", help="print a cProfile summary of form sign-ups")
     args = parser.parse_args()
     os.environ.update(RATELIMIT_ENABLED="0")
     if not args.no_prepare:
@@ -86,24 +87,33 @@ def main() -> None:
             "consent": "y"})
         assert response.status_code == 303, response.get_data(as_text=True)[:500]
 
+    def json_sign_up(i: int) -> None:
+        response = app.test_client().post(f"/api/v1/public/events/{slug}/registrations", json={
+            "name": f"剖析{i}", "phone": f"138{i:08d}", "party_size": 1, "consent": True})
+        assert response.status_code == 201, response.get_data(as_text=True)[:500]
+
     for i in range(50):  # warm-up: templates compiled, statements prepared, caches filled
         page(i)
         sign_up(90_000_000 + i)
+        json_sign_up(90_000_000 + i)
     get_ms = cpu_per_call(page, args.count)
     wsgi_ms = cpu_per_call(wsgi_page, args.count)
     signup_ms = cpu_per_call(lambda i: sign_up(10_000_000 + i), args.count // 2)
+    json_ms = cpu_per_call(lambda i: json_sign_up(10_000_000 + i), args.count // 2)
     print(f"GET /e/<slug>: {get_ms:.2f} ms CPU per page (new visitor each, median of 3 × {args.count})")
     print(f"form sign-up (GET + POST, the registration included): {signup_ms:.2f} ms CPU; "
           f"the POST alone ≈ {signup_ms - get_ms:.2f} ms")
+    print(f"JSON sign-up (POST /api/v1/public/events/<slug>/registrations): {json_ms:.2f} ms CPU")
     print(f"GET /e/<slug> called as WSGI (no test client): {wsgi_ms:.2f} ms CPU per page")
-    if args.profile:
+    if args.profile or args.profile_post:
         profile = cProfile.Profile()
         profile.enable()
         for i in range(args.count):
-            page(i)
+            page(i) if args.profile else sign_up(20_000_000 + i)
         profile.disable()
         out = io.StringIO()
-        pstats.Stats(profile, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(40)
+        pstats.Stats(profile, stream=out).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            os.environ.get("PROFILE_FILTER", "."), 40)
         print(out.getvalue())
     with app.app_context():
         db.engine.dispose()
