@@ -36,7 +36,7 @@ from bench.database import fresh_database  # noqa: E402
 TOKEN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
-def cpu_per_call(call, count: int, rounds: int = 3) -> float:
+def cpu_per_call(call, count: int, rounds: int = 5) -> float:
     """Median over `rounds` of the CPU milliseconds per call (this machine's speed drifts)."""
     figures = []
     for r in range(rounds):
@@ -100,7 +100,7 @@ def main() -> None:
     wsgi_ms = cpu_per_call(wsgi_page, args.count)
     signup_ms = cpu_per_call(lambda i: sign_up(10_000_000 + i), args.count // 2)
     json_ms = cpu_per_call(lambda i: json_sign_up(10_000_000 + i), args.count // 2)
-    print(f"GET /e/<slug>: {get_ms:.2f} ms CPU per page (new visitor each, median of 3 × {args.count})")
+    print(f"GET /e/<slug>: {get_ms:.2f} ms CPU per page (new visitor each, median of 5 × {args.count})")
     print(f"form sign-up (GET + POST, the registration included): {signup_ms:.2f} ms CPU; "
           f"the POST alone ≈ {signup_ms - get_ms:.2f} ms")
     print(f"JSON sign-up (POST /api/v1/public/events/<slug>/registrations): {json_ms:.2f} ms CPU")
