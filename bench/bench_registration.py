@@ -6,6 +6,13 @@ waitlisted and any errors. It also checks that no event was oversold.
 
     .venv/bin/python bench/bench_registration.py [--pg-url postgresql://postgres@127.0.0.1:5432/bench_registration]
         [--skip-sqlite] [--modes json,form] [--clients 16,32,64] [--repeat 1] [--threads 1]
+    .venv/bin/python bench/bench_registration.py --compare-form [--pg-url …] [--form-clients 32] [--rounds 3]
+        [--signups 800]
+
+`--compare-form` (issue 18 item 1) runs, on PostgreSQL against the same gunicorn (2 workers) and with
+the same client, JSON sign-ups and form sign-ups (GET the page, read its CSRF token, POST; one
+sign-up = GET + POST) in turns, and prints both rates, the form's share of the JSON rate and the
+p99 per request, each round and their medians.
 
 A 2-core machine's speed drifts by a third from one minute to the next; `--repeat 5`
 prints each run and their median, which is the figure to compare.
@@ -16,12 +23,15 @@ Not a test: it prints figures. RATELIMIT_ENABLED=0 for the server (load tests on
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import sys
 import tempfile
+import time
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 
@@ -116,25 +126,99 @@ def oversold(database_url: str, slug: str) -> tuple[int, int, int]:
     return row[0], row[1], row[2]
 
 
-def run(base: str, slug: str, clients: int, total: int, mode: str, offset: int) -> loadgen.Result:
-    """`total` registrations by `clients` concurrent people; each person is a new phone."""
+def run(base: str, slug: str, clients: int, total: int, mode: str, offset: int,
+        per_request: list[float] | None = None) -> loadgen.Result:
+    """`total` registrations by `clients` concurrent people; each person is a new phone.
+
+    `per_request` collects the latency of every HTTP request (a form sign-up is two)."""
+
+    async def timed(person: loadgen.Client, *args, **kwargs) -> loadgen.Response:
+        started = time.perf_counter()
+        response = await person.request(*args, **kwargs)
+        if per_request is not None:
+            per_request.append(time.perf_counter() - started)
+        return response
 
     async def one(i: int) -> tuple[int, str]:
         person = loadgen.Client(base)
         phone = f"139{offset + i:08d}"
         if mode == "json":
-            r = await person.request("POST", f"/api/v1/public/events/{slug}/registrations", json_body={
+            r = await timed(person, "POST", f"/api/v1/public/events/{slug}/registrations", json_body={
                 "name": f"压测{i}", "phone": phone, "consent": True, "party_size": 1 + i % 2})
             outcome = r.json().get("status") if r.status in (200, 201) else r.json()["error"]["code"]
             return r.status, outcome
-        page = await person.request("GET", f"/e/{slug}")
+        page = await timed(person, "GET", f"/e/{slug}")
         token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text)
-        r = await person.request("POST", f"/e/{slug}", form={
+        r = await timed(person, "POST", f"/e/{slug}", form={
             "csrf_token": token.group(1) if token else "", "name": f"压测{i}", "phone": phone,
             "party_size": str(1 + i % 2), "consent": "y"})
         return r.status, "registered" if r.status == 303 else f"http {r.status}"
 
     return loadgen.run(total, clients, one)
+
+
+def p99_ms(latencies: list[float]) -> float:
+    ordered = sorted(latencies)
+    return ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000 if ordered else 0.0
+
+
+def server_cpu(port: int, database_url: str) -> float:
+    """CPU seconds so far of the gunicorn serving `port` (master and workers) and of the database's backends.
+
+    On a shared 2-core machine the rates move with the neighbours' load; CPU per sign-up moves less."""
+    from bench.compare_pretix import backends_cpu, group_cpu, process_cpu
+
+    bind = f"127.0.0.1:{port}".encode()
+    for entry in os.scandir("/proc"):
+        try:
+            if entry.name.isdigit() and bind in Path(f"/proc/{entry.name}/cmdline").read_bytes():
+                found = process_cpu(entry.name)
+                if found:
+                    url = sa.engine.make_url(database_url)
+                    admin = url.set(drivername="postgresql+psycopg", database="postgres")
+                    return group_cpu(found[0]) + sum(backends_cpu(
+                        admin.render_as_string(hide_password=False), str(url.database)).values())
+        except OSError:
+            continue
+    return float("nan")
+
+
+def compare_form(database_url: str, clients: int, signups: int, rounds: int) -> None:
+    """Issue 18 item 1: JSON and form sign-ups in turns, same server, same client; the form's share of the rate.
+
+    One form sign-up is GET /e/<slug>, reading its CSRF token, then POST: two requests, p99 per request."""
+    prepare(database_url)
+    print(f"\n== form vs JSON sign-ups, {clients} clients, {signups} sign-ups a run, {rounds} rounds ==")
+    rates: dict[str, list[float]] = {"json": [], "form": []}
+    tails: dict[str, list[float]] = {"json": [], "form": []}
+    cpus: dict[str, list[float]] = {"json": [], "form": []}
+    offset = 50_000_000
+    with gunicorn(database_url, workers=2, threads=1) as base:
+        loadgen.healthz_ceiling(base, clients=clients, total=500)  # warm-up
+        for round_no in range(1, rounds + 1):
+            for mode in ("json", "form"):
+                slug = new_event(database_url, f"压测 对比 {mode} {round_no}（合成数据）", waitlist=True)
+                latencies: list[float] = []
+                cpu = server_cpu(urlsplit(base).port or 80, database_url)
+                result = run(base, slug, clients, signups, mode, offset, latencies)
+                cpus[mode].append((server_cpu(urlsplit(base).port or 80, database_url) - cpu) / signups * 1000)
+                offset += signups
+                rates[mode].append(result.rate)
+                tails[mode].append(p99_ms(latencies))
+                capacity, seats, _waiting = oversold(database_url, slug)
+                print(f"round {round_no} {mode:4}: {result.rate:6.1f} sign-ups/s  {len(latencies)} requests  "
+                      f"p99 per request {tails[mode][-1]:6.1f} ms  CPU {cpus[mode][-1]:5.1f} ms/sign-up  "
+                      f"outcomes {dict(result.outcomes)}  "
+                      f"5xx {result.errors}  seats {seats}/{capacity}{' OVERSOLD!' if seats > capacity else ''}")
+            print(f"round {round_no} form/json: {rates['form'][-1] / rates['json'][-1]:.0%}")
+    json_rate, form_rate = statistics.median(rates["json"]), statistics.median(rates["form"])
+    print(f"medians: json {json_rate:.1f}/s (p99 {statistics.median(tails['json']):.1f} ms), "
+          f"form {form_rate:.1f}/s (p99 per request {statistics.median(tails['form']):.1f} ms, "
+          f"worst {max(tails['form']):.1f} ms); form/json {form_rate / json_rate:.0%} "
+          f"(per round: {', '.join(f'{f / j:.0%}' for f, j in zip(rates['form'], rates['json'], strict=True))})")
+    json_cpu, form_cpu = statistics.median(cpus["json"]), statistics.median(cpus["form"])
+    print(f"CPU per sign-up (gunicorn + PostgreSQL backends), medians: json {json_cpu:.1f} ms, form {form_cpu:.1f} ms; "
+          f"json/form {json_cpu / form_cpu:.0%} (the rate ratio a CPU-bound machine would show)")
 
 
 def bench(name: str, database_url: str, modes: list[str], client_counts: list[int], threads: int,
@@ -174,7 +258,15 @@ def main() -> None:
     parser.add_argument("--clients", default="16,32,64", help="concurrency levels, comma-separated")
     parser.add_argument("--repeat", type=int, default=1, help="runs per mode and concurrency (prints the median)")
     parser.add_argument("--threads", type=int, default=1, help="gunicorn threads per worker (1: sync workers)")
+    parser.add_argument("--compare-form", action="store_true",
+                        help="PostgreSQL only: JSON and form sign-ups in turns, their rates, ratio and p99")
+    parser.add_argument("--rounds", type=int, default=3, help="--compare-form: json/form pairs (medians printed)")
+    parser.add_argument("--signups", type=int, default=800, help="--compare-form: sign-ups per run")
+    parser.add_argument("--form-clients", type=int, default=32, help="--compare-form: concurrent customers")
     args = parser.parse_args()
+    if args.compare_form:
+        compare_form(args.pg_url, args.form_clients, args.signups, args.rounds)
+        return
     modes = args.modes.split(",")
     client_counts = [int(n) for n in args.clients.split(",")]
     if not args.skip_sqlite:

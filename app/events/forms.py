@@ -142,9 +142,24 @@ class EventForm(FlaskForm):
 # ---------------------------------------------------------------- the public registration form
 
 
-def registration_form(event, formdata=None):
-    """A form class for this event's fields, instantiated with the submitted data."""
+# Building the class (a metaclass, one UnboundField per question) cost more than filling it in: classes
+# are kept per shape of the form, which is all they depend on (a form class holds no request data).
+_FORM_CLASSES: dict[tuple, type] = {}
+MAX_FORM_CLASSES = 256
 
+
+def registration_form_class(event) -> type:
+    """The registration form's class for this event's party size and questions (kept per shape)."""
+    shape = (event.max_party_size, repr(event.questions or []))
+    form_class = _FORM_CLASSES.get(shape)
+    if form_class is None:
+        if len(_FORM_CLASSES) >= MAX_FORM_CLASSES:
+            _FORM_CLASSES.clear()
+        form_class = _FORM_CLASSES[shape] = _build_registration_form(event)
+    return form_class
+
+
+def _build_registration_form(event) -> type:
     class RegistrationForm(FlaskForm):
         name = StringField(_l("姓名"), render_kw={"autocomplete": "name", "maxlength": 50})
         phone = StringField(_l("手机号"), render_kw={"inputmode": "tel", "autocomplete": "tel", "maxlength": 20})
@@ -156,5 +171,10 @@ def registration_form(event, formdata=None):
             _l("参加人数（含本人）"), choices=[SelectChoice(str(n)) for n in range(1, event.max_party_size + 1)],
             default="1", validate_choice=False)  # app/events/registration.validate says what is wrong
     add_question_fields(RegistrationForm, event)
-    return RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
+    return RegistrationForm
 
+
+def registration_form(event, formdata=None):
+    """The form for this event's fields, instantiated with the submitted data."""
+    form_class = registration_form_class(event)
+    return form_class(formdata=formdata) if formdata is not None else form_class()

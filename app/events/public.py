@@ -15,8 +15,8 @@ from sqlalchemy.orm import joinedload
 from app.customers.phones import InvalidPhone, normalize_mobile
 from app.errors import DomainError, ValidationFailed
 from app.events import forms as registration_forms
+from app.events import page_cache, tickets
 from app.events import registration as service
-from app.events import tickets
 from app.events.consent import CONSENT_VERSION, consent_purpose, consent_text
 from app.events.ics import ticket_ics
 from app.events.models import Event
@@ -83,41 +83,68 @@ def ticket_or_404(token: str):
 @limiter.limit("5 per 10 minutes", methods=["POST"], key_func=phone_key)
 @public
 def register(slug: str):
+    if request.method == "GET" and page_cache.cacheable():
+        # Most visitors: one statement, then the page rendered for this event version (app.events.page_cache).
+        page, state = page_cache.lookup(slug)
+        if state is None:
+            abort(404)
+        return page if page is not None else render_page(published_event_or_404(slug), for_cache=True)
     event = published_event_or_404(slug)
-    form = registration_forms.registration_form(event, request.form if request.method == "POST" else None)
-    ref = (request.values.get("ref") or "").strip()[:16]
-    error = None
-    if request.method == "POST" and not form.validate_on_submit():
+    if request.method == "GET":
+        return render_page(event)
+    return submit(event)
+
+
+def submit(event: Event):
+    form = registration_forms.registration_form(event, request.form)
+    ref = page_cache.visitor_ref()
+    if not form.validate_on_submit():
         # The form checks nothing but its CSRF token (the service checks the fields, all of them at once),
         # and CSRFProtect refuses a bad token before the view runs: this is a second line only.
-        error = _("页面已过期，请刷新页面后重新填写提交")
-    elif request.method == "POST":
-        data = service.RegistrationInput(
-            name=form.name.data, phone=form.phone.data, consent=bool(form.consent.data),
-            party_size=(getattr(form, "party_size", None) and form.party_size.data) or 1,
-            answers=answers_from(form, event), ref=ref or None,
-            marketing_consent=bool(form.marketing_consent.data))
-        try:
-            registration = tickets.register_or_resend(event, data)
-        except ValidationFailed as exc:
-            discard()
-            show_field_errors(form, exc.fields, flash_rest=False, field_name=lambda key: (
-                key if hasattr(form, key) else QUESTION_PREFIX + key))
-            error = _("请按提示修改后再提交")
-        except DomainError as exc:
-            discard()
-            error = exc.message
-        else:
-            if registration is None:  # this phone was registered: say nothing about that registration
-                return render_template("public/already_registered.html", event=event)
-            token = registration.ticket_token  # read now: the request's commit expires it
-            return redirect(url_for("public.ticket", token=token, new=1), code=303)
-    status = 200 if error is None else 422
+        return render_page(event, form, _("页面已过期，请刷新页面后重新填写提交"))
+    data = service.RegistrationInput(
+        name=form.name.data, phone=form.phone.data, consent=bool(form.consent.data),
+        party_size=(getattr(form, "party_size", None) and form.party_size.data) or 1,
+        answers=answers_from(form, event), ref=ref or None,
+        marketing_consent=bool(form.marketing_consent.data))
+    try:
+        registration = tickets.register_or_resend(event, data)
+    except ValidationFailed as exc:
+        discard()
+        show_field_errors(form, exc.fields, flash_rest=False, field_name=lambda key: (
+            key if hasattr(form, key) else QUESTION_PREFIX + key))
+        return render_page(event, form, _("请按提示修改后再提交"))
+    except DomainError as exc:
+        discard()
+        return render_page(event, form, exc.message)
+    if registration is None:  # this phone was registered: say nothing about that registration
+        return render_template("public/already_registered.html", event=event)
+    token = registration.ticket_token  # read now: the request's commit expires it
+    return redirect(url_for("public.ticket", token=token, new=1), code=303)
+
+
+def render_page(event: Event, form=None, error: str | None = None, *, for_cache: bool = False):
+    """The registration page; `for_cache`: rendered with page_cache's markers, kept, then filled in."""
+    form = form if form is not None else registration_forms.registration_form(event)
+    counts = event_counts(event)
     closed = not service.registration_is_open(event)
-    return render_template("public/register.html", event=event, form=form, error=error, ref=ref,
-                           counts=event_counts(event), closed=closed, consent=consent_text(event.outlet.name),
-                           consent_version=CONSENT_VERSION,
-                           share_url=external_url("public.register", slug=slug)), status
+    values = {"event": event, "form": form, "error": error, "counts": counts, "closed": closed,
+              "consent": consent_text(event.outlet.name), "consent_version": CONSENT_VERSION,
+              "share_url": external_url("public.register", slug=event.slug)}
+    csrf_field = getattr(form, "csrf_token", None)  # none when WTF_CSRF_ENABLED is off
+    if for_cache:
+        token = csrf_field.current_token if csrf_field is not None else None
+        if csrf_field is not None:
+            csrf_field.current_token = page_cache.CSRF_MARK
+        skeleton = page_cache.store(event, counts["seats_left"], closed, render_template(
+            "public/register.html", ref=page_cache.REF_MARK, seats_text=page_cache.SEATS_MARK, **values))
+        if skeleton is not None:
+            return page_cache.fill(skeleton, counts["seats_left"], event.waitlist)
+        if csrf_field is not None:
+            csrf_field.current_token = token
+    return render_template("public/register.html", ref=page_cache.visitor_ref(),
+                           seats_text=page_cache.seats_text(counts["seats_left"], event.waitlist),
+                           **values), 200 if error is None else 422
 
 
 def render_ticket(registration, *, party_error: str | None = None, status: int = 200):
