@@ -171,11 +171,20 @@ class Registration(IdMixin, Model):
         return sa.and_(cls.event_id == event_id, cls.phone == phone)
 
     @classmethod
+    def seats_held(cls) -> sa.ColumnElement[int]:
+        """SQL aggregate: the seats the registrations aggregated hold, people (party sizes) of the confirmed
+        ones; waitlisted and cancelled ones hold none. Per event: `seats_taken`, or grouped by event."""
+        return sa.func.coalesce(sa.func.sum(cls.party_size).filter(cls.status == "confirmed"), 0)
+
+    @classmethod
     def seats_taken(cls, event_id) -> sa.ScalarSelect[int]:
-        """SQL: the seats taken at an event, people (party sizes) of its confirmed registrations; waitlisted
-        and cancelled ones hold none. What capacity decisions and the pages' 已占座位 both read."""
-        return (sa.select(sa.func.coalesce(sa.func.sum(cls.party_size), 0))
-                .where(cls.event_id == event_id, cls.status == "confirmed").correlate(None).scalar_subquery())
+        """SQL: the seats taken at an event (`seats_held` of its registrations). What capacity decisions
+        and the pages' 已占座位 both read. `event_id` is a value, a bind parameter or a column of the
+        enclosing query (events.id: correlated; registrations are never correlated away)."""
+        # The status in the WHERE too: only the confirmed rows are read (ix_registrations_event_status),
+        # the rule itself stays seats_held's.
+        return (sa.select(cls.seats_held()).where(cls.event_id == event_id, cls.status == "confirmed")
+                .correlate_except(cls).scalar_subquery())
 
 
 class MessageMark(Model):

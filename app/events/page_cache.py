@@ -50,14 +50,11 @@ REF_MARK = f"\ue000ref{_NONCE}\ue000"
 _REF_INPUT = '<input type="hidden" name="ref" value="{}">'  # as register.html writes it
 MAX_PAGES = 512  # events × locales × seat states a worker keeps; ~10 KB each
 
-_SEATS_TAKEN = (sa.select(sa.func.coalesce(sa.func.sum(Registration.party_size), 0))
-                .where(Registration.event_id == Event.id, Registration.status == "confirmed")
-                .scalar_subquery())
 # One statement per cached page: the version of what the page shows, and the seats taken. Built once
 # with a bind parameter (SQLAlchemy's compiled cache), read as plain rows (no ORM identity map).
 _STATE = (sa.select(Event.id, Event.updated_at, Event.status, Event.capacity, Event.waitlist, Event.ends_at,
                     Event.registration_closes_at, Outlet.updated_at.label("outlet_updated_at"),
-                    _SEATS_TAKEN.label("seats_taken"))
+                    Registration.seats_taken(Event.id).label("seats_taken"))
           .join(Outlet, Outlet.id == Event.outlet_id).where(Event.slug == sa.bindparam("slug")))
 
 
