@@ -84,16 +84,17 @@ class Codes:
     users: int = USER_CODE_START
 
     def customer(self) -> str:
-        while True:
-            self.customers += 1
-            code = referral_code(self.customers)
-            if code not in self.taken:
-                return code
+        return self._next("customers")
 
     def user(self) -> str:
+        return self._next("users")
+
+    def _next(self, counter: str) -> str:
+        """The next free code of the customers' or the users' range."""
         while True:
-            self.users += 1
-            code = referral_code(self.users)
+            number = getattr(self, counter) + 1
+            setattr(self, counter, number)
+            code = referral_code(number)
             if code not in self.taken:
                 return code
 
