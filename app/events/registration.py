@@ -149,7 +149,7 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     What does not depend on the seat count (the customer record, the referrer) is looked
     up before the event's lock, so the part that registrations of one event do one at a
     time stays short: the lock, one statement (the phone asked again, the seats, whether
-    any offer may issue), the rows written in one flush, the commit. Should the event
+    any offer may issue), the rows written at once (`write_registration`), the commit. Should the event
     turn out full (waitlist off), the request rolls back. A repeat submission is rare,
     so the phone is asked only under the lock.
     """
@@ -157,8 +157,8 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     at_door = source == "walk_in"
     _ensure_open(event, at_door=at_door)
     customer, was_customer = find_or_create_prospect(event.outlet_id, clean.name, clean.phone)
-    # Nothing pending is read before the one flush below: the rows added on the way (audit
-    # entries, the consent) wait for it, so the two audit entries go in one INSERT.
+    # Nothing pending is written before write_registration below: the rows added on the way (audit
+    # entries, the consent) wait for it and go with the registration.
     with db.session.no_autoflush:
         referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer.id)
         # The lock, refreshing what capacity decisions read (the outlet and the rest stay as loaded).
