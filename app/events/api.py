@@ -13,6 +13,7 @@ from app.events import queries, services, tickets
 from app.events import registration as registration_service
 from app.events.models import Event
 from app.events.public import (
+    event_to_register_or_404,
     limit_body,
     phone_key,
     published_event_or_404,
@@ -219,7 +220,7 @@ def register(body, slug: str):
     else (a phone number is not proof of identity); the ticket link goes to that
     phone again (`ticket_resent`, at most once per 10 minutes).
     """
-    event = published_event_or_404(slug)
+    event = event_to_register_or_404(slug)
     registration = tickets.register_or_resend(event, registration_service.RegistrationInput(**body))
     if registration is None:
         response = jsonify({"status": "already_registered"})

@@ -7,12 +7,15 @@ the lock, never count-then-insert. Seats are people: a party of three takes thre
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
@@ -111,6 +114,17 @@ def _ensure_open(event: Event, *, at_door: bool) -> None:
 
 
 _LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
+# The event's lock as a Core statement built once: an ORM refresh builds its SELECT and cache key anew
+# each time and goes through the ORM's loading (measured: see _lock_event).
+_LOCK_EVENT = sa.select(*(Event.__table__.c[name] for name in _LOCKED_STATE)) \
+    .where(Event.__table__.c.id == sa.bindparam("id", type_=sa.Integer)).with_for_update()
+
+
+def _lock_event(event: Event) -> None:
+    """Lock the event's row and refresh what capacity decisions read (the outlet and the rest stay as loaded)."""
+    row = db.session.connection().execute(_LOCK_EVENT, {"id": event.id}).one()
+    for name, value in zip(_LOCKED_STATE, row, strict=True):
+        set_committed_value(event, name, value)
 
 
 def seats_taken(event_id: int) -> int:
@@ -161,10 +175,9 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     # entries, the consent) wait for it and go with the registration.
     with db.session.no_autoflush:
         referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer.id)
-        # The lock, refreshing what capacity decisions read (the outlet and the rest stay as loaded).
-        db.session.refresh(event, _LOCKED_STATE, with_for_update=True)
+        _lock_event(event)
         _ensure_open(event, at_door=at_door)
-        existing_id, taken, offers_may = db.session.execute(
+        existing_id, taken, offers_may = db.session.connection().execute(
             _under_lock_statement(), {"event_id": event.id, "phone": clean.phone}).one()
         if existing_id is not None:
             return db.session.get_one(Registration, existing_id), False
@@ -277,14 +290,18 @@ def _row_values(obj, *, as_json: bool = False) -> dict:
     """The object's column values as the flush would insert them (an unset one gets its column's Python
     default); `as_json` for the rows the statement reads from JSON (timestamps as ISO 8601)."""
     values = {}
-    for column in obj.__table__.c:
-        if column.primary_key:
-            continue
-        value = getattr(obj, column.key)
-        if value is None and column.default is not None:
-            value = column.default.arg(None) if column.default.is_callable else column.default.arg
-        values[column.key] = value.isoformat() if as_json and isinstance(value, datetime) else value
+    for key, default in _insert_columns(obj.__table__):
+        value = getattr(obj, key)
+        if value is None and default is not None:
+            value = default.arg(None) if default.is_callable else default.arg
+        values[key] = value.isoformat() if as_json and isinstance(value, datetime) else value
     return values
+
+
+@functools.cache
+def _insert_columns(table: sa.Table) -> tuple[tuple[str, Any], ...]:
+    """(attribute, Python-side default) of every column an INSERT into `table` writes (all but the key)."""
+    return tuple((column.key, column.default) for column in table.c if not column.primary_key)
 
 
 def resolve_ref(code: str | None, outlet_id: int, registrant_id: int) -> tuple[User | None, Customer | None]:
