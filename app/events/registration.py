@@ -115,7 +115,8 @@ def _ensure_open(event: Event, *, at_door: bool) -> None:
 
 _LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
 # The event's lock as a Core statement built once: an ORM refresh builds its SELECT and cache key anew
-# each time and goes through the ORM's loading (measured: see _lock_event).
+# each time and goes through the ORM's loading (2 % of a worker's samples under load, docs/performance.md
+# "Side by side on a slower machine").
 _LOCK_EVENT = sa.select(*(Event.__table__.c[name] for name in _LOCKED_STATE)) \
     .where(Event.__table__.c.id == sa.bindparam("id", type_=sa.Integer)).with_for_update()
 
