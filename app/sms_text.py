@@ -53,16 +53,18 @@ def fit(compose: Callable[..., str], parts: dict[str, str], limit: int = MAX_SMS
     """
     current = dict(parts)
     body = compose(**current)
-    for name in parts:
+    # First every part down to MIN_TITLE; should that not do (the longest date, "12月10日", beside a long
+    # link), the parts after the title give way further, down to one character and the ellipsis.
+    for name, minimum in [*((name, MIN_TITLE) for name in parts), *((name, 1) for name in list(parts)[1:])]:
         over = len(signed(body)) - limit
         if over <= 0:
             return body
-        text = current[name]
-        keep = max(len(text) - over - len(ELLIPSIS), MIN_TITLE)
+        text = parts[name]
+        keep = max(len(current[name]) - len(ELLIPSIS) - over, minimum)
         while True:
             current[name] = shorten(text, keep)
             body = compose(**current)
-            if len(signed(body)) <= limit or keep <= MIN_TITLE:
+            if len(signed(body)) <= limit or keep <= minimum:
                 break
             keep -= 1
     return body

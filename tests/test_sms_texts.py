@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -34,12 +34,13 @@ def test_counting_and_signature(app, monkeypatch):
 
 @pytest.fixture
 def long_texts(make, app, monkeypatch):
-    """An event with the longest title, venue and outlet name there may be, and a long BASE_URL."""
+    """An event with the longest title, venue and outlet name there may be, the longest date (a two-digit
+    month and day, "12月28日": next year's, so the suite tests it whatever day it runs) and a long BASE_URL."""
     monkeypatch.setitem(app.config, "BASE_URL", LONG_BASE)
     outlet = make.outlet("SX", name="中国某某银行股份有限公司某某省分行营业部某某区支行"
                                      "某某街道社区金融服务网点（测试）")
     event = make.event(outlet, capacity=1, title="超长标题" * 10)
-    start = datetime.combine(local_today() + timedelta(days=5), time(14, 0), local_tz())
+    start = datetime.combine(date(local_today().year + 1, 12, 28), time(14, 0), local_tz())
     event.starts_at, event.ends_at = start, start + timedelta(hours=2)
     event.venue = "某某路某某号某某大厦" * 10
     event.staff_notes = "内部：本场成本八千元，主推理财产品"
