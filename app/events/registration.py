@@ -15,20 +15,19 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app.audit.models import AuditEntry
-from app.auth.models import User
-from app.customers.models import Consent, Customer
+from app.customers.models import Consent
 from app.customers.phones import InvalidPhone, normalize_mobile
 from app.customers.services import find_or_create_prospect, record_consent
-from app.database import lock_for_update
+from app.database import lock_columns, lock_for_update
 from app.errors import NotFound, ValidationFailed
 from app.events import messages
 from app.events.consent import CONSENT_VERSION, consent_purpose
 from app.events.errors import AlreadyCheckedIn, EventFull, InvalidTransition, RegistrationClosed
 from app.events.models import Event, Registration
 from app.events.questions import validate_answers
+from app.events.referrals import resolve_ref
 from app.events.signals import issue_vouchers, offers_may_issue, voucher_issuer
 from app.extensions import db
 from app.input_guard import name_problem
@@ -114,20 +113,6 @@ def _ensure_open(event: Event, *, at_door: bool) -> None:
 
 
 _LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
-# The event's lock as a Core statement built once: an ORM refresh builds its SELECT and cache key anew
-# each time and goes through the ORM's loading (2 % of a worker's samples under load, docs/performance.md
-# "Side by side on a slower machine").
-_LOCK_EVENT = sa.select(*(Event.__table__.c[name] for name in _LOCKED_STATE)) \
-    .where(Event.__table__.c.id == sa.bindparam("id", type_=sa.Integer)).with_for_update()
-
-
-def _lock_event(event: Event) -> None:
-    """Lock the event's row and refresh what capacity decisions read (the outlet and the rest stay as loaded)."""
-    row = db.session.connection().execute(_LOCK_EVENT, {"id": event.id}).one()
-    for name, value in zip(_LOCKED_STATE, row, strict=True):
-        set_committed_value(event, name, value)
-
-
 def seats_taken(event_id: int) -> int:
     """People (party sizes) holding confirmed seats."""
     return db.session.scalar(sa.select(Registration.seats_taken(event_id))) or 0
@@ -176,7 +161,8 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     # entries, the consent) wait for it and go with the registration.
     with db.session.no_autoflush:
         referrer_user, referrer_customer = resolve_ref(data.ref, event.outlet_id, customer.id)
-        _lock_event(event)
+        # The lock, refreshing what capacity decisions read (the outlet and the rest stay as loaded).
+        lock_columns(db.session, event, _LOCKED_STATE)
         _ensure_open(event, at_door=at_door)
         existing_id, taken, offers_may = db.session.connection().execute(
             _under_lock_statement(), {"event_id": event.id, "phone": clean.phone}).one()
@@ -305,21 +291,6 @@ def _insert_columns(table: sa.Table) -> tuple[tuple[str, Any], ...]:
     return tuple((column.key, column.default) for column in table.c if not column.primary_key)
 
 
-def resolve_ref(code: str | None, outlet_id: int, registrant_id: int) -> tuple[User | None, Customer | None]:
-    """Who brought this registration: a staff member's or a customer's referral code (never oneself)."""
-    code = (code or "").strip().upper()
-    if not code:
-        return None, None
-    user = db.session.scalar(sa.select(User).where(User.referral_code == code, User.active))
-    if user is not None and user.role != "partner":
-        return user, None
-    customer = db.session.scalar(sa.select(Customer).where(Customer.referral_code == code,
-                                                           Customer.outlet_id == outlet_id))
-    if customer is not None and customer.id != registrant_id:
-        return None, customer
-    return None, None
-
-
 def confirm_from_waitlist(registration: Registration) -> None:
     registration.status = "confirmed"
     registration.confirmed_at = utcnow()
@@ -389,18 +360,3 @@ def registrations_for(event: Event, q: str | None = None, status: str | None = N
     if status:
         stmt = stmt.where(Registration.status == status)
     return list(db.session.scalars(stmt.order_by(Registration.created_at, Registration.id)))
-
-
-def referral_counts(event: Event) -> list[tuple[str, int, int]]:
-    """(referrer's name, registrations, people) for the event's confirmed and waitlisted registrations."""
-    rows = db.session.execute(
-        sa.select(sa.func.coalesce(User.display_name, Customer.name), sa.func.count(Registration.id),
-                  sa.func.coalesce(sa.func.sum(Registration.party_size), 0))
-        .select_from(Registration)
-        .outerjoin(User, User.id == Registration.referrer_user_id)
-        .outerjoin(Customer, Customer.id == Registration.referrer_customer_id)
-        .where(Registration.event_id == event.id, Registration.status != "cancelled",
-               sa.or_(Registration.referrer_user_id.isnot(None), Registration.referrer_customer_id.isnot(None)))
-        .group_by(sa.func.coalesce(User.display_name, Customer.name))
-        .order_by(sa.func.count(Registration.id).desc())).all()
-    return [(name, count, int(people)) for name, count, people in rows]

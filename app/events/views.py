@@ -14,7 +14,7 @@ from app.auth.models import User
 from app.catalogue.queries import template_schedule
 from app.catalogue.services import find_template, save_event_as_template
 from app.errors import DomainError, ValidationFailed
-from app.events import limits, posters, queries, services
+from app.events import limits, posters, queries, referrals, services
 from app.events import questions as question_rules
 from app.events import registration as registration_service
 from app.events.forms import EventForm
@@ -76,7 +76,7 @@ def detail(event_id: int):
     share_url = external_url("public.register", slug=event.slug, ref=current_user.referral_code) if event.slug else None
     offers = event_offers().event_offer_labels(event.id)  # "partner · offer title"
     return render_template("events/detail.html", event=event, counts=services.event_counts(event),
-                           registrations=registrations, q=q, referrals=registration_service.referral_counts(event),
+                           registrations=registrations, q=q, referrals=referrals.referral_counts(event),
                            share_url=share_url, status_names=STATUS_NAMES, offers=offers,
                            template=find_template(event.template_key, event.outlet_id),
                            message_counts=event_message_counts(event.id),
