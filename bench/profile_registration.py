@@ -18,6 +18,7 @@ import cProfile
 import io
 import os
 import pstats
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -46,8 +47,23 @@ def main() -> None:
     app = create_app({"DATABASE_URL": args.database_url, "SECRET_KEY": "bench", "RATELIMIT_ENABLED": False})
     client = app.test_client()
     statements: list[str] = []
+    # How long each registration holds the event's row lock: from sending the lock to the commit's return.
+    # Registrations of one event take turns there, so this part, not the whole request, bounds one event's rate.
+    lock_taken: list[float] = []
+    lock_held: list[float] = []
+
+    def on_statement(_c, _cur, sql, *_a) -> None:
+        statements.append(sql)
+        if sql.startswith("SELECT events.status") and "FOR UPDATE" in sql:
+            lock_taken.append(time.perf_counter())
+
+    def on_commit(_session) -> None:
+        if len(lock_taken) > len(lock_held):
+            lock_held.append(time.perf_counter() - lock_taken[-1])
+
     with app.app_context():
-        sa.event.listen(db.engine, "before_cursor_execute", lambda _c, _cur, sql, *_a: statements.append(sql))
+        sa.event.listen(db.engine, "before_cursor_execute", on_statement)
+    sa.event.listen(sa.orm.Session, "after_commit", on_commit)
 
     def register(i: int) -> None:
         response = client.post(f"/api/v1/public/events/{slug}/registrations",
@@ -63,12 +79,15 @@ def main() -> None:
         print("  ", " ".join(sql.split())[:110])
     statements.clear()
 
+    lock_taken.clear()
+    lock_held.clear()
     start, cpu = time.perf_counter(), time.process_time()
     for i in range(100, 100 + args.count):
         register(i)
     print(f"per registration: {(time.perf_counter() - start) / args.count * 1000:.2f} ms wall, "
           f"{(time.process_time() - cpu) / args.count * 1000:.2f} ms CPU, "
-          f"{len(statements) / args.count:.1f} statements")
+          f"{len(statements) / args.count:.1f} statements; the event's lock held "
+          f"{statistics.median(lock_held) * 1000:.2f} ms (median of {len(lock_held)})")
 
     profile = cProfile.Profile()
     profile.enable()
