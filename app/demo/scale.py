@@ -45,7 +45,7 @@ from app.demo.scale_rows import (
 )
 from app.demo.scale_writer import Writer, analyze
 from app.events.models import Event as EventRow
-from app.events.services import consent_purpose
+from app.events.services import consent_purpose, recount_seats_taken
 from app.extensions import db
 from app.org.models import Branch
 from app.org.models import Outlet as OutletRow
@@ -182,6 +182,7 @@ def seed_scale(plan: Plan, now: datetime | None = None, *, echo=lambda _msg: Non
     echo(f"  rows written, {time.monotonic() - started:.0f} s; rebuilding indexes")
     w.restore_indexes()
     w.reset_sequences()
+    recount_seats_taken()  # replica mode (skip_foreign_key_triggers) also skipped the triggers that keep it
     forget_branch_outlets()
     fixtures = describe(ids, outlets[0], BRANCH_LOGIN)
     fixtures["rows"] = dict(w.written)

@@ -48,7 +48,9 @@ class Writer:
     def skip_foreign_key_triggers(self) -> bool:
         """PostgreSQL checks every foreign key of every row as it arrives (a trigger per row): most of COPY's
         time. The rows written here name only parents written before them, so a superuser may switch the
-        checks off for this transaction (`session_replication_role`, as pg_restore does); anyone else keeps them."""
+        checks off for this transaction (`session_replication_role`, as pg_restore does); anyone else keeps them.
+        Replica mode skips every ordinary trigger, the ones keeping `events.seats_taken` too: the caller
+        recounts it after the load (`recount_seats_taken`)."""
         if self.dialect != "postgresql":
             return False
         try:

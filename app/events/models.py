@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from app.auth.models import User
 from app.customers.models import Customer
@@ -71,6 +71,11 @@ class Event(IdMixin, TimestampMixin, Model):
     published_at: Mapped[datetime | None]
     finished_at: Mapped[datetime | None]
     cancelled_at: Mapped[datetime | None]
+    # People (party sizes) of the confirmed registrations, kept by the database: triggers on registrations
+    # add and subtract as rows are written (migration 4b7e2a9c6d15), so capacity decisions read one column
+    # under the event's lock instead of summing every registration. The ORM never writes it (the validator
+    # below refuses); read it through `registration.seats_taken`, or where the lock refreshed it.
+    seats_taken: Mapped[int] = mapped_column(server_default="0")
 
     outlet: Mapped[Outlet] = relationship()
     owner: Mapped[User | None] = relationship()
@@ -82,6 +87,11 @@ class Event(IdMixin, TimestampMixin, Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.id} {self.status} {self.title!r}>"
+
+    @validates("seats_taken")
+    def _seats_taken_is_the_databases(self, _key, _value):
+        # A value written by the ORM would overwrite the triggers' count with a stale one.
+        raise AttributeError("events.seats_taken is kept by the database (triggers on registrations)")
 
     @hybrid_property
     def is_public(self) -> bool:
@@ -171,19 +181,14 @@ class Registration(IdMixin, Model):
         return sa.and_(cls.event_id == event_id, cls.phone == phone)
 
     @classmethod
-    def seats_held(cls) -> sa.ColumnElement[int]:
-        """SQL aggregate: the seats the registrations aggregated hold, people (party sizes) of the confirmed
-        ones; waitlisted and cancelled ones hold none. Per event: `seats_taken`, or grouped by event."""
-        return sa.func.coalesce(sa.func.sum(cls.party_size).filter(cls.status == "confirmed"), 0)
-
-    @classmethod
-    def seats_taken(cls, event_id) -> sa.ScalarSelect[int]:
-        """SQL: the seats taken at an event (`seats_held` of its registrations). What capacity decisions
-        and the pages' 已占座位 both read. `event_id` is a value, a bind parameter or a column of the
-        enclosing query (events.id: correlated; registrations are never correlated away)."""
-        # The status in the WHERE too: only the confirmed rows are read (ix_registrations_event_status),
-        # the rule itself stays seats_held's.
-        return (sa.select(cls.seats_held()).where(cls.event_id == event_id, cls.status == "confirmed")
+    def seats_summed(cls, event_id) -> sa.ScalarSelect[int]:
+        """SQL: the seats taken at an event summed from its registrations, people (party sizes) of the
+        confirmed ones; waitlisted and cancelled ones hold none. The rule `Event.seats_taken` keeps as a
+        counter (the triggers of migration 4b7e2a9c6d15): what recounts it and what tests hold it to.
+        `event_id` is a value, a bind parameter or a column of the enclosing query (events.id: correlated)."""
+        # Only the confirmed rows are read (ix_registrations_event_status).
+        return (sa.select(sa.func.coalesce(sa.func.sum(cls.party_size), 0))
+                .where(cls.event_id == event_id, cls.status == "confirmed")
                 .correlate_except(cls).scalar_subquery())
 
 

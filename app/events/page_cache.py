@@ -36,7 +36,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
-from app.events.models import PUBLIC_STATUSES, Event, Registration
+from app.events.models import PUBLIC_STATUSES, Event
 from app.events.registration import registration_is_open
 from app.extensions import db
 from app.org.models import Outlet
@@ -54,7 +54,7 @@ MAX_PAGES = 512  # events × locales × seat states a worker keeps; ~10 KB each
 # with a bind parameter (SQLAlchemy's compiled cache), read as plain rows (no ORM identity map).
 _STATE = (sa.select(Event.id, Event.updated_at, Event.status, Event.capacity, Event.waitlist, Event.ends_at,
                     Event.registration_closes_at, Outlet.updated_at.label("outlet_updated_at"),
-                    Registration.seats_taken(Event.id).label("seats_taken"))
+                    Event.seats_taken)
           .join(Outlet, Outlet.id == Event.outlet_id).where(Event.slug == sa.bindparam("slug")))
 
 

@@ -112,10 +112,26 @@ def _ensure_open(event: Event, *, at_door: bool) -> None:
         raise RegistrationClosed()
 
 
-_LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at")
+# What capacity decisions read, refreshed by the lock itself: the seats taken come with it (a column the
+# database keeps, Event.seats_taken), not from summing the event's registrations while the lock is held.
+_LOCKED_STATE = ("status", "capacity", "waitlist", "ends_at", "registration_closes_at", "seats_taken")
+
+
 def seats_taken(event_id: int) -> int:
-    """People (party sizes) holding confirmed seats."""
-    return db.session.scalar(sa.select(Registration.seats_taken(event_id))) or 0
+    """People (party sizes) holding confirmed seats, as of this session's own changes (they are flushed
+    first, and the database's triggers count them)."""
+    return db.session.scalar(sa.select(Event.seats_taken).where(Event.id == event_id)) or 0
+
+
+def recount_seats_taken() -> None:
+    """Set the events' `seats_taken` from their confirmed registrations, for a writer the triggers did not
+    see: seed-scale's bulk load, which switches PostgreSQL's triggers off. One grouped pass over the
+    registrations (a scan, whatever the planner knows of tables just loaded); an event without a confirmed
+    registration keeps its counter (0, as created)."""
+    events = Event.__table__
+    taken = (sa.select(Registration.event_id, sa.func.sum(Registration.party_size).label("taken"))
+             .where(Registration.status == "confirmed").group_by(Registration.event_id).subquery())
+    db.session.execute(events.update().where(events.c.id == taken.c.event_id).values(seats_taken=taken.c.taken))
 
 
 _under_lock_statements: dict[object, sa.Select] = {}
@@ -123,7 +139,7 @@ _under_lock_statements: dict[object, sa.Select] = {}
 
 def _under_lock_statement() -> sa.Select:
     """What registration asks under the event's lock, in one round trip: this phone's registration (another
-    request for it may have won the lock first), the seats taken, and whether an offer may issue.
+    request for it may have won the lock first) and whether an offer may issue.
 
     Built once per voucher issuer (one per process, registered at start-up), with bind parameters, so
     SQLAlchemy reuses its cache key and compiled form instead of building the query each time.
@@ -134,7 +150,7 @@ def _under_lock_statement() -> sa.Select:
         event_id, phone = sa.bindparam("event_id", type_=sa.Integer), sa.bindparam("phone", type_=sa.String)
         statement = _under_lock_statements[issuer] = sa.select(
             sa.select(Registration.id).where(Registration.of_phone(event_id, phone)).scalar_subquery(),
-            Registration.seats_taken(event_id), offers_may_issue(event_id, "registration"))
+            offers_may_issue(event_id, "registration"))
     return statement
 
 
@@ -148,8 +164,9 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
 
     What does not depend on the seat count (the customer record, the referrer) is looked
     up before the event's lock, so the part that registrations of one event do one at a
-    time stays short: the lock, one statement (the phone asked again, the seats, whether
-    any offer may issue), the rows written at once (`write_registration`), the commit. Should the event
+    time stays short: the lock (which reads the seats taken: a counter the database keeps), one
+    statement (the phone asked again, whether any offer may issue), the rows written at once
+    (`write_registration`), the commit. Should the event
     turn out full (waitlist off), the request rolls back. A repeat submission is rare,
     so the phone is asked only under the lock.
     """
@@ -164,12 +181,12 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         # The lock, refreshing what capacity decisions read (the outlet and the rest stay as loaded).
         lock_columns(db.session, event, _LOCKED_STATE)
         _ensure_open(event, at_door=at_door)
-        existing_id, taken, offers_may = db.session.connection().execute(
+        existing_id, offers_may = db.session.connection().execute(
             _under_lock_statement(), {"event_id": event.id, "phone": clean.phone}).one()
         if existing_id is not None:
             return db.session.get_one(Registration, existing_id), False
         over_capacity = False
-        if taken + clean.party_size <= event.capacity:
+        if event.seats_taken + clean.party_size <= event.capacity:
             status = "confirmed"
         elif allow_over_capacity:
             status, over_capacity = "confirmed", True
@@ -194,6 +211,7 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
         db.session.add(registration)
         messages.new_registration(registration)
         registration = write_registration(registration)
+        db.session.expire(event, ["seats_taken"])  # the insert's trigger moved it on
     if status == "confirmed" and offers_may:  # no active offer of the event issues on registration: nothing to look up
         issue_vouchers(registration, "registration")
     return registration, True

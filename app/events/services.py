@@ -29,6 +29,7 @@ from app.events.queries import event_counts  # noqa: F401  (re-exported: pages, 
 from app.events.registration import (  # noqa: F401  (re-exported)
     RegistrationInput,
     promote_waitlist,
+    recount_seats_taken,
     register,
     registration_by_token,
     registrations_for,

@@ -8,7 +8,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from app.events.models import Registration
+from app.events.models import Event, Registration
 from app.extensions import db
 from app.notify.models import Notification
 from tests.server import gunicorn
@@ -23,6 +23,11 @@ def _race(base: str, slug: str, bodies: list[dict], clients: int = 32) -> list[t
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         return list(pool.map(post, bodies))
+
+
+def _counter(event_id: int) -> int:
+    """The seats taken as the database keeps them (Event.seats_taken), after the race."""
+    return db.session.scalar(sa.select(Event.seats_taken).where(Event.id == event_id))
 
 
 def _body(i: int, party: int = 1) -> dict:
@@ -42,6 +47,7 @@ def test_racing_registrations_never_exceed_capacity_without_waitlist(database_ur
     confirmed = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
         Registration.event_id == event.id, Registration.status == "confirmed"))
     assert confirmed == 25
+    assert _counter(event.id) == 25  # what the next registration's decision reads
 
 
 def test_racing_parties_with_a_waitlist_fill_seats_exactly_once(database_url, make):
@@ -57,7 +63,8 @@ def test_racing_parties_with_a_waitlist_fill_seats_exactly_once(database_url, ma
     waiting = db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
         Registration.event_id == event.id, Registration.status == "waitlisted"))
     assert seats <= 40
-    assert seats >= 38  # only a party too big for the last seats may leave one or two empty
+    assert seats >= 38
+    assert _counter(event.id) == seats  # only a party too big for the last seats may leave one or two empty
     assert waiting == 90 - db.session.scalar(sa.select(sa.func.count(Registration.id)).where(
         Registration.event_id == event.id, Registration.status == "confirmed"))
 
@@ -95,3 +102,4 @@ def test_racing_party_size_changes_never_exceed_capacity(database_url, make):
     seats = db.session.scalar(sa.select(sa.func.sum(Registration.party_size)).where(
         Registration.event_id == event_id, Registration.status == "confirmed"))
     assert seats == 20
+    assert _counter(event_id) == 20
