@@ -13,7 +13,8 @@ from playwright.sync_api import expect
 
 from app.events.models import Registration
 from app.extensions import db
-from tests.e2e.conftest import PHONE, release_db, screenshot
+from tests.e2e.conftest import PHONE, release_db, screenshot, sign_in
+from tests.factories import Factories
 
 pytestmark = pytest.mark.browser
 
@@ -56,3 +57,42 @@ def test_a_customer_corrects_bad_input_and_gets_a_ticket(live_server, phone, mak
     assert phone.url.split("/t/")[1].split("?")[0] == registration.ticket_token
     # The refused POST answers 422 (the page with its errors), which Chromium logs; nothing else may be logged.
     assert [e for e in phone.console_errors if "status of 422" not in e] == []
+
+
+def test_the_seats_left_follow_each_sign_up_to_the_waitlist_and_staff_see_them(live_server, phone, make):
+    """The page's 名额 and its button come from the event's seat counter: a party takes the last seats through
+    the form, the next visitor sees the event full and joins the waitlist, and staff's list counts both."""
+    outlet = make.outlet("RF2", name="城北支行（测试）")
+    staff = make.user("staff", outlet=outlet, username="rf2.staff")
+    event = make.event(outlet, title="亲子理财课（测试）", capacity=3, max_party_size=2)
+    make.registration(event, phone="19900008001")
+    slug, username = event.slug, staff.username
+    release_db()
+
+    phone.goto(f"{live_server}/e/{slug}")
+    expect(phone.locator("body")).to_contain_text("剩余 2 个")
+    phone.fill("#name", "钱多多")
+    phone.fill("#phone", "13900008002")
+    phone.select_option("#party_size", "2")
+    phone.check("#consent")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server}/t/*")
+    expect(phone.locator("body")).to_contain_text("已确认")
+
+    phone.goto(f"{live_server}/e/{slug}")
+    expect(phone.locator("body")).to_contain_text("已满，可报名候补")
+    expect(phone.locator("button[type=submit]")).to_have_text("报名候补")
+    screenshot(phone, "register-form-full")
+    phone.fill("#name", "孙晓")
+    phone.fill("#phone", "13900008003")
+    phone.check("#consent")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server}/t/*")
+    expect(phone.locator("body")).to_contain_text("已进入候补")
+    screenshot(phone, "register-form-waitlisted")
+
+    sign_in(phone, live_server, username, Factories.PASSWORD)
+    phone.goto(f"{live_server}/events")
+    expect(phone.locator("body")).to_contain_text("已确认 3/3 人 · 候补 1 份报名")
+    screenshot(phone, "register-form-staff-list")
+    assert phone.console_errors == []
