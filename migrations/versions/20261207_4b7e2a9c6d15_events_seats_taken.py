@@ -37,27 +37,24 @@ UPDATE events SET seats_taken = COALESCE((
 # registrations inserted in one statement still ran after 12 minutes). Updates are counted per row,
 # and only when a seat changes (the WHEN clause; a transition table is not allowed with a column list,
 # and would make every check-in's update pay for it); the application updates one registration at a time.
+def _counted_per_statement(function: str, transition: str, sign: str) -> str:
+    """A statement trigger's function: the confirmed seats of the statement's rows, per event, added (+) or
+    subtracted (-)."""
+    return f"""
+CREATE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE events SET seats_taken = events.seats_taken {sign} changed.seats
+    FROM (SELECT event_id, SUM(party_size) AS seats FROM {transition} WHERE status = 'confirmed'
+          GROUP BY event_id) AS changed
+    WHERE events.id = changed.event_id;
+    RETURN NULL;
+END
+$$"""
+
+
 POSTGRESQL_FUNCTIONS = (
-    """
-CREATE FUNCTION registrations_seats_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE events SET seats_taken = events.seats_taken + added.seats
-    FROM (SELECT event_id, SUM(party_size) AS seats FROM inserted_registrations WHERE status = 'confirmed'
-          GROUP BY event_id) AS added
-    WHERE events.id = added.event_id;
-    RETURN NULL;
-END
-$$""",
-    """
-CREATE FUNCTION registrations_seats_deleted() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-    UPDATE events SET seats_taken = events.seats_taken - freed.seats
-    FROM (SELECT event_id, SUM(party_size) AS seats FROM deleted_registrations WHERE status = 'confirmed'
-          GROUP BY event_id) AS freed
-    WHERE events.id = freed.event_id;
-    RETURN NULL;
-END
-$$""",
+    _counted_per_statement("registrations_seats_inserted", "inserted_registrations", "+"),
+    _counted_per_statement("registrations_seats_deleted", "deleted_registrations", "-"),
     """
 CREATE FUNCTION registrations_seats_updated() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE

@@ -59,6 +59,17 @@ def test_a_customer_corrects_bad_input_and_gets_a_ticket(live_server, phone, mak
     assert [e for e in phone.console_errors if "status of 422" not in e] == []
 
 
+def _sign_up(phone, live_server: str, name: str, number: str, party_size: str | None = None) -> None:
+    """Fill the open registration page, agree, submit: the ticket page follows."""
+    phone.fill("#name", name)
+    phone.fill("#phone", number)
+    if party_size:
+        phone.select_option("#party_size", party_size)
+    phone.check("#consent")
+    phone.click("button[type=submit]")
+    phone.wait_for_url(f"{live_server}/t/*")
+
+
 def test_the_seats_left_follow_each_sign_up_to_the_waitlist_and_staff_see_them(live_server, phone, make):
     """The page's 名额 and its button come from the event's seat counter: a party takes the last seats through
     the form, the next visitor sees the event full and joins the waitlist, and staff's list counts both."""
@@ -71,23 +82,14 @@ def test_the_seats_left_follow_each_sign_up_to_the_waitlist_and_staff_see_them(l
 
     phone.goto(f"{live_server}/e/{slug}")
     expect(phone.locator("body")).to_contain_text("剩余 2 个")
-    phone.fill("#name", "钱多多")
-    phone.fill("#phone", "13900008002")
-    phone.select_option("#party_size", "2")
-    phone.check("#consent")
-    phone.click("button[type=submit]")
-    phone.wait_for_url(f"{live_server}/t/*")
+    _sign_up(phone, live_server, "钱多多", "13900008002", party_size="2")
     expect(phone.locator("body")).to_contain_text("已确认")
 
     phone.goto(f"{live_server}/e/{slug}")
     expect(phone.locator("body")).to_contain_text("已满，可报名候补")
     expect(phone.locator("button[type=submit]")).to_have_text("报名候补")
     screenshot(phone, "register-form-full")
-    phone.fill("#name", "孙晓")
-    phone.fill("#phone", "13900008003")
-    phone.check("#consent")
-    phone.click("button[type=submit]")
-    phone.wait_for_url(f"{live_server}/t/*")
+    _sign_up(phone, live_server, "孙晓", "13900008003")
     expect(phone.locator("body")).to_contain_text("已进入候补")
     screenshot(phone, "register-form-waitlisted")
 
