@@ -74,7 +74,8 @@ class Event(IdMixin, TimestampMixin, Model):
     # People (party sizes) of the confirmed registrations, kept by the database: triggers on registrations
     # add and subtract as rows are written (migration 4b7e2a9c6d15), so capacity decisions read one column
     # under the event's lock instead of summing every registration. The ORM never writes it (the validator
-    # below refuses); read it through `registration.seats_taken`, or where the lock refreshed it.
+    # below refuses); read it with `events.registration.seats_taken(event_id)` (a fresh read), or right after
+    # the lock refreshed it; a loaded Event's attribute goes stale as soon as a registration is written.
     seats_taken: Mapped[int] = mapped_column(server_default="0")
 
     outlet: Mapped[Outlet] = relationship()

@@ -166,9 +166,8 @@ def register(event: Event, data: RegistrationInput, *, source: str = "public",
     up before the event's lock, so the part that registrations of one event do one at a
     time stays short: the lock (which reads the seats taken: a counter the database keeps), one
     statement (the phone asked again, whether any offer may issue), the rows written at once
-    (`write_registration`), the commit. Should the event
-    turn out full (waitlist off), the request rolls back. A repeat submission is rare,
-    so the phone is asked only under the lock.
+    (`write_registration`), the commit. Should the event turn out full (waitlist off), the
+    request rolls back. A repeat submission is rare, so the phone is asked only under the lock.
     """
     clean = validate(event, data, require_consent=source == "public")
     at_door = source == "walk_in"

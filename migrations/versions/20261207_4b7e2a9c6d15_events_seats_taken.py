@@ -92,6 +92,8 @@ POSTGRESQL_TRIGGERS = (
 POSTGRESQL_FUNCTION_NAMES = ("registrations_seats_inserted", "registrations_seats_deleted",
                              "registrations_seats_updated")
 # SQLite updates a row in place (no versions to walk): a trigger per row is as cheap as it gets there.
+# A later migration that rebuilds `registrations` in batch mode (copy, drop, rename) drops these
+# triggers with the old table on SQLite: it must create them again.
 SQLITE_TRIGGERS = (
     """CREATE TRIGGER registrations_seats_taken_insert AFTER INSERT ON registrations
     WHEN NEW.status = 'confirmed' BEGIN
