@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import lazyload
+from sqlalchemy.orm import aliased, lazyload
 
 from app.audit import services as audit
 from app.auth.models import User
@@ -340,9 +340,13 @@ def marketing_withdrawn(customer_ids: list[int]) -> set[int]:
     """
     if not customer_ids:
         return set()
-    standing = sa.select(Consent.customer_id).where(Consent.purpose == MARKETING_PURPOSE,
-                                                     Consent.withdrawn_at.is_(None))
+    # A standing consent of the same customer (NOT EXISTS, by ix_consents_customer_id): a NOT IN over every
+    # standing marketing consent of the database read all of them (400,000 at branch scale: 190–380 ms of a
+    # 2,000-attendee finish, and a JIT compilation its estimated cost set off), against 4 ms this way.
+    standing = aliased(Consent)
     rows = db.session.scalars(sa.select(Consent.customer_id).distinct().where(
         Consent.customer_id.in_(customer_ids), Consent.purpose == MARKETING_PURPOSE,
-        Consent.withdrawn_at.is_not(None), Consent.customer_id.not_in(standing)))
+        Consent.withdrawn_at.is_not(None),
+        ~sa.exists().where(standing.customer_id == Consent.customer_id, standing.purpose == MARKETING_PURPOSE,
+                           standing.withdrawn_at.is_(None))))
     return set(rows)

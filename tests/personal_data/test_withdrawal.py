@@ -87,6 +87,20 @@ def test_an_sms_opt_out_withdraws_marketing_consent(make):
     assert marketing_withdrawn([customer.id]) == {customer.id}
 
 
+def test_consent_given_again_after_a_withdrawal_stands(make):
+    outlet = make.outlet()
+    again = make.customer(outlet, name="周芷若", phone=PHONE)
+    withdrawn = make.customer(outlet, name="赵敏", phone="19912340003")
+    never = make.customer(outlet, name="小昭", phone="19912340004")
+    for customer in (again, withdrawn):
+        _marketing(customer)
+    record_opt_out(PHONE, "退订")
+    record_opt_out("19912340003", "退订")
+    db.session.commit()
+    _marketing(again)  # ticked the box again at a later registration
+    assert marketing_withdrawn([again.id, withdrawn.id, never.id]) == {withdrawn.id}
+
+
 def test_the_ticket_page_links_to_withdrawal_and_the_form_withdraws(client, make):
     event = make.event(make.outlet())
     registration = make.registration(event, name="李莫愁", phone=PHONE)
