@@ -182,15 +182,13 @@ class Registration(IdMixin, Model):
         return sa.and_(cls.event_id == event_id, cls.phone == phone)
 
     @classmethod
-    def seats_summed(cls, event_id) -> sa.ScalarSelect[int]:
-        """SQL: the seats taken at an event summed from its registrations, people (party sizes) of the
-        confirmed ones; waitlisted and cancelled ones hold none. The rule `Event.seats_taken` keeps as a
-        counter (the triggers of migration 4b7e2a9c6d15): what recounts it and what tests hold it to.
-        `event_id` is a value, a bind parameter or a column of the enclosing query (events.id: correlated)."""
-        # Only the confirmed rows are read (ix_registrations_event_status).
-        return (sa.select(sa.func.coalesce(sa.func.sum(cls.party_size), 0))
-                .where(cls.event_id == event_id, cls.status == "confirmed")
-                .correlate_except(cls).scalar_subquery())
+    def seats_by_event(cls) -> sa.Subquery:
+        """SQL: (event_id, seats) of every event with a confirmed registration, the seats summed from its
+        registrations: people (party sizes) of the confirmed ones; waitlisted and cancelled ones hold none.
+        The rule `Event.seats_taken` keeps as a counter (the triggers of migration 4b7e2a9c6d15), in the one
+        grouped pass `recount_seats_taken` sets it from and tests hold it to."""
+        return (sa.select(cls.event_id, sa.func.sum(cls.party_size).label("seats"))
+                .where(cls.status == "confirmed").group_by(cls.event_id).subquery("seats_by_event"))
 
 
 class MessageMark(Model):

@@ -128,10 +128,8 @@ def recount_seats_taken() -> None:
     see: seed-scale's bulk load, which switches PostgreSQL's triggers off. One grouped pass over the
     registrations (a scan, whatever the planner knows of tables just loaded); an event without a confirmed
     registration keeps its counter (0, as created)."""
-    events = Event.__table__
-    taken = (sa.select(Registration.event_id, sa.func.sum(Registration.party_size).label("taken"))
-             .where(Registration.status == "confirmed").group_by(Registration.event_id).subquery())
-    db.session.execute(events.update().where(events.c.id == taken.c.event_id).values(seats_taken=taken.c.taken))
+    events, taken = Event.__table__, Registration.seats_by_event()
+    db.session.execute(events.update().where(events.c.id == taken.c.event_id).values(seats_taken=taken.c.seats))
 
 
 _under_lock_statements: dict[object, sa.Select] = {}

@@ -7,8 +7,8 @@ read with the lock instead, in the same statement.
 
 Triggers keep it, so no path that confirms, cancels, resizes or deletes a registration can forget
 it, whether the ORM or a bulk statement writes the row; the application never writes it.
-`Registration.seats_taken` stays the rule as an aggregate: the backfill below, seed-scale's recount
-and the tests compare the counter with it.
+`Registration.seats_by_event` is the rule as an aggregate (seed-scale's recount and the tests use it);
+the backfill below spells it in SQL, as a migration does not import the application.
 
 Revision ID: 4b7e2a9c6d15
 Revises: 5d2e8f1a7c39
